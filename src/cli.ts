@@ -1,0 +1,78 @@
+import { DataDirInUseError } from '../db/data-dir-lock.ts';
+import { ConfigError, loadConfig, secretValues, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openDatabase, startBodega } from './main.ts';
+
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+type Verb = (args: string[], config: Config, log: Logger) => Promise<number>;
+
+const verbs: Record<string, { run: Verb; help: string }> = {
+  start: { run: start, help: 'HTTP, jobs and every configured bot; embedded Postgres when DATABASE_URL is unset' },
+  migrate: { run: migrate, help: 'apply pending database migrations' },
+};
+
+/** Runs one `bodega` verb and returns the process exit code. */
+export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
+  const [verb, ...args] = argv;
+  const entry = verb ? verbs[verb] : undefined;
+  if (!entry) {
+    printUsage(verb);
+    return verb === undefined || verb === 'help' || verb === '--help' ? 0 : 1;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n\nSee .env.example for every variable and its format.\n`);
+      return 1;
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY), secrets: secretValues(config) });
+  try {
+    return await entry.run(args, config, log);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    log.fatal({ err: error }, `bodega ${verb} failed`);
+    return 1;
+  }
+}
+
+async function start(_args: string[], config: Config, log: Logger): Promise<number> {
+  const bodega = await startBodega(config, log);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  log.info({ signal }, 'shutting down');
+  const limit = setTimeout(() => {
+    log.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting');
+    process.exit(1);
+  }, SHUTDOWN_LIMIT_MS);
+  limit.unref();
+  await bodega.stop();
+  log.info('stopped');
+  return 0;
+}
+
+async function migrate(_args: string[], config: Config, log: Logger): Promise<number> {
+  const database = await openDatabase(config, log, 'migrate');
+  await database.close();
+  process.stdout.write('Database is up to date.\n');
+  return 0;
+}
+
+function printUsage(verb: string | undefined) {
+  const out = verb === undefined || verb === 'help' || verb === '--help' ? process.stdout : process.stderr;
+  if (verb && verb !== 'help' && verb !== '--help') out.write(`Unknown command: ${verb}\n\n`);
+  out.write('Usage: bodega <command>\n\n');
+  for (const [name, { help }] of Object.entries(verbs)) out.write(`  ${name.padEnd(10)} ${help}\n`);
+}
+
+const code = await runCli(process.argv.slice(2), process.env);
+process.exit(code);

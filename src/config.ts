@@ -1,0 +1,328 @@
+import { z } from 'zod';
+
+/** A linked chat identity as written in BODEGA_OWNERS: `telegram:<id>`, `discord:<id>`, `whatsapp:<phone>`. */
+export const identityPattern = /^(telegram|discord|whatsapp):\+?[0-9]{1,32}$/;
+
+export type Locale = 'es' | 'en';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface DatabaseConfig {
+  /** External Postgres; when absent an embedded server is started in `${dataDir}/pg`. */
+  url: string | undefined;
+  dataDir: string;
+  /** Fixed port for the embedded server; a free one is picked when absent. */
+  embeddedPort: number | undefined;
+}
+
+export interface TelegramConfig {
+  token: string;
+  webhookSecret: string | undefined;
+  apiRoot: string;
+}
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string | undefined;
+  publicKey: string | undefined;
+  apiBase: string;
+}
+
+export interface WhatsappConfig {
+  mode: 'web' | 'cloud';
+  cloudToken: string | undefined;
+  phoneNumberId: string | undefined;
+  verifyToken: string | undefined;
+  appSecret: string | undefined;
+  graphBase: string;
+  chromiumPath: string | undefined;
+}
+
+export interface EtsyConfig {
+  apiKey: string;
+  sharedSecret: string;
+  apiBase: string;
+  oauthBase: string;
+}
+
+export interface AliexpressConfig {
+  baseUrl: string;
+  apiBase: string;
+  appKey: string | undefined;
+  appSecret: string | undefined;
+  proxyUrl: string | undefined;
+}
+
+export interface MailConfig {
+  smtpUrl: string;
+  reportTo: string[];
+}
+
+export interface Config {
+  dataDir: string;
+  port: number;
+  publicUrl: string | undefined;
+  timezone: string;
+  locale: Locale;
+  owners: string[];
+  /** 32-byte key from ENCRYPTION_KEY; resolved from `$DATA_DIR` later when unset (see secrets.ts). */
+  encryptionKey: Buffer | undefined;
+  logLevel: LogLevel;
+  database: DatabaseConfig;
+  /** Each platform is `undefined` (off) unless its token is set. */
+  telegram: TelegramConfig | undefined;
+  discord: DiscordConfig | undefined;
+  whatsapp: WhatsappConfig | undefined;
+  etsy: EtsyConfig | undefined;
+  aliexpress: AliexpressConfig;
+  mail: MailConfig | undefined;
+}
+
+/** Raised when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const blankIsUnset = (value: unknown) =>
+  typeof value === 'string' ? (value.trim() === '' ? undefined : value.trim()) : value;
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankIsUnset, schema.optional());
+const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
+  z.preprocess(blankIsUnset, schema.default(fallback as never));
+
+const httpUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+    message: 'must be an http:// or https:// URL',
+  })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const port = z.coerce
+  .number({ message: 'must be a whole number' })
+  .int({ message: 'must be a whole number' })
+  .min(1, { message: 'must be between 1 and 65535' })
+  .max(65535, { message: 'must be between 1 and 65535' });
+
+const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/.+/.test(value) && URL.canParse(value), {
+  message: 'must be a postgres:// or postgresql:// connection URL',
+});
+
+const timezone = z.string().refine(isKnownTimezone, { message: 'must be an IANA time zone such as America/Mexico_City' });
+
+const encryptionKey = z.string().transform((value, ctx) => {
+  const bytes = Buffer.from(value, 'base64');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(value) || bytes.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes encoded in base64 (openssl rand -base64 32)' });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const owners = z.string().transform((value, ctx) => {
+  const list = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const bad = list.filter((item) => !identityPattern.test(item));
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `has invalid identities (${bad.join(', ')}); use telegram:<id>, discord:<id> or whatsapp:<phone>`,
+    });
+    return z.NEVER;
+  }
+  return list;
+});
+
+const emailList = z.string().transform((value, ctx) => {
+  const list = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const bad = list.filter((item) => !z.email().safeParse(item).success);
+  if (bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `has invalid email addresses (${bad.join(', ')})` });
+    return z.NEVER;
+  }
+  return list;
+});
+
+const smtpUrl = z.string().refine((value) => /^smtps?:\/\/.+/.test(value) && URL.canParse(value), {
+  message: 'must be an smtp:// or smtps:// URL',
+});
+
+const envSchema = z.object({
+  DATABASE_URL: optional(postgresUrl),
+  DATA_DIR: withDefault(z.string(), './data'),
+  EMBEDDED_POSTGRES_PORT: optional(port),
+  PORT: withDefault(port, 8080),
+  PUBLIC_URL: optional(httpUrl),
+  BODEGA_TIMEZONE: withDefault(timezone, 'UTC'),
+  BODEGA_LOCALE: withDefault(z.enum(['es', 'en'], { message: 'must be es or en' }), 'es'),
+  BODEGA_OWNERS: optional(owners),
+  ENCRYPTION_KEY: optional(encryptionKey),
+  LOG_LEVEL: withDefault(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+    'info',
+  ),
+  TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^[0-9]+:[A-Za-z0-9_-]+$/, { message: 'must look like 123456:ABC-DEF...' })),
+  TELEGRAM_WEBHOOK_SECRET: optional(
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, { message: 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -' }),
+  ),
+  TELEGRAM_API_ROOT: withDefault(httpUrl, 'https://api.telegram.org'),
+  DISCORD_TOKEN: optional(z.string()),
+  DISCORD_APPLICATION_ID: optional(z.string().regex(/^[0-9]{5,25}$/, { message: 'must be a numeric snowflake id' })),
+  DISCORD_PUBLIC_KEY: optional(z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters' })),
+  DISCORD_API_BASE: withDefault(httpUrl, 'https://discord.com/api'),
+  WHATSAPP_MODE: optional(z.enum(['web', 'cloud'], { message: 'must be web or cloud' })),
+  WHATSAPP_CLOUD_TOKEN: optional(z.string()),
+  WHATSAPP_PHONE_NUMBER_ID: optional(z.string().regex(/^[0-9]+$/, { message: 'must be numeric' })),
+  WHATSAPP_VERIFY_TOKEN: optional(z.string()),
+  WHATSAPP_APP_SECRET: optional(z.string()),
+  WHATSAPP_GRAPH_BASE: withDefault(httpUrl, 'https://graph.facebook.com/v21.0'),
+  CHROMIUM_PATH: optional(z.string()),
+  ETSY_API_KEY: optional(z.string()),
+  ETSY_SHARED_SECRET: optional(z.string()),
+  ETSY_API_BASE: withDefault(httpUrl, 'https://openapi.etsy.com'),
+  ETSY_OAUTH_BASE: withDefault(httpUrl, 'https://www.etsy.com'),
+  ALIEXPRESS_BASE_URL: withDefault(httpUrl, 'https://www.aliexpress.com'),
+  ALIEXPRESS_APP_KEY: optional(z.string()),
+  ALIEXPRESS_APP_SECRET: optional(z.string()),
+  ALIEXPRESS_API_BASE: withDefault(httpUrl, 'https://api-sg.aliexpress.com'),
+  HTTP_PROXY_URL: optional(httpUrl),
+  SMTP_URL: optional(smtpUrl),
+  REPORT_EMAIL_TO: optional(emailList),
+});
+
+type Env = z.infer<typeof envSchema>;
+
+/** Every variable bodega reads, for `.env.example` and the docs test. */
+export const configVariables = Object.keys(envSchema.shape);
+
+/** Parses the environment once; throws ConfigError naming each bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => describeIssue(issue, source)));
+  }
+  const env = parsed.data;
+  const problems = crossFieldProblems(env);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return toConfig(env);
+}
+
+function toConfig(env: Env): Config {
+  return {
+    dataDir: env.DATA_DIR,
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL,
+    timezone: env.BODEGA_TIMEZONE,
+    locale: env.BODEGA_LOCALE,
+    owners: env.BODEGA_OWNERS ?? [],
+    encryptionKey: env.ENCRYPTION_KEY,
+    logLevel: env.LOG_LEVEL,
+    database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
+    telegram: env.TELEGRAM_BOT_TOKEN
+      ? { token: env.TELEGRAM_BOT_TOKEN, webhookSecret: env.TELEGRAM_WEBHOOK_SECRET, apiRoot: env.TELEGRAM_API_ROOT }
+      : undefined,
+    discord: env.DISCORD_TOKEN
+      ? {
+          token: env.DISCORD_TOKEN,
+          applicationId: env.DISCORD_APPLICATION_ID,
+          publicKey: env.DISCORD_PUBLIC_KEY,
+          apiBase: env.DISCORD_API_BASE,
+        }
+      : undefined,
+    whatsapp: env.WHATSAPP_MODE
+      ? {
+          mode: env.WHATSAPP_MODE,
+          cloudToken: env.WHATSAPP_CLOUD_TOKEN,
+          phoneNumberId: env.WHATSAPP_PHONE_NUMBER_ID,
+          verifyToken: env.WHATSAPP_VERIFY_TOKEN,
+          appSecret: env.WHATSAPP_APP_SECRET,
+          graphBase: env.WHATSAPP_GRAPH_BASE,
+          chromiumPath: env.CHROMIUM_PATH,
+        }
+      : undefined,
+    etsy:
+      env.ETSY_API_KEY && env.ETSY_SHARED_SECRET
+        ? {
+            apiKey: env.ETSY_API_KEY,
+            sharedSecret: env.ETSY_SHARED_SECRET,
+            apiBase: env.ETSY_API_BASE,
+            oauthBase: env.ETSY_OAUTH_BASE,
+          }
+        : undefined,
+    aliexpress: {
+      baseUrl: env.ALIEXPRESS_BASE_URL,
+      apiBase: env.ALIEXPRESS_API_BASE,
+      appKey: env.ALIEXPRESS_APP_KEY,
+      appSecret: env.ALIEXPRESS_APP_SECRET,
+      proxyUrl: env.HTTP_PROXY_URL,
+    },
+    mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, reportTo: env.REPORT_EMAIL_TO ?? [] } : undefined,
+  };
+}
+
+/** Rules that involve more than one variable. */
+function crossFieldProblems(env: Env): string[] {
+  const problems: string[] = [];
+  const needs = (when: boolean, name: string, why: string) => {
+    if (when) problems.push(`${name}: is required ${why}`);
+  };
+  needs(Boolean(env.TELEGRAM_BOT_TOKEN && env.PUBLIC_URL && !env.TELEGRAM_WEBHOOK_SECRET), 'TELEGRAM_WEBHOOK_SECRET',
+    'when PUBLIC_URL is set (Telegram runs by webhook and every update must be authenticated)');
+  needs(Boolean(env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID), 'DISCORD_APPLICATION_ID', 'when DISCORD_TOKEN is set');
+  needs(Boolean(env.DISCORD_TOKEN && env.PUBLIC_URL && !env.DISCORD_PUBLIC_KEY), 'DISCORD_PUBLIC_KEY',
+    'when DISCORD_TOKEN and PUBLIC_URL are set (interactions must be verified)');
+  const cloud = env.WHATSAPP_MODE === 'cloud';
+  needs(cloud && !env.WHATSAPP_CLOUD_TOKEN, 'WHATSAPP_CLOUD_TOKEN', 'when WHATSAPP_MODE is cloud');
+  needs(cloud && !env.WHATSAPP_PHONE_NUMBER_ID, 'WHATSAPP_PHONE_NUMBER_ID', 'when WHATSAPP_MODE is cloud');
+  needs(cloud && !env.WHATSAPP_VERIFY_TOKEN, 'WHATSAPP_VERIFY_TOKEN', 'when WHATSAPP_MODE is cloud');
+  needs(cloud && !env.WHATSAPP_APP_SECRET, 'WHATSAPP_APP_SECRET', 'when WHATSAPP_MODE is cloud (webhooks must be signed)');
+  needs(Boolean(env.ETSY_API_KEY) !== Boolean(env.ETSY_SHARED_SECRET), env.ETSY_API_KEY ? 'ETSY_SHARED_SECRET' : 'ETSY_API_KEY',
+    'together with the other one (Etsy needs both keystring and shared secret)');
+  needs(Boolean(env.ALIEXPRESS_APP_KEY) !== Boolean(env.ALIEXPRESS_APP_SECRET),
+    env.ALIEXPRESS_APP_KEY ? 'ALIEXPRESS_APP_SECRET' : 'ALIEXPRESS_APP_KEY', 'together with the other one');
+  needs(Boolean(env.REPORT_EMAIL_TO && !env.SMTP_URL), 'SMTP_URL', 'when REPORT_EMAIL_TO is set');
+  return problems;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string | undefined>): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const raw = source[name];
+  const shown = raw === undefined || isSecretName(name) ? '' : ` (got "${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}")`;
+  return `${name}: ${issue.message}${shown}`;
+}
+
+/** Names whose values never appear in messages or logs. */
+export function isSecretName(name: string): boolean {
+  return /TOKEN|SECRET|KEY|PASSWORD|DATABASE_URL|SMTP_URL|PROXY/.test(name);
+}
+
+function isKnownTimezone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Every secret value in the config, so the logger can scrub them from any line. */
+export function secretValues(config: Config): string[] {
+  const values = [
+    config.database.url,
+    config.encryptionKey?.toString('base64'),
+    config.telegram?.token,
+    config.telegram?.webhookSecret,
+    config.discord?.token,
+    config.whatsapp?.cloudToken,
+    config.whatsapp?.verifyToken,
+    config.whatsapp?.appSecret,
+    config.etsy?.apiKey,
+    config.etsy?.sharedSecret,
+    config.aliexpress.appSecret,
+    config.aliexpress.proxyUrl,
+    config.mail?.smtpUrl,
+  ];
+  return values.filter((value): value is string => typeof value === 'string' && value.length >= 6);
+}

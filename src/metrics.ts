@@ -1,0 +1,59 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Prometheus instruments for one running bodega; a fresh registry per instance so tests can run several. */
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpDuration: Histogram<'method' | 'route'>;
+  commands: Counter<'command' | 'platform' | 'outcome'>;
+  commandDuration: Histogram<'command'>;
+  jobRuns: Counter<'job' | 'status'>;
+  outboxDepth: Gauge<'platform'>;
+}
+
+export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'bodega_http_requests_total',
+      help: 'HTTP requests answered, by method, matched route and status',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: 'bodega_http_request_duration_seconds',
+      help: 'HTTP request duration by method and matched route',
+      labelNames: ['method', 'route'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    commands: new Counter({
+      name: 'bodega_commands_total',
+      help: 'Chat commands handled, by command, platform and outcome',
+      labelNames: ['command', 'platform', 'outcome'],
+      registers,
+    }),
+    commandDuration: new Histogram({
+      name: 'bodega_command_duration_seconds',
+      help: 'Chat command handling time',
+      labelNames: ['command'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    jobRuns: new Counter({
+      name: 'bodega_job_runs_total',
+      help: 'Scheduled job runs by job and final status',
+      labelNames: ['job', 'status'],
+      registers,
+    }),
+    outboxDepth: new Gauge({
+      name: 'bodega_outbox_depth',
+      help: 'Outbox messages waiting to be sent, by platform',
+      labelNames: ['platform'],
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive, postmasterPid } from '../../db/embedded.ts';
+import { runBodega, startBodegaProcess, tempDataDir } from '../helpers/cli.ts';
+import { useTestDatabase } from '../helpers/database.ts';
+
+const dataDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function freshDataDir() {
+  const dir = await tempDataDir();
+  dataDirs.push(dir);
+  return dir;
+}
+
+async function readyOf(url: string) {
+  const response = await fetch(`${url}/health/ready`);
+  return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
+}
+
+describe('bodega start with the embedded database', () => {
+  it('serves health, shares its server with other verbs, refuses a second start and stops cleanly', async () => {
+    const dataDir = await freshDataDir();
+    const first = await startBodegaProcess({ dataDir });
+    try {
+      expect(await readyOf(first.url)).toMatchObject({ status: 200, body: { checks: { database: 'ok' } } });
+      expect(first.output()).toContain('creating embedded postgres cluster');
+
+      const second = await runBodega(['start'], { DATA_DIR: dataDir, PORT: '1' });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`Another bodega (start, pid ${first.child.pid}) is already running with DATA_DIR=${dataDir}`);
+
+      const migrate = await runBodega(['migrate'], { DATA_DIR: dataDir });
+      expect(migrate.code).toBe(0);
+      expect(migrate.stdout).toContain('Database is up to date.');
+    } finally {
+      const started = Date.now();
+      const postgresPid = await postmasterPid(join(dataDir, 'pg'));
+      expect(await first.stop('SIGTERM')).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(postgresPid && isAlive(postgresPid)).toBe(false);
+      expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    }
+
+    const again = await startBodegaProcess({ dataDir });
+    expect(again.output()).not.toContain('creating embedded postgres cluster');
+    expect((await readyOf(again.url)).status).toBe(200);
+    expect(await again.stop('SIGINT')).toBe(0);
+  });
+
+  it('recovers when an earlier bodega was killed and left Postgres running', async () => {
+    const dataDir = await freshDataDir();
+    const crashed = await startBodegaProcess({ dataDir });
+    const orphan = await postmasterPid(join(dataDir, 'pg'));
+    expect(await crashed.stop('SIGKILL')).toBeNull();
+    expect(orphan && isAlive(orphan)).toBe(true);
+
+    const next = await startBodegaProcess({ dataDir });
+    expect(next.output()).toContain('stopping embedded postgres left running by an earlier process');
+    expect((await readyOf(next.url)).status).toBe(200);
+    expect(await next.stop()).toBe(0);
+    expect(orphan && isAlive(orphan)).toBe(false);
+  });
+
+  it('generates the encryption key once and keeps it', async () => {
+    const dataDir = await freshDataDir();
+    const run = await startBodegaProcess({ dataDir });
+    await run.stop();
+    const key = await readFile(join(dataDir, 'encryption.key'), 'utf8');
+    expect(Buffer.from(key.trim(), 'base64')).toHaveLength(32);
+    const rerun = await startBodegaProcess({ dataDir });
+    await rerun.stop();
+    expect(await readFile(join(dataDir, 'encryption.key'), 'utf8')).toBe(key);
+  });
+});
+
+describe('bodega start with DATABASE_URL', () => {
+  const database = useTestDatabase();
+
+  it('uses that server and starts no embedded one', async () => {
+    const dataDir = await freshDataDir();
+    const run = await startBodegaProcess({ dataDir, env: { DATABASE_URL: database().url } });
+    try {
+      expect((await readyOf(run.url)).status).toBe(200);
+      expect(run.output()).toContain('"database":"external"');
+      expect(existsSync(join(dataDir, 'pg'))).toBe(false);
+    } finally {
+      expect(await run.stop()).toBe(0);
+    }
+  });
+});
+
+describe('bodega configuration errors', () => {
+  it('stops start with exit code 1 naming the bad variable', async () => {
+    const result = await runBodega(['start'], { PORT: 'eighty', BODEGA_LOCALE: 'fr' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('PORT: must be a whole number (got "eighty")');
+    expect(result.stderr).toContain('BODEGA_LOCALE: must be es or en (got "fr")');
+  });
+
+  it('rejects an unknown verb with the usage', async () => {
+    const result = await runBodega(['launch'], {});
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown command: launch');
+    expect(result.stderr).toContain('migrate');
+  });
+});
