@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAlive } from './embedded.ts';
 
@@ -38,6 +38,7 @@ export async function readLiveLock(dataDir: string): Promise<LockInfo | undefine
 
 /** Takes the lock atomically (O_EXCL); returns the live holder instead when someone else has it. */
 export async function acquireLock(dataDir: string, verb: string): Promise<LockInfo | undefined> {
+  await mkdir(dataDir, { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       await writeFile(lockPath(dataDir), JSON.stringify({ pid: process.pid, verb }), { flag: 'wx', mode: 0o600 });

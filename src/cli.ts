@@ -1,7 +1,8 @@
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { ConfigError, loadConfig, secretValues, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { openDatabase, startBodega } from './main.ts';
+import { chat, runOnce } from './console-session.ts';
+import { createJobScheduler, openDatabase, startBodega } from './main.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
@@ -10,6 +11,9 @@ type Verb = (args: string[], config: Config, log: Logger) => Promise<number>;
 const verbs: Record<string, { run: Verb; help: string }> = {
   start: { run: start, help: 'HTTP, jobs and every configured bot; embedded Postgres when DATABASE_URL is unset' },
   migrate: { run: migrate, help: 'apply pending database migrations' },
+  chat: { run: chatVerb, help: 'the chat commands in this terminal, as the owner' },
+  run: { run: runVerb, help: 'run one command line, e.g. bodega run "/stock"; exit code 1 on error' },
+  job: { run: jobVerb, help: 'job list | job run <name>: scheduled jobs and their last runs' },
 };
 
 /** Runs one `bodega` verb and returns the process exit code. */
@@ -45,6 +49,12 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
 
 async function start(_args: string[], config: Config, log: Logger): Promise<number> {
   const bodega = await startBodega(config, log);
+  if (bodega.ownerCode) {
+    process.stdout.write(
+      `\nNo owner is linked yet. In Telegram, Discord or WhatsApp, send:  /start ${bodega.ownerCode}\n` +
+        `Aún no hay dueño vinculado. En Telegram, Discord o WhatsApp, envía:  /inicio ${bodega.ownerCode}\n\n`,
+    );
+  }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -65,6 +75,53 @@ async function migrate(_args: string[], config: Config, log: Logger): Promise<nu
   await database.close();
   process.stdout.write('Database is up to date.\n');
   return 0;
+}
+
+async function chatVerb(_args: string[], config: Config, log: Logger): Promise<number> {
+  const database = await openDatabase(config, log, 'chat');
+  try {
+    return await chat(database, config, log);
+  } finally {
+    await database.close();
+  }
+}
+
+async function runVerb(args: string[], config: Config, log: Logger): Promise<number> {
+  const line = args.join(' ').trim();
+  if (!line) {
+    process.stderr.write('Usage: bodega run "<command line>"   e.g. bodega run "/ayuda"\n');
+    return 1;
+  }
+  const database = await openDatabase(config, log, 'run');
+  try {
+    return await runOnce(line, database, config, log);
+  } finally {
+    await database.close();
+  }
+}
+
+async function jobVerb(args: string[], config: Config, log: Logger): Promise<number> {
+  const [action, name] = args;
+  if (action !== 'list' && !(action === 'run' && name)) {
+    process.stderr.write('Usage: bodega job list | bodega job run <name>\n');
+    return 1;
+  }
+  const database = await openDatabase(config, log, 'job');
+  const scheduler = createJobScheduler(database, config, log);
+  try {
+    if (action === 'run') {
+      const status = await scheduler.runNow(name as string);
+      process.stdout.write(`${name}: ${status}\n`);
+      return status === 'failed' ? 1 : 0;
+    }
+    for (const job of await scheduler.list()) {
+      const last = job.lastRun ? `${job.lastRun.status} at ${job.lastRun.startedAt.toISOString()}${job.lastRun.error ? ` (${job.lastRun.error})` : ''}` : 'never run';
+      process.stdout.write(`${job.name.padEnd(32)} ${job.schedule.padEnd(16)} next ${job.nextRun?.toISOString() ?? '-'}  last ${last}\n`);
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
 }
 
 function printUsage(verb: string | undefined) {

@@ -17,7 +17,9 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details: Record<string, unknown> = {},
+    readonly details: Record<string, string | number> = {},
+    /** A more precise explanation for chat, named by its i18n key (e.g. `start.bad_code`); details fill it. */
+    readonly reason?: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);

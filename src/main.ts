@@ -2,16 +2,32 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { createDb, ping, type Database } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
+import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
+import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
+import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
+import type { Sender } from './chat/sender.ts';
+import { createSubscriptions } from './chat/subscriptions.ts';
+import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
+import { createTasks } from './chat/tasks.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Services } from './commands/context.ts';
+import { coreCommands } from './commands/index.ts';
+import { createCommandRateLimit } from './commands/rate-limit.ts';
+import { createRegistry, type Command, type Registry } from './commands/registry.ts';
+import { createRouter, type Router } from './commands/router.ts';
 import type { Config } from './config.ts';
+import { createPeople } from './domain/people/index.ts';
 import { createApp } from './http/app.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
 import type { Logger } from './logger.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { resolveEncryptionKey } from './secrets.ts';
 
 export interface RunningBodega {
   port: number;
   database: Database;
+  /** Printed by `bodega start` while no chat identity belongs to an owner. */
+  ownerCode: string | undefined;
   /** Drains and stops everything in reverse order of start; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -35,22 +51,98 @@ export async function openDatabase(config: Config, log: Logger, verb: string): P
   }
 }
 
+/** Everything chat needs, shared by `bodega start`, `bodega chat` and `bodega run`. */
+export interface Core {
+  registry: Registry;
+  services: Services;
+  router: Router;
+  taskDefinitions: TaskDefinition[];
+  clock: Clock;
+  metrics: Metrics;
+}
+
+export function createCore(options: {
+  database: Database;
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  metrics?: Metrics;
+  extraCommands?: Command[];
+  extraTasks?: TaskDefinition[];
+}): Core {
+  const { db } = options.database;
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? createMetrics();
+  const services: Services = {
+    people: createPeople({ db, clock }),
+    tasks: createTasks({ db }),
+    subscriptions: createSubscriptions({ db }),
+  };
+  const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
+  const router = createRouter({
+    registry, services, clock, metrics,
+    defaultLocale: options.config.locale,
+    log: options.log.child({ component: 'commands' }),
+    rateLimit: createCommandRateLimit(),
+  });
+  return { registry, services, router, taskDefinitions: options.extraTasks ?? [], clock, metrics };
+}
+
+/** The background workers that deliver replies and run long tasks for a set of senders. */
+export function startWorkers(core: Core, database: Database, log: Logger, senders: Sender[], chatIds?: string[]) {
+  const dispatcher: Dispatcher = createDispatcher({ db: database.db, log: log.child({ component: 'outbox' }), senders, ...(chatIds ? { chatIds } : {}) });
+  const runner: TaskRunner = createTaskRunner({
+    db: database.db, log: log.child({ component: 'tasks' }), tasks: core.services.tasks, definitions: core.taskDefinitions,
+    senders, ...(chatIds ? { chatIds } : {}), onQueued: () => dispatcher.wake(),
+  });
+  dispatcher.start();
+  runner.start();
+  return {
+    dispatcher,
+    runner,
+    async stop() {
+      await runner.stop();
+      await dispatcher.stop();
+    },
+  };
+}
+
+export function createJobScheduler(database: Database, config: Config, log: Logger, metrics?: Metrics): Scheduler {
+  return createScheduler({
+    db: database.db,
+    sql: database.sql,
+    log: log.child({ component: 'jobs' }),
+    jobs: [pruneChatStateJob],
+    deps: { db: database.db },
+    timezone: config.timezone,
+    ...(metrics ? { metrics } : {}),
+  });
+}
+
 /** The composition root for `bodega start`: config → db → services → http; returns a handle to stop it. */
 export async function startBodega(config: Config, log: Logger): Promise<RunningBodega> {
   const encryptionKey = await resolveEncryptionKey(config);
   if (!encryptionKey) log.warn('ENCRYPTION_KEY is not set: features that store secrets (shop connections) stay off');
   const database = await openDatabase(config, log, 'start');
-  const metrics = createMetrics();
+  const core = createCore({ database, config, log });
+  await core.services.people.ensureOwners(config.owners);
+  const ownerCode = await core.services.people.ownerCodeIfNoOwner();
+  const senders: Sender[] = [];
+  const workers = startWorkers(core, database, log, senders);
+  const scheduler = createJobScheduler(database, config, log, core.metrics);
+  scheduler.start();
   const app = createApp({
     log: log.child({ component: 'http' }),
-    metrics,
-    readiness: () => readiness(config, database),
+    metrics: core.metrics,
+    readiness: () => readiness(config, database, scheduler),
   });
   const server = serve({ fetch: app.fetch, port: config.port });
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   }).catch(async (error) => {
+    await scheduler.stop();
+    await workers.stop();
     await database.close();
     throw error;
   });
@@ -61,18 +153,20 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const stop = () => {
     stopping ??= (async () => {
       await closeServer(server);
+      await scheduler.stop();
+      await workers.stop();
       await database.close();
     })();
     return stopping;
   };
-  return { port, database, stop };
+  return { port, database, ownerCode, stop };
 }
 
-async function readiness(config: Config, database: Database): Promise<ReadinessReport> {
+async function readiness(config: Config, database: Database, scheduler: Scheduler): Promise<ReadinessReport> {
   const platform = (configured: unknown): CheckState => (configured ? 'down' : 'off');
   return {
     database: (await ping(database.sql)) ? 'ok' : 'down',
-    jobs: 'ok',
+    jobs: scheduler.running() ? 'ok' : 'down',
     telegram: platform(config.telegram),
     discord: platform(config.discord),
     whatsapp: platform(config.whatsapp),

@@ -1,1 +1,4 @@
+export * from './chat.ts';
 export * from './jobs.ts';
+export * from './people.ts';
+export * from './tasks.ts';

@@ -8,7 +8,7 @@ export const jobRuns = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     job: text('job').notNull(),
     scheduledFor: timestamp('scheduled_for', { withTimezone: true }).notNull(),
-    status: text('status', { enum: ['running', 'success', 'failed'] }).notNull(),
+    status: text('status', { enum: ['running', 'success', 'failed', 'skipped'] }).notNull(),
     instance: text('instance').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
@@ -17,6 +17,6 @@ export const jobRuns = pgTable(
   (table) => [
     uniqueIndex('job_runs_tick').on(table.job, table.scheduledFor),
     index('job_runs_recent').on(table.job, table.startedAt.desc()),
-    check('job_runs_status', sql`${table.status} in ('running', 'success', 'failed')`),
+    check('job_runs_status', sql`${table.status} in ('running', 'success', 'failed', 'skipped')`),
   ],
 );

@@ -1,0 +1,53 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/** Messages to send later (alerts, job results), written in the caller's transaction and drained per platform. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+    /** A serialised Reply; rendered and split by the platform's adapter at send time. */
+    reply: jsonb('reply').notNull(),
+    locale: text('locale', { enum: ['es', 'en'] }).notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'dead'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Parts of the split reply already delivered, so a retry resumes instead of repeating them. */
+    partsSent: integer('parts_sent').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (table) => [
+    index('outbox_queue').on(table.platform, table.chatId, table.id).where(sql`${table.status} in ('pending', 'sending')`),
+    check('outbox_status', sql`${table.status} in ('pending', 'sending', 'sent', 'dead')`),
+  ],
+);
+
+/** Platform update ids already handled, so a redelivered webhook is answered without running twice. */
+export const inboundUpdates = pgTable(
+  'inbound_updates',
+  {
+    platform: text('platform').notNull(),
+    updateId: text('update_id').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.platform, table.updateId] }), index('inbound_updates_age').on(table.receivedAt)],
+);
+
+/** Which chats receive which alerts (`/notify on|off [topic]`). */
+export const chatSubscriptions = pgTable(
+  'chat_subscriptions',
+  {
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+    topic: text('topic').notNull(),
+    locale: text('locale', { enum: ['es', 'en'] }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.platform, table.chatId, table.topic] }), index('chat_subscriptions_topic').on(table.topic)],
+);

@@ -1,0 +1,161 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import type { Logger } from '../../logger.ts';
+import type { Locale } from '../../i18n/index.ts';
+import type { Reply } from '../reply.ts';
+import { SendError, type Sender } from '../sender.ts';
+import { createRateLimiter } from './rate-limiter.ts';
+
+export interface DispatcherOptions {
+  db: Db;
+  log: Logger;
+  senders: Sender[];
+  /** Only these chats (a console session drains its own chat and nothing else). */
+  chatIds?: string[];
+  maxAttempts?: number;
+  batchSize?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+}
+
+export interface Dispatcher {
+  /** Claims one batch and sends it; answers how many messages it handled. */
+  drainOnce(): Promise<number>;
+  /** Drains until nothing is due (tests, `bodega run`). */
+  drainAll(): Promise<void>;
+  start(): void;
+  wake(): void;
+  stop(): Promise<void>;
+}
+
+interface ClaimedRow {
+  id: number;
+  platform: string;
+  chat_id: string;
+  reply: Reply;
+  locale: Locale;
+  attempts: number;
+  parts_sent: number;
+}
+
+/**
+ * Drains the outbox: claims due messages with FOR UPDATE SKIP LOCKED (only the oldest unsent one per
+ * chat, so a chat sees messages in order), leases them, sends each part once (progress is recorded
+ * per part, so a retry resumes), backs off exponentially or as the platform asks, and dead-letters
+ * after `maxAttempts` keeping the last error.
+ */
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const { db, log } = options;
+  const senders = new Map(options.senders.map((sender) => [sender.platform, sender]));
+  const maxAttempts = options.maxAttempts ?? 8;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const limiter = createRateLimiter();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+
+  async function claim(): Promise<ClaimedRow[]> {
+    const platforms = [...senders.keys()];
+    if (platforms.length === 0) return [];
+    const chatFilter = options.chatIds ? sql`and o.chat_id in ${options.chatIds}` : sql``;
+    return (await db.execute(sql`
+      with due as (
+        select o.id from outbox o
+        where o.platform in ${platforms} ${chatFilter}
+          and ((o.status = 'pending' and o.next_attempt_at <= now()) or (o.status = 'sending' and o.lease_until < now()))
+          and not exists (
+            select 1 from outbox earlier
+            where earlier.platform = o.platform and earlier.chat_id = o.chat_id and earlier.id < o.id
+              and earlier.status in ('pending', 'sending'))
+        order by o.id
+        limit ${options.batchSize ?? 20}
+        for update skip locked)
+      update outbox set status = 'sending', attempts = outbox.attempts + 1,
+        lease_until = now() + ${leaseMs} * interval '1 millisecond'
+      from due where outbox.id = due.id
+      returning outbox.id, outbox.platform, outbox.chat_id, outbox.reply, outbox.locale, outbox.attempts, outbox.parts_sent`)) as unknown as ClaimedRow[];
+  }
+
+  async function deliver(row: ClaimedRow) {
+    const sender = senders.get(row.platform) as Sender;
+    try {
+      const messages = sender.layout(row.reply, row.locale);
+      for (let part = row.parts_sent; part < messages.length; part++) {
+        await limiter.acquire([
+          { key: `${row.platform}`, windows: sender.limits.global },
+          { key: `${row.platform}:${row.chat_id}`, windows: sender.limits.perChat(row.chat_id) },
+        ]);
+        await sender.send(row.chat_id, messages[part] as (typeof messages)[number]);
+        await db.execute(sql`update outbox set parts_sent = ${part + 1},
+          lease_until = now() + ${leaseMs} * interval '1 millisecond' where id = ${row.id}`);
+      }
+      await db.execute(sql`update outbox set status = 'sent', sent_at = now(), lease_until = null, last_error = null where id = ${row.id}`);
+    } catch (error) {
+      await recordFailure(row, error);
+    }
+  }
+
+  async function recordFailure(row: ClaimedRow, error: unknown) {
+    const retryable = !(error instanceof SendError) || error.retryable;
+    const message = error instanceof Error ? error.message : String(error);
+    if (!retryable || row.attempts >= maxAttempts) {
+      log.error({ err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts }, 'outbox message dead-lettered');
+      await db.execute(sql`update outbox set status = 'dead', lease_until = null, last_error = ${message} where id = ${row.id}`);
+      return;
+    }
+    const retryAfter = error instanceof SendError ? (error.retryAfterMs ?? 0) : 0;
+    const delay = Math.max(retryAfter, backoff(row.attempts));
+    log.warn({ err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts, delayMs: delay }, 'outbox send failed; will retry');
+    await db.execute(sql`update outbox set status = 'pending', lease_until = null, last_error = ${message},
+      next_attempt_at = now() + ${delay} * interval '1 millisecond' where id = ${row.id}`);
+  }
+
+  function backoff(attempts: number): number {
+    const base = options.backoffBaseMs ?? 1_000;
+    const exponential = Math.min(options.backoffMaxMs ?? 5 * 60_000, base * 2 ** (attempts - 1));
+    return Math.round(exponential * (0.8 + Math.random() * 0.4));
+  }
+
+  async function drainOnce() {
+    const rows = await claim();
+    await Promise.all(rows.map(deliver));
+    return rows.length;
+  }
+
+  async function run() {
+    while (running) {
+      const handled = await drainOnce().catch((error) => {
+        log.error({ err: error }, 'outbox drain failed');
+        return 0;
+      });
+      if (handled === 0 && running) {
+        await new Promise<void>((resolve) => {
+          wakeUp = resolve;
+          setTimeout(resolve, options.pollMs ?? 500);
+        });
+      }
+    }
+  }
+
+  return {
+    drainOnce,
+    async drainAll() {
+      while ((await drainOnce()) > 0);
+    },
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    wake() {
+      wakeUp?.();
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+    },
+  };
+}

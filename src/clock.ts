@@ -1,0 +1,20 @@
+/** Where "now" comes from, injected so TTLs, schedules and expiries are testable. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock tests move by hand. */
+export function manualClock(start: Date | string = '2026-01-15T12:00:00Z'): Clock & { advance(ms: number): void; set(at: Date | string): void } {
+  let current = new Date(start).getTime();
+  return {
+    now: () => new Date(current),
+    advance: (ms) => {
+      current += ms;
+    },
+    set: (at) => {
+      current = new Date(at).getTime();
+    },
+  };
+}

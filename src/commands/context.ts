@@ -1,0 +1,50 @@
+import type { Subscriptions } from '../chat/subscriptions.ts';
+import type { ChatRef } from '../chat/target.ts';
+import type { Tasks } from '../chat/tasks.ts';
+import type { Clock } from '../clock.ts';
+import type { People, User } from '../domain/people/index.ts';
+import type { Locale, Translate } from '../i18n/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Registry } from './registry.ts';
+
+/** The services commands call; main.ts builds it, tests build their own. */
+export interface Services {
+  people: People;
+  tasks: Tasks;
+  subscriptions: Subscriptions;
+}
+
+/** One message arriving from any platform, already stripped of platform details. */
+export interface CommandInput {
+  platform: string;
+  /** `telegram:<id>`, `discord:<id>`, `whatsapp:<phone>`, `console:owner`. */
+  identity: string;
+  chat: ChatRef;
+  displayName: string;
+  /** The platform's language code for this user (`es-MX`, `en`), when it sends one. */
+  languageCode?: string | undefined;
+  /** Platform message or update id: the idempotency key for changes made by this command. */
+  messageId?: string | undefined;
+  text: string;
+  /** Platforms with a command menu need the leading slash; WhatsApp and the console do not. */
+  slashRequired: boolean;
+  botUsername?: string | undefined;
+}
+
+export interface CommandContext {
+  input: CommandInput;
+  /** Undefined only for commands open to anyone (/start, /help) run by an unlinked identity. */
+  user: User | undefined;
+  locale: Locale;
+  t: Translate;
+  services: Services;
+  registry: Registry;
+  clock: Clock;
+  log: Logger;
+}
+
+/** The linked user; commands whose minimum role is above `anyone` always have one. */
+export function requireUser(ctx: CommandContext): User {
+  if (!ctx.user) throw new Error('command ran without a linked user');
+  return ctx.user;
+}

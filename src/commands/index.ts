@@ -1,0 +1,19 @@
+import { cancelCommand, jobsCommand } from './jobs.ts';
+import { helpCommand } from './help.ts';
+import { notifyCommand } from './notify.ts';
+import { inviteCommand, langCommand, revokeCommand, roleCommand, startCommand, usersCommand } from './people.ts';
+import type { Command } from './registry.ts';
+
+/** The commands every bodega has; features add theirs next to these in main.ts. */
+export const coreCommands: Command[] = [
+  helpCommand,
+  startCommand,
+  inviteCommand,
+  usersCommand,
+  roleCommand,
+  revokeCommand,
+  langCommand,
+  notifyCommand,
+  jobsCommand,
+  cancelCommand,
+];

@@ -1,0 +1,172 @@
+import type { z } from 'zod';
+import type { Locale, Translate } from '../i18n/index.ts';
+import { normaliseWord, type ArgSpec, type ArgSpecs } from './registry.ts';
+
+export interface Token {
+  text: string;
+  /** Index in `text` where quoting began; a `key:` before it is a key, a colon inside quotes is not. */
+  quotedFrom: number | undefined;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+
+const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '«': '»' };
+
+/** Splits a command line into words; quotes (straight, curly or «») keep spaces inside one value. */
+export function tokenize(line: string, t: Translate): Parsed<Token[]> {
+  const tokens: Token[] = [];
+  let current: Token | undefined;
+  let closing: string | undefined;
+  for (const char of line) {
+    if (closing) {
+      if (char === closing) closing = undefined;
+      else if (current) current.text += char;
+      continue;
+    }
+    if (/\s/.test(char)) {
+      if (current) tokens.push(current);
+      current = undefined;
+      continue;
+    }
+    current ??= { text: '', quotedFrom: undefined };
+    const close = QUOTES[char];
+    if (close) {
+      closing = close;
+      current.quotedFrom ??= current.text.length;
+    } else {
+      current.text += char;
+    }
+  }
+  if (closing) return { ok: false, problems: [t('args.unclosed_quote')] };
+  if (current) tokens.push(current);
+  return { ok: true, value: tokens };
+}
+
+/** The command word and what follows it, or undefined when the text is not a command. */
+export function splitInvocation(
+  line: string,
+  options: { slashRequired: boolean; botUsername?: string | undefined },
+): { word: string; rest: string } | undefined {
+  const trimmed = line.trim();
+  const slashed = trimmed.startsWith('/');
+  if (!slashed && options.slashRequired) return undefined;
+  const body = slashed ? trimmed.slice(1) : trimmed;
+  const match = body.match(/^([^\s@]+)(?:@(\S+))?(?:\s+([\s\S]*))?$/);
+  if (!match?.[1]) return undefined;
+  const [, word, mention, rest] = match;
+  if (mention && options.botUsername && mention.toLowerCase() !== options.botUsername.toLowerCase()) return undefined;
+  return { word, rest: rest ?? '' };
+}
+
+/** Binds words to a command's arguments and validates each with its zod schema, in the user's language. */
+export function bindArgs(specs: ArgSpecs, tokens: Token[], locale: Locale, t: Translate): Parsed<Record<string, unknown>> {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  const positionals: string[] = [];
+  const keyOwner = new Map<string, string>();
+  const flagOwner = new Map<string, string>();
+  for (const [name, spec] of Object.entries(specs)) {
+    for (const word of spec.words ?? []) (spec.kind === 'key' ? keyOwner : flagOwner).set(normaliseWord(word), name);
+  }
+  for (const token of tokens) {
+    const colon = token.text.indexOf(':');
+    const keyPart = colon > 0 && (token.quotedFrom === undefined || colon < token.quotedFrom) ? token.text.slice(0, colon) : undefined;
+    const keyName = keyPart === undefined ? undefined : keyOwner.get(normaliseWord(keyPart));
+    if (keyName) {
+      raw[keyName] = token.text.slice(colon + 1);
+    } else if (keyPart !== undefined && /^[\p{L}_]+$/u.test(keyPart) && !/^https?$/i.test(keyPart) && keyOwner.size > 0) {
+      problems.push(t('args.unknown_key', { key: keyPart }));
+    } else if (token.quotedFrom === undefined && flagOwner.has(normaliseWord(token.text))) {
+      raw[flagOwner.get(normaliseWord(token.text)) as string] = true;
+    } else {
+      positionals.push(token.text);
+    }
+  }
+  assignPositionals(specs, positionals, raw, problems, t);
+  const value: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const result = spec.schema.safeParse(raw[name]);
+    if (result.success) value[name] = result.data;
+    else problems.push(describeIssue(result.error.issues[0], spec, raw[name], locale, t));
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
+}
+
+function assignPositionals(specs: ArgSpecs, words: string[], raw: Record<string, unknown>, problems: string[], t: Translate) {
+  const queue = [...words];
+  for (const [name, spec] of Object.entries(specs)) {
+    if (spec.kind === 'positional' && queue.length > 0) raw[name] = queue.shift();
+    else if (spec.kind === 'rest' && queue.length > 0) raw[name] = queue.splice(0).join(' ');
+  }
+  if (queue.length > 0) problems.push(t('args.extra', { words: queue.join(' ') }));
+}
+
+function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value: unknown, locale: Locale, t: Translate): string {
+  const argName = spec.name[locale];
+  const shown = typeof value === 'string' ? value : '';
+  if (!issue) return t('args.invalid', { arg: argName });
+  switch (issue.code) {
+    case 'invalid_type':
+      if (value === undefined) return t('args.missing', { arg: argName });
+      return issue.expected === 'int'
+        ? t('args.not_integer', { arg: argName, value: shown })
+        : t('args.not_number', { arg: argName, value: shown });
+    case 'too_small':
+      if (issue.origin === 'string' && value === '') return t('args.missing', { arg: argName });
+      return t('args.too_small', { arg: argName, min: String(issue.minimum) });
+    case 'too_big':
+      return issue.origin === 'string'
+        ? t('args.too_long', { arg: argName, max: String(issue.maximum) })
+        : t('args.too_big', { arg: argName, max: String(issue.maximum) });
+    case 'invalid_value':
+      return t('args.one_of', { arg: argName, options: issue.values.map(String).join(', ') });
+    default:
+      return t('args.invalid', { arg: argName });
+  }
+}
+
+/** The usage line in the user's language, e.g. `/stock agregar <sku> <cantidad> [nota]`. */
+export function usageLine(path: string[], specs: ArgSpecs, locale: Locale): string {
+  const parts = Object.values(specs).map((spec) => {
+    const name = spec.name[locale];
+    const optional = spec.schema.safeParse(undefined).success;
+    switch (spec.kind) {
+      case 'positional':
+        return optional ? `[${name}]` : `<${name}>`;
+      case 'rest':
+        return optional ? `[${name}…]` : `<${name}…>`;
+      case 'key':
+        return `[${spec.words?.[0]}:${name}]`;
+      case 'flag':
+        return `[${spec.words?.[locale === 'es' ? spec.words.length - 1 : 0]}]`;
+    }
+  });
+  return [`/${path.join(' ')}`, ...parts].join(' ');
+}
+
+/** Edit distance, for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}
+
+/** The closest known word within a small distance, or undefined. */
+export function closest(word: string, candidates: string[]): string | undefined {
+  const target = normaliseWord(word);
+  let best: { word: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(target, normaliseWord(candidate));
+    if (!best || distance < best.distance) best = { word: candidate, distance };
+  }
+  const allowed = Math.max(1, Math.floor(target.length / 3));
+  return best && best.distance <= allowed ? best.word : undefined;
+}

@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import type { Reply } from '../chat/reply.ts';
+import type { Role } from '../domain/people/index.ts';
+import type { Locale } from '../i18n/index.ts';
+import type { CommandContext } from './context.ts';
+
+/** Text in both languages, written next to the command it describes. */
+export interface Localized {
+  es: string;
+  en: string;
+}
+
+/** How an argument is written: in order, all remaining words, as `key:value`, or as a bare word. */
+export type ArgKind = 'positional' | 'rest' | 'key' | 'flag';
+
+export interface ArgSpec<S extends z.ZodType = z.ZodType> {
+  kind: ArgKind;
+  schema: S;
+  /** Shown in usage lines and used as the Discord option name (en). */
+  name: Localized;
+  description: Localized;
+  /** For `key`: every accepted key, e.g. ['ship', 'envio', 's']. For `flag`: the words, e.g. ['test', 'prueba']. */
+  words?: string[];
+}
+
+export type ArgSpecs = Record<string, ArgSpec>;
+export type ArgValues<A extends ArgSpecs> = { [K in keyof A]: z.output<A[K]['schema']> };
+
+/** A handler asks for long work by returning this; the router stores it as a durable task. */
+export interface TaskRequest {
+  task: { kind: string; input: unknown };
+}
+
+export type Outcome = Reply | TaskRequest;
+
+/** `anyone` includes identities not linked yet (/start, /help); the rest need a linked user with that role. */
+export type MinRole = 'anyone' | Role;
+
+interface ActionBase {
+  description: Localized;
+  minRole: MinRole;
+  args: ArgSpecs;
+  run(ctx: CommandContext, args: Record<string, unknown>): Promise<Outcome>;
+  complete?(ctx: CommandContext, arg: string, partial: string): Promise<string[]>;
+}
+
+export interface Subcommand extends ActionBase {
+  name: string;
+  aliases: { es: string[]; en: string[] };
+}
+
+export interface Command {
+  name: string;
+  aliases: { es: string[]; en: string[] };
+  description: Localized;
+  /** What runs with no subcommand (or for a command without subcommands). */
+  action?: ActionBase;
+  subcommands: Subcommand[];
+}
+
+interface ActionDefinition<A extends ArgSpecs> {
+  description?: Localized;
+  minRole: MinRole;
+  args?: A;
+  run(ctx: CommandContext, args: ArgValues<A>): Promise<Outcome>;
+  complete?(ctx: CommandContext, arg: string, partial: string): Promise<string[]>;
+}
+
+interface AliasDefinition {
+  es?: string | string[];
+  en?: string | string[];
+}
+
+const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+function action<A extends ArgSpecs>(definition: ActionDefinition<A>, description: Localized): ActionBase {
+  return {
+    description: definition.description ?? description,
+    minRole: definition.minRole,
+    args: definition.args ?? {},
+    run: definition.run as ActionBase['run'],
+    ...(definition.complete ? { complete: definition.complete } : {}),
+  };
+}
+
+/** Defines a command once; help, menus, slash commands and the text grammar all come from it. */
+export function defineCommand<A extends ArgSpecs>(definition: {
+  name: string;
+  aliases?: AliasDefinition;
+  description: Localized;
+  subcommands?: Subcommand[];
+} & Partial<ActionDefinition<A>>): Command {
+  const { name, aliases, description, subcommands = [] } = definition;
+  const hasAction = definition.run !== undefined && definition.minRole !== undefined;
+  return {
+    name,
+    aliases: { es: list(aliases?.es), en: list(aliases?.en) },
+    description,
+    ...(hasAction ? { action: action(definition as ActionDefinition<A>, description) } : {}),
+    subcommands,
+  };
+}
+
+/** Defines a subcommand such as `add`/`agregar`. */
+export function subcommand<A extends ArgSpecs>(definition: {
+  name: string;
+  aliases?: AliasDefinition;
+  description: Localized;
+} & ActionDefinition<A>): Subcommand {
+  return {
+    name: definition.name,
+    aliases: { es: list(definition.aliases?.es), en: list(definition.aliases?.en) },
+    ...action(definition, definition.description),
+  };
+}
+
+/** Argument builders: `arg.positional(z.string(), {es:'sku', en:'sku'}, {...})`. */
+export const arg = {
+  positional: <S extends z.ZodType>(schema: S, name: Localized, description: Localized): ArgSpec<S> => ({
+    kind: 'positional', schema, name, description,
+  }),
+  rest: <S extends z.ZodType>(schema: S, name: Localized, description: Localized): ArgSpec<S> => ({
+    kind: 'rest', schema, name, description,
+  }),
+  key: <S extends z.ZodType>(schema: S, words: string[], name: Localized, description: Localized): ArgSpec<S> => ({
+    kind: 'key', schema, name, description, words,
+  }),
+  flag: (words: string[], name: Localized, description: Localized): ArgSpec<z.ZodDefault<z.ZodBoolean>> => ({
+    kind: 'flag', schema: z.boolean().default(false), name, description, words,
+  }),
+};
+
+/** A whole quantity typed in chat: 1 to 1,000,000. */
+export const quantity = () => z.coerce.number().int().min(1).max(1_000_000);
+
+/** The commands of one running bodega (no module-level registry, so tests can build their own). */
+export interface Registry {
+  commands: Command[];
+  find(word: string): Command | undefined;
+  /** Every name and alias, for "did you mean". */
+  allNames(): string[];
+}
+
+export function createRegistry(commands: Command[]): Registry {
+  const byWord = new Map<string, Command>();
+  for (const command of commands) {
+    for (const word of [command.name, ...command.aliases.es, ...command.aliases.en]) {
+      const key = normaliseWord(word);
+      const clash = byWord.get(key);
+      if (clash && clash !== command) throw new Error(`Command word "${word}" is used by /${clash.name} and /${command.name}`);
+      byWord.set(key, command);
+    }
+  }
+  return {
+    commands,
+    find: (word) => byWord.get(normaliseWord(word)),
+    allNames: () => [...byWord.keys()],
+  };
+}
+
+/** Lower case without accents, so /estadisticas finds /estadísticas. */
+export function normaliseWord(word: string): string {
+  return word.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+}
+
+/** The name a user of `locale` sees for a command or subcommand. */
+export function displayName(item: { name: string; aliases: { es: string[]; en: string[] } }, locale: Locale): string {
+  return locale === 'es' ? (item.aliases.es[0] ?? item.name) : item.name;
+}
+
+export function findSubcommand(command: Command, word: string): Subcommand | undefined {
+  const key = normaliseWord(word);
+  return command.subcommands.find((sub) =>
+    [sub.name, ...sub.aliases.es, ...sub.aliases.en].some((candidate) => normaliseWord(candidate) === key),
+  );
+}

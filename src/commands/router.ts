@@ -1,0 +1,125 @@
+import { errorText } from '../chat/error-text.ts';
+import { errorReply, reply, text, type Reply } from '../chat/reply.ts';
+import type { Clock } from '../clock.ts';
+import { atLeast, type User } from '../domain/people/index.ts';
+import { isAppError } from '../errors.ts';
+import { pickLocale, translator, type Locale, type Translate } from '../i18n/index.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import type { CommandContext, CommandInput, Services } from './context.ts';
+import { bindArgs, closest, splitInvocation, tokenize, usageLine } from './parse.ts';
+import type { CommandRateLimit } from './rate-limit.ts';
+import { displayName, findSubcommand, type Command, type Outcome, type Registry, type Subcommand } from './registry.ts';
+
+export interface RouterDeps {
+  registry: Registry;
+  services: Services;
+  defaultLocale: Locale;
+  clock: Clock;
+  log: Logger;
+  metrics?: Metrics;
+  rateLimit: CommandRateLimit;
+}
+
+/** What the router answers: the reply, and the task it started if the command is long-running. */
+export interface Handled {
+  reply: Reply;
+  /** The language the reply is written in; adapters lay it out with it. */
+  locale: Locale;
+  taskId?: number;
+  command?: string;
+}
+
+export interface Router {
+  /** Handles one inbound message; undefined when the text is not a command for us. */
+  handle(input: CommandInput): Promise<Handled | undefined>;
+}
+
+type Action = Pick<Subcommand, 'minRole' | 'args' | 'run'>;
+
+/** Identity → user and language → rate limit → command → role → arguments → handler, with one error path. */
+export function createRouter(deps: RouterDeps): Router {
+  const { registry, services, log } = deps;
+
+  return {
+    async handle(input) {
+      const invocation = splitInvocation(input.text, { slashRequired: input.slashRequired, botUsername: input.botUsername });
+      if (!invocation) return undefined;
+      const user = await services.people.findByIdentity(input.identity);
+      const locale = pickLocale(user?.locale, input.languageCode, deps.defaultLocale);
+      const t = translator(locale);
+      const command = registry.find(invocation.word);
+      const started = performance.now();
+      let outcome = 'ok';
+      try {
+        const waitSeconds = deps.rateLimit.hit(input.identity);
+        if (waitSeconds > 0) {
+          outcome = 'rate_limited';
+          return { reply: errorReply(text(t('error.rate_limited', { seconds: waitSeconds }))), locale };
+        }
+        if (!command) {
+          outcome = 'unknown';
+          return { reply: unknownCommand(invocation.word, user, t), locale };
+        }
+        const handled = await runCommand(command, invocation.rest, input, user, locale, t);
+        if (handled.reply.error) outcome = 'refused';
+        return handled;
+      } catch (error) {
+        outcome = 'error';
+        if (!isAppError(error)) log.error({ err: error, command: command?.name, identity: input.identity }, 'command failed');
+        return { reply: errorReply(text(errorText(error, t))), locale };
+      } finally {
+        const name = command?.name ?? 'unknown';
+        deps.metrics?.commands.inc({ command: name, platform: input.platform, outcome });
+        deps.metrics?.commandDuration.observe({ command: name }, (performance.now() - started) / 1000);
+      }
+    },
+  };
+
+  function unknownCommand(word: string, user: User | undefined, t: Translate): Reply {
+    if (!user) return errorReply(text(t('error.not_linked')));
+    const suggestion = closest(word, registry.allNames());
+    const lines = [t('error.unknown_command', { command: `/${word}` })];
+    lines.push(suggestion ? t('error.did_you_mean', { suggestion: `/${suggestion}` }) : t('error.see_help'));
+    return errorReply(text(lines.join(' ')));
+  }
+
+  async function runCommand(command: Command, rest: string, input: CommandInput, user: User | undefined, locale: Locale, t: Translate): Promise<Handled> {
+    const refuse = (message: string): Handled => ({ reply: errorReply(text(message)), locale });
+    const tokens = tokenize(rest, t);
+    if (!tokens.ok) return refuse(tokens.problems.join('\n'));
+    const first = tokens.value[0];
+    const sub = first && first.quotedFrom === undefined ? findSubcommand(command, first.text) : undefined;
+    const action: Action | undefined = sub ?? command.action;
+    const path = sub ? [displayName(command, locale), displayName(sub, locale)] : [displayName(command, locale)];
+    if (!action) {
+      if (!user) return refuse(t('error.not_linked'));
+      const options = command.subcommands.map((s) => displayName(s, locale)).join(', ');
+      const problem = first ? t('args.unknown_subcommand', { sub: first.text, options }) : t('args.missing_subcommand', { options });
+      return refuse(problem);
+    }
+    if (action.minRole !== 'anyone') {
+      if (!user) return refuse(t('error.not_linked'));
+      if (!atLeast(user.role, action.minRole)) return refuse(t('error.forbidden', { command: `/${path.join(' ')}` }));
+    }
+    const args = bindArgs(action.args, sub ? tokens.value.slice(1) : tokens.value, locale, t);
+    if (!args.ok) {
+      const usage = t('error.usage', { usage: usageLine(path, action.args, locale) });
+      return refuse([...args.problems, usage].join('\n'));
+    }
+    const ctx: CommandContext = { input, user, locale, t, services, registry, clock: deps.clock, log };
+    return deliver(await action.run(ctx, args.value), ctx, command);
+  }
+
+  async function deliver(result: Outcome, ctx: CommandContext, command: Command): Promise<Handled> {
+    if (!('task' in result)) return { reply: result, locale: ctx.locale, command: command.name };
+    const task = await services.tasks.create({
+      kind: result.task.kind,
+      input: result.task.input,
+      requestedBy: ctx.user?.id ?? null,
+      target: { platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId },
+      locale: ctx.locale,
+    });
+    return { reply: reply(text(ctx.t('task.started', { id: task.id }))), locale: ctx.locale, taskId: task.id, command: command.name };
+  }
+}

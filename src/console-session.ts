@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { createConsoleAdapter, type ConsoleAdapter } from '../bots/console/console.ts';
+import type { Database } from '../db/client.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { createCore, startWorkers, type Core } from './main.ts';
+
+/** A console conversation as the owner: its own chat id, its own outbox and task workers. */
+async function openSession(database: Database, config: Config, log: Logger) {
+  const core = createCore({ database, config, log });
+  await core.services.people.ensureConsoleOwner();
+  const chatId = `console-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const adapter = createConsoleAdapter({
+    router: core.router,
+    tasks: core.services.tasks,
+    write: (text) => process.stdout.write(text),
+    filesDir: join(config.dataDir, 'files'),
+    chatId,
+  });
+  return { core, adapter, chatId };
+}
+
+/** `bodega run "<command line>"`: one command; waits for a long job it starts. Answers the exit code. */
+export async function runOnce(line: string, database: Database, config: Config, log: Logger): Promise<number> {
+  const { core, adapter, chatId } = await openSession(database, config, log);
+  const result = await adapter.handleLine(line);
+  if (result.taskId === undefined) return result.error ? 1 : 0;
+  const workers = startWorkers(core, database, log, [adapter], [chatId]);
+  const status = await waitForTask(core, result.taskId);
+  await workers.dispatcher.drainAll();
+  await workers.stop();
+  return status === 'success' ? 0 : 1;
+}
+
+async function waitForTask(core: Core, taskId: number) {
+  for (;;) {
+    const task = await core.services.tasks.get(taskId);
+    if (!task || ['success', 'failed', 'cancelled'].includes(task.status)) return task?.status;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** `bodega chat`: an interactive session as the owner until end of input or /exit. */
+export async function chat(database: Database, config: Config, log: Logger): Promise<number> {
+  const { core, adapter, chatId } = await openSession(database, config, log);
+  const workers = startWorkers(core, database, log, [adapter], [chatId]);
+  const lines = createInterface({ input: process.stdin, output: process.stdout, prompt: 'bodega> ' });
+  lines.prompt();
+  for await (const line of lines) {
+    if (['/exit', '/salir', 'exit', 'salir'].includes(line.trim())) break;
+    if (line.trim()) await handleSafely(adapter, line, log);
+    lines.prompt();
+  }
+  lines.close();
+  await workers.dispatcher.drainAll();
+  await workers.stop();
+  return 0;
+}
+
+async function handleSafely(adapter: ConsoleAdapter, line: string, log: Logger) {
+  try {
+    await adapter.handleLine(line);
+  } catch (error) {
+    log.error({ err: error }, 'console command failed');
+  }
+}
