@@ -109,6 +109,11 @@ async function jobVerb(args: string[], config: Config, log: Logger): Promise<num
   const database = await openDatabase(config, log, 'job');
   const scheduler = createJobScheduler(database, config, log);
   try {
+    const known = (await scheduler.list()).map((job) => job.name);
+    if (action === 'run' && !known.includes(name as string)) {
+      process.stderr.write(`Unknown job: ${name}. Known jobs: ${known.join(', ')}\n`);
+      return 1;
+    }
     if (action === 'run') {
       const status = await scheduler.runNow(name as string);
       process.stdout.write(`${name}: ${status}\n`);

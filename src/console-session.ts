@@ -5,7 +5,7 @@ import { createConsoleAdapter, type ConsoleAdapter } from '../bots/console/conso
 import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { createCore, startWorkers, type Core } from './main.ts';
+import { createCore, createWorkers, type Core } from './main.ts';
 
 /** A console conversation as the owner: its own chat id, its own outbox and task workers. */
 async function openSession(database: Database, config: Config, log: Logger) {
@@ -27,7 +27,8 @@ export async function runOnce(line: string, database: Database, config: Config, 
   const { core, adapter, chatId } = await openSession(database, config, log);
   const result = await adapter.handleLine(line);
   if (result.taskId === undefined) return result.error ? 1 : 0;
-  const workers = startWorkers(core, database, log, [adapter], [chatId]);
+  const workers = createWorkers(core, database, log, [adapter], [chatId]);
+  workers.start();
   const status = await waitForTask(core, result.taskId);
   await workers.dispatcher.drainAll();
   await workers.stop();
@@ -45,7 +46,8 @@ async function waitForTask(core: Core, taskId: number) {
 /** `bodega chat`: an interactive session as the owner until end of input or /exit. */
 export async function chat(database: Database, config: Config, log: Logger): Promise<number> {
   const { core, adapter, chatId } = await openSession(database, config, log);
-  const workers = startWorkers(core, database, log, [adapter], [chatId]);
+  const workers = createWorkers(core, database, log, [adapter], [chatId]);
+  workers.start();
   const lines = createInterface({ input: process.stdin, output: process.stdout, prompt: 'bodega> ' });
   lines.prompt();
   for await (const line of lines) {

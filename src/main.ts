@@ -12,7 +12,7 @@ import { createTasks } from './chat/tasks.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Services } from './commands/context.ts';
 import { coreCommands } from './commands/index.ts';
-import { createCommandRateLimit } from './commands/rate-limit.ts';
+import { createCommandRateLimit, type CommandRateLimit } from './commands/rate-limit.ts';
 import { createRegistry, type Command, type Registry } from './commands/registry.ts';
 import { createRouter, type Router } from './commands/router.ts';
 import type { Config } from './config.ts';
@@ -69,6 +69,7 @@ export function createCore(options: {
   metrics?: Metrics;
   extraCommands?: Command[];
   extraTasks?: TaskDefinition[];
+  rateLimit?: CommandRateLimit;
 }): Core {
   const { db } = options.database;
   const clock = options.clock ?? systemClock;
@@ -83,23 +84,25 @@ export function createCore(options: {
     registry, services, clock, metrics,
     defaultLocale: options.config.locale,
     log: options.log.child({ component: 'commands' }),
-    rateLimit: createCommandRateLimit(),
+    rateLimit: options.rateLimit ?? createCommandRateLimit(),
   });
   return { registry, services, router, taskDefinitions: options.extraTasks ?? [], clock, metrics };
 }
 
-/** The background workers that deliver replies and run long tasks for a set of senders. */
-export function startWorkers(core: Core, database: Database, log: Logger, senders: Sender[], chatIds?: string[]) {
+/** The workers that deliver replies and run long tasks for a set of senders; `start()` runs them in the background. */
+export function createWorkers(core: Core, database: Database, log: Logger, senders: Sender[], chatIds?: string[]) {
   const dispatcher: Dispatcher = createDispatcher({ db: database.db, log: log.child({ component: 'outbox' }), senders, ...(chatIds ? { chatIds } : {}) });
   const runner: TaskRunner = createTaskRunner({
     db: database.db, log: log.child({ component: 'tasks' }), tasks: core.services.tasks, definitions: core.taskDefinitions,
     senders, ...(chatIds ? { chatIds } : {}), onQueued: () => dispatcher.wake(),
   });
-  dispatcher.start();
-  runner.start();
   return {
     dispatcher,
     runner,
+    start() {
+      dispatcher.start();
+      runner.start();
+    },
     async stop() {
       await runner.stop();
       await dispatcher.stop();
@@ -128,7 +131,8 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   await core.services.people.ensureOwners(config.owners);
   const ownerCode = await core.services.people.ownerCodeIfNoOwner();
   const senders: Sender[] = [];
-  const workers = startWorkers(core, database, log, senders);
+  const workers = createWorkers(core, database, log, senders);
+  workers.start();
   const scheduler = createJobScheduler(database, config, log, core.metrics);
   scheduler.start();
   const app = createApp({

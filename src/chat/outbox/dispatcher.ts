@@ -59,19 +59,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   async function claim(): Promise<ClaimedRow[]> {
     const platforms = [...senders.keys()];
     if (platforms.length === 0) return [];
-    const chatFilter = options.chatIds ? sql`and o.chat_id in ${options.chatIds}` : sql``;
+    const chatFilter = options.chatIds ? sql`and chat_id in ${options.chatIds}` : sql``;
+    // Only each chat's oldest unsent message is a candidate (order per chat). Heads come from one grouped
+    // scan of the partial queue index, which stays linear however stale the planner's statistics are.
     return (await db.execute(sql`
-      with due as (
-        select o.id from outbox o
-        where o.platform in ${platforms} ${chatFilter}
-          and ((o.status = 'pending' and o.next_attempt_at <= now()) or (o.status = 'sending' and o.lease_until < now()))
-          and not exists (
-            select 1 from outbox earlier
-            where earlier.platform = o.platform and earlier.chat_id = o.chat_id and earlier.id < o.id
-              and earlier.status in ('pending', 'sending'))
+      with heads as (
+        select min(id) as id from outbox
+        where platform in ${platforms} ${chatFilter} and status in ('pending', 'sending')
+        group by platform, chat_id),
+      due as (
+        select o.id from outbox o join heads on heads.id = o.id
+        where (o.status = 'pending' and o.next_attempt_at <= now()) or (o.status = 'sending' and o.lease_until < now())
         order by o.id
         limit ${options.batchSize ?? 20}
-        for update skip locked)
+        for update of o skip locked)
       update outbox set status = 'sending', attempts = outbox.attempts + 1,
         lease_until = now() + ${leaseMs} * interval '1 millisecond'
       from due where outbox.id = due.id

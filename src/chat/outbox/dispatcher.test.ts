@@ -1,0 +1,128 @@
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../../test/helpers/database.ts';
+import { translator } from '../../i18n/index.ts';
+import { createLogger } from '../../logger.ts';
+import { layout, type OutMessage } from '../layout.ts';
+import { plainFormat } from '../plain-format.ts';
+import { reply, text } from '../reply.ts';
+import { SendError, type Sender } from '../sender.ts';
+import { createDispatcher } from './dispatcher.ts';
+import { enqueue } from './outbox.ts';
+
+const log = createLogger({ level: 'silent', pretty: false });
+const database = useTestDatabase({ poolSize: 20 });
+
+/** A sender that records what reached the "platform"; `fail` decides per attempt whether to throw instead. */
+function recordingSender(platform: string, fail: (message: OutMessage, attempt: number) => Error | undefined = () => undefined): Sender & {
+  delivered: Array<{ chatId: string; text: string }>;
+} {
+  const delivered: Array<{ chatId: string; text: string }> = [];
+  let attempt = 0;
+  return {
+    platform,
+    delivered,
+    limits: { global: [], perChat: () => [] },
+    layout: (value, locale) => layout(value, { ...plainFormat, maxLength: 40 }, translator(locale)),
+    async send(chatId, message) {
+      const error = fail(message, ++attempt);
+      if (error) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
+      delivered.push({ chatId, text: message.kind === 'text' ? message.text : message.filename });
+      return { messageId: String(delivered.length) };
+    },
+  };
+}
+
+async function queue(platform: string, count: number, chats = 5) {
+  for (let i = 0; i < count; i++) {
+    await enqueue(database().db, { platform, chatId: `chat-${i % chats}` }, reply(text(`message ${i}`)), 'es', `${platform}:${i}`);
+  }
+}
+
+const fast = { backoffBaseMs: 1, backoffMaxMs: 5, pollMs: 10 };
+
+describe('outbox', () => {
+  it('ignores a second enqueue with the same idempotency key', async () => {
+    const target = { platform: 'dup', chatId: 'c' };
+    expect(await enqueue(database().db, target, reply(text('once')), 'es', 'dup:1')).toBe(true);
+    expect(await enqueue(database().db, target, reply(text('once')), 'es', 'dup:1')).toBe(false);
+  });
+
+  it('delivers every message exactly once through a sender that fails half the time', async () => {
+    await queue('flaky', 60);
+    const sender = recordingSender('flaky', () => (Math.random() < 0.5 ? new Error('network blip') : undefined));
+    const dispatcher = createDispatcher({ db: database().db, log, senders: [sender], maxAttempts: 100, ...fast });
+    for (let round = 0; round < 400 && sender.delivered.length < 60; round++) {
+      await dispatcher.drainAll();
+      await new Promise((resolve) => setTimeout(resolve, 6));
+    }
+    const texts = sender.delivered.map((d) => d.text).sort();
+    expect(texts).toHaveLength(60);
+    expect(new Set(texts).size).toBe(60);
+  });
+
+  it('never sends a message twice with two dispatchers on one database, and keeps each chat in order', async () => {
+    await queue('pair', 100, 4);
+    const sender = recordingSender('pair');
+    const first = createDispatcher({ db: database().db, log, senders: [sender], batchSize: 7, ...fast });
+    const second = createDispatcher({ db: database().db, log, senders: [sender], batchSize: 7, ...fast });
+    await Promise.all([first.drainAll(), second.drainAll(), first.drainAll(), second.drainAll()]);
+    await first.drainAll();
+    expect(sender.delivered).toHaveLength(100);
+    expect(new Set(sender.delivered.map((d) => d.text)).size).toBe(100);
+    for (const chat of ['chat-0', 'chat-1', 'chat-2', 'chat-3']) {
+      const numbers = sender.delivered.filter((d) => d.chatId === chat).map((d) => Number(d.text.split(' ')[1]));
+      expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    }
+  });
+
+  it('resumes a split reply after a failure without repeating parts already sent', async () => {
+    const long = Array.from({ length: 6 }, (_, i) => `part ${i} of a long one`).join('\n');
+    await enqueue(database().db, { platform: 'parts', chatId: 'c' }, reply(text(long)), 'es', 'parts:1');
+    const sender = recordingSender('parts', (_message, attempt) => (attempt === 3 ? new Error('dropped') : undefined));
+    const dispatcher = createDispatcher({ db: database().db, log, senders: [sender], ...fast });
+    await dispatcher.drainAll();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await dispatcher.drainAll();
+    expect(sender.delivered.map((d) => d.text).join('\n')).toBe(long);
+  });
+
+  it('waits out a retry-after before trying again', async () => {
+    await enqueue(database().db, { platform: 'slowdown', chatId: 'c' }, reply(text('hello')), 'es', 'slowdown:1');
+    const sender = recordingSender('slowdown', (_m, attempt) => (attempt === 1 ? new SendError('429 Too Many Requests', true, 300) : undefined));
+    const dispatcher = createDispatcher({ db: database().db, log, senders: [sender], ...fast });
+    await dispatcher.drainAll();
+    expect(sender.delivered).toHaveLength(0);
+    const [row] = await database().db.execute(sql`select extract(epoch from next_attempt_at - now()) * 1000 as wait_ms from outbox where idempotency_key = 'slowdown:1'`);
+    expect(Number(row?.wait_ms)).toBeGreaterThan(150);
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    await dispatcher.drainAll();
+    expect(sender.delivered.map((d) => d.text)).toEqual(['hello']);
+  });
+
+  it('dead-letters after the last attempt, keeping the error, and moves on to the next message of the chat', async () => {
+    await enqueue(database().db, { platform: 'dead', chatId: 'c' }, reply(text('doomed')), 'es', 'dead:1');
+    await enqueue(database().db, { platform: 'dead', chatId: 'c' }, reply(text('after')), 'es', 'dead:2');
+    const sender = recordingSender('dead', (message) => (message.kind === 'text' && message.text === 'doomed' ? new Error('chat not found') : undefined));
+    const dispatcher = createDispatcher({ db: database().db, log, senders: [sender], maxAttempts: 3, ...fast });
+    for (let i = 0; i < 20; i++) {
+      await dispatcher.drainAll();
+      await new Promise((resolve) => setTimeout(resolve, 8));
+    }
+    const rows = await database().db.execute(sql`select idempotency_key, status, attempts, last_error from outbox where platform = 'dead' order by id`);
+    expect(rows.map((r) => [r.idempotency_key, r.status, r.attempts, r.last_error])).toEqual([
+      ['dead:1', 'dead', 3, 'chat not found'],
+      ['dead:2', 'sent', 1, null],
+    ]);
+    expect(sender.delivered.map((d) => d.text)).toEqual(['after']);
+  });
+
+  it('dead-letters at once when the platform says a retry cannot help', async () => {
+    await enqueue(database().db, { platform: 'final', chatId: 'c' }, reply(text('x')), 'es', 'final:1');
+    const sender = recordingSender('final', () => new SendError('bot was blocked by the user', false));
+    await createDispatcher({ db: database().db, log, senders: [sender], ...fast }).drainAll();
+    const [row] = await database().db.execute(sql`select status, attempts from outbox where idempotency_key = 'final:1'`);
+    expect([row?.status, row?.attempts]).toEqual(['dead', 1]);
+  });
+});

@@ -1,0 +1,56 @@
+import { rm } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runBodega, startBodegaProcess, tempDataDir } from '../helpers/cli.ts';
+
+const dataDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function freshDataDir() {
+  const dir = await tempDataDir();
+  dataDirs.push(dir);
+  return dir;
+}
+
+describe('bodega run', () => {
+  it('prints the Spanish help for the owner on a fresh data directory, and suggests /ayuda for /ayda', async () => {
+    const dataDir = await freshDataDir();
+    const help = await runBodega(['run', '/ayuda'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Comandos que puedes usar');
+    expect(help.stdout).toContain('/invitar — Crea un código de invitación');
+
+    const typo = await runBodega(['run', '/ayda'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    expect(typo.code).toBe(1);
+    expect(typo.stdout.trim()).toBe('No conozco el comando /ayda. ¿Quisiste decir /ayuda?');
+  });
+
+  it('shares the database of a running bodega start and links a chat owner with the printed code', async () => {
+    const dataDir = await freshDataDir();
+    const server = await startBodegaProcess({ dataDir });
+    try {
+      const code = server.output().match(/\/start ([A-Z2-9]{4}-[A-Z2-9]{4})/)?.[1];
+      expect(code).toBeDefined();
+      expect(server.output()).toContain(`/inicio ${code}`);
+      const invite = await runBodega(['run', '/invitar staff'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+      expect(invite.code).toBe(0);
+      expect(invite.stdout).toMatch(/Código de invitación para personal: [A-Z2-9]{4}-[A-Z2-9]{4}/);
+      const users = await runBodega(['run', '/users'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', BODEGA_LOCALE: 'en' });
+      expect(users.stdout).toContain('console:owner');
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  });
+
+  it('lists and runs scheduled jobs', async () => {
+    const dataDir = await freshDataDir();
+    const run = await runBodega(['job', 'run', 'prune-chat-state'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('prune-chat-state: success');
+    const list = await runBodega(['job', 'list'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    expect(list.stdout).toMatch(/prune-chat-state\s+17 3 \* \* \*\s+next \S+\s+last success/);
+    const unknown = await runBodega(['job', 'run', 'nope'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    expect(unknown.code).toBe(1);
+  });
+});
