@@ -2,7 +2,8 @@ import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { ConfigError, loadConfig, secretValues, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { chat, runOnce } from './console-session.ts';
-import { createJobScheduler, openDatabase, startBodega } from './main.ts';
+import { createApiKeys } from './domain/apikeys/index.ts';
+import { createCore, createJobScheduler, openDatabase, startBodega } from './main.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
@@ -14,6 +15,8 @@ const verbs: Record<string, { run: Verb; help: string }> = {
   chat: { run: chatVerb, help: 'the chat commands in this terminal, as the owner' },
   run: { run: runVerb, help: 'run one command line, e.g. bodega run "/stock"; exit code 1 on error' },
   job: { run: jobVerb, help: 'job list | job run <name>: scheduled jobs and their last runs' },
+  apikey: { run: apikeyVerb, help: 'apikey create <name>: a storefront API key, printed once' },
+  stock: { run: stockVerb, help: 'stock verify: check levels against the ledger and reservations' },
 };
 
 /** Runs one `bodega` verb and returns the process exit code. */
@@ -107,7 +110,7 @@ async function jobVerb(args: string[], config: Config, log: Logger): Promise<num
     return 1;
   }
   const database = await openDatabase(config, log, 'job');
-  const scheduler = createJobScheduler(database, config, log);
+  const scheduler = createJobScheduler(createCore({ database, config, log }), database, config, log);
   try {
     const known = (await scheduler.list()).map((job) => job.name);
     if (action === 'run' && !known.includes(name as string)) {
@@ -124,6 +127,46 @@ async function jobVerb(args: string[], config: Config, log: Logger): Promise<num
       process.stdout.write(`${job.name.padEnd(32)} ${job.schedule.padEnd(16)} next ${job.nextRun?.toISOString() ?? '-'}  last ${last}\n`);
     }
     return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function apikeyVerb(args: string[], config: Config, log: Logger): Promise<number> {
+  const [action, ...nameWords] = args;
+  const name = nameWords.join(' ').trim();
+  if (action !== 'create' || !name) {
+    process.stderr.write('Usage: bodega apikey create <name>   e.g. bodega apikey create "web shop"\n');
+    return 1;
+  }
+  const database = await openDatabase(config, log, 'apikey');
+  try {
+    const { key } = await createApiKeys({ db: database.db }).create(name);
+    process.stdout.write(`${key}\n`);
+    process.stderr.write('Store this key now: it is not shown again. Send it as "Authorization: Bearer <key>".\n');
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function stockVerb(args: string[], config: Config, log: Logger): Promise<number> {
+  if (args[0] !== 'verify') {
+    process.stderr.write('Usage: bodega stock verify\n');
+    return 1;
+  }
+  const database = await openDatabase(config, log, 'stock');
+  try {
+    const problems = await createCore({ database, config, log }).services.inventory.verify();
+    if (problems.length === 0) {
+      process.stdout.write('Stock matches the ledger and the live reservations.\n');
+      return 0;
+    }
+    for (const p of problems) {
+      process.stdout.write(`${p.sku}: levels total=${p.levels.total} reserved=${p.levels.reserved} sold=${p.levels.sold}; ` +
+        `ledger total=${p.ledger.total} reserved=${p.ledger.reserved} sold=${p.ledger.sold}; pending reservations=${p.pendingReservations}\n`);
+    }
+    return 1;
   } finally {
     await database.close();
   }

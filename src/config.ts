@@ -64,6 +64,8 @@ export interface Config {
   timezone: string;
   locale: Locale;
   owners: string[];
+  /** Currency of new products when none is given (ISO 4217). */
+  currency: string;
   /** 32-byte key from ENCRYPTION_KEY; resolved from `$DATA_DIR` later when unset (see secrets.ts). */
   encryptionKey: Buffer | undefined;
   logLevel: LogLevel;
@@ -156,6 +158,10 @@ const envSchema = z.object({
   BODEGA_TIMEZONE: withDefault(timezone, 'UTC'),
   BODEGA_LOCALE: withDefault(z.enum(['es', 'en'], { message: 'must be es or en' }), 'es'),
   BODEGA_OWNERS: optional(owners),
+  BODEGA_CURRENCY: withDefault(
+    z.string().regex(/^[A-Za-z]{3}$/, { message: 'must be a three-letter ISO 4217 code such as MXN, USD or EUR' }).transform((v) => v.toUpperCase()),
+    'USD',
+  ),
   ENCRYPTION_KEY: optional(encryptionKey),
   LOG_LEVEL: withDefault(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -217,6 +223,7 @@ function toConfig(env: Env): Config {
     timezone: env.BODEGA_TIMEZONE,
     locale: env.BODEGA_LOCALE,
     owners: env.BODEGA_OWNERS ?? [],
+    currency: env.BODEGA_CURRENCY,
     encryptionKey: env.ENCRYPTION_KEY,
     logLevel: env.LOG_LEVEL,
     database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, embeddedPort: env.EMBEDDED_POSTGRES_PORT },

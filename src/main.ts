@@ -3,6 +3,8 @@ import { serve } from '@hono/node-server';
 import { createDb, ping, type Database } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
+import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
+import { verifyStockJob } from '../jobs/verify-stock.job.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
 import type { Sender } from './chat/sender.ts';
@@ -10,14 +12,18 @@ import { createSubscriptions } from './chat/subscriptions.ts';
 import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
 import { createTasks } from './chat/tasks.ts';
 import { systemClock, type Clock } from './clock.ts';
+import { lowStockNotifier } from './commands/alerts.ts';
 import type { Services } from './commands/context.ts';
 import { coreCommands } from './commands/index.ts';
 import { createCommandRateLimit, type CommandRateLimit } from './commands/rate-limit.ts';
 import { createRegistry, type Command, type Registry } from './commands/registry.ts';
 import { createRouter, type Router } from './commands/router.ts';
 import type { Config } from './config.ts';
+import { createApiKeys } from './domain/apikeys/index.ts';
+import { createInventory } from './domain/inventory/index.ts';
 import { createPeople } from './domain/people/index.ts';
 import { createApp } from './http/app.ts';
+import { storefrontRoutes } from './http/routes/storefront.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -74,10 +80,13 @@ export function createCore(options: {
   const { db } = options.database;
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics();
+  const subscriptions = createSubscriptions({ db });
   const services: Services = {
     people: createPeople({ db, clock }),
     tasks: createTasks({ db }),
-    subscriptions: createSubscriptions({ db }),
+    subscriptions,
+    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions) }),
+    currency: options.config.currency,
   };
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
   const router = createRouter({
@@ -110,15 +119,15 @@ export function createWorkers(core: Core, database: Database, log: Logger, sende
   };
 }
 
-export function createJobScheduler(database: Database, config: Config, log: Logger, metrics?: Metrics): Scheduler {
-  return createScheduler({
+export function createJobScheduler(core: Core, database: Database, config: Config, log: Logger): Scheduler {
+  return createScheduler<{ db: Database['db']; inventory: Core['services']['inventory'] }>({
     db: database.db,
     sql: database.sql,
     log: log.child({ component: 'jobs' }),
-    jobs: [pruneChatStateJob],
-    deps: { db: database.db },
+    jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob],
+    deps: { db: database.db, inventory: core.services.inventory },
     timezone: config.timezone,
-    ...(metrics ? { metrics } : {}),
+    metrics: core.metrics,
   });
 }
 
@@ -133,12 +142,13 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const senders: Sender[] = [];
   const workers = createWorkers(core, database, log, senders);
   workers.start();
-  const scheduler = createJobScheduler(database, config, log, core.metrics);
+  const scheduler = createJobScheduler(core, database, config, log);
   scheduler.start();
   const app = createApp({
     log: log.child({ component: 'http' }),
     metrics: core.metrics,
     readiness: () => readiness(config, database, scheduler),
+    routes: [{ path: '/api/v1', app: storefrontRoutes({ inventory: core.services.inventory, apiKeys: createApiKeys({ db: database.db }) }) }],
   });
   const server = serve({ fetch: app.fetch, port: config.port });
   await new Promise<void>((resolve, reject) => {

@@ -2,3 +2,4 @@ export * from './chat.ts';
 export * from './jobs.ts';
 export * from './people.ts';
 export * from './tasks.ts';
+export * from './inventory.ts';

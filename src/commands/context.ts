@@ -2,6 +2,7 @@ import type { Subscriptions } from '../chat/subscriptions.ts';
 import type { ChatRef } from '../chat/target.ts';
 import type { Tasks } from '../chat/tasks.ts';
 import type { Clock } from '../clock.ts';
+import type { Inventory } from '../domain/inventory/index.ts';
 import type { People, User } from '../domain/people/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
@@ -12,6 +13,9 @@ export interface Services {
   people: People;
   tasks: Tasks;
   subscriptions: Subscriptions;
+  inventory: Inventory;
+  /** BODEGA_CURRENCY: the currency of new products unless one is given. */
+  currency: string;
 }
 
 /** One message arriving from any platform, already stripped of platform details. */

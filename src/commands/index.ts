@@ -1,8 +1,11 @@
+import { productCommand } from './catalogue.ts';
 import { cancelCommand, jobsCommand } from './jobs.ts';
 import { helpCommand } from './help.ts';
 import { notifyCommand } from './notify.ts';
 import { inviteCommand, langCommand, revokeCommand, roleCommand, startCommand, usersCommand } from './people.ts';
 import type { Command } from './registry.ts';
+import { commitCommand, releaseCommand, reserveCommand } from './reservations.ts';
+import { stockCommand } from './stock.ts';
 
 /** The commands every bodega has; features add theirs next to these in main.ts. */
 export const coreCommands: Command[] = [
@@ -16,4 +19,9 @@ export const coreCommands: Command[] = [
   notifyCommand,
   jobsCommand,
   cancelCommand,
+  stockCommand,
+  productCommand,
+  reserveCommand,
+  releaseCommand,
+  commitCommand,
 ];

@@ -11,7 +11,8 @@ export interface AppDeps {
   metrics: Metrics;
   readiness: Readiness;
   /** Feature routes (webhooks, storefront, files) mounted by the composition root. */
-  routes?: Array<{ path: string; app: Hono }>;
+  /** Each feature app has its own Env (variables it sets); only its routes are mounted here. */
+  routes?: Array<{ path: string; app: Hono<any> }>;
 }
 
 export type AppEnv = { Variables: { requestId: string } };

@@ -1,0 +1,26 @@
+import { AppError } from '../../errors.ts';
+
+/** Minor-unit digits of a currency (2 for MXN/USD/EUR, 0 for JPY/CLP), from the platform's ICU data. */
+export function minorDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Parses a typed price ("12.50", "12,50", "1299") into exact integer minor units; never through a float. */
+export function parsePrice(input: string, currency: string): number {
+  const digits = minorDigits(currency);
+  const match = input.trim().match(/^(\d{1,12})(?:[.,](\d+))?$/);
+  if (!match || (match[2]?.length ?? 0) > digits) {
+    throw new AppError('invalid_input', `Price must be a number with at most ${digits} decimals`, { value: input });
+  }
+  const fraction = (match[2] ?? '').padEnd(digits, '0');
+  return Number(`${match[1]}${fraction}`);
+}
+
+/** Formats minor units for people: `$1,299.00 MXN` style, in their locale. */
+export function formatMoney(minor: number, currency: string, locale: 'es' | 'en'): string {
+  const digits = minorDigits(currency);
+  const formatted = new Intl.NumberFormat(locale === 'es' ? 'es-MX' : 'en-US', {
+    style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: digits,
+  }).format(minor / 10 ** digits);
+  return `${formatted} ${currency}`;
+}
