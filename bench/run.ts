@@ -1,9 +1,10 @@
 // `npm run bench [-- name ...]`: runs the benches (all, or the named ones) and prints one JSON line per figure.
 import type { Bench } from './figures.ts';
 import { chatBench } from './chat.bench.ts';
+import { inventoryBench } from './inventory.bench.ts';
 import { startupBench } from './startup.bench.ts';
 
-const benches: Bench[] = [startupBench, chatBench];
+const benches: Bench[] = [startupBench, chatBench, inventoryBench];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));

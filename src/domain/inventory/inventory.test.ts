@@ -127,6 +127,9 @@ describe('reservations', () => {
     const { reservation } = await inventory().reservations.reserve({ sku: 'LATE-1', qty: 2, ttlSeconds: 30, actor: 'shop' });
     clock.advance(31_000);
     expect(await codeOf(inventory().reservations.commit(reservation.id, 'shop'))).toBe('reservation.expired');
+    expect((await inventory().reservations.get(reservation.id))?.status).toBe('expired');
+    const [row] = await database().db.execute(sql`select s.reserved from stock_levels s join products p on p.id = s.product_id where p.sku = 'LATE-1'`);
+    expect(row?.reserved).toBe(0);
     expect(await inventory().stock.get('LATE-1')).toMatchObject({ reserved: 0, sold: 0, available: 2 });
     expect(await codeOf(inventory().reservations.commit(reservation.id, 'shop'))).toBe('reservation.expired');
   });
@@ -192,5 +195,23 @@ describe('consistency check', () => {
     await database().db.execute(sql`update stock_levels set total = total + 1 from products p where p.id = product_id and p.sku = 'DRIFT-1'`);
     expect(await inventory().verify()).toContainEqual(expect.objectContaining({ sku: 'DRIFT-1', levels: expect.objectContaining({ total: 4 }), ledger: expect.objectContaining({ total: 3 }) }));
     await database().db.execute(sql`update stock_levels set total = total - 1 from products p where p.id = product_id and p.sku = 'DRIFT-1'`);
+  });
+});
+
+describe('low-stock alerts on the reservation fast path', () => {
+  it('alerts once when a reservation crosses the threshold, and the sweep finds an alert a crash skipped', async () => {
+    await product('FAST-1', 6, 5);
+    const forFast = () => alerts.filter((a) => a.sku === 'FAST-1');
+    await inventory().reservations.reserve({ sku: 'FAST-1', qty: 1, actor: 'shop' });
+    expect(forFast()).toHaveLength(0);
+    await Promise.all([1, 2, 3].map(() => inventory().reservations.reserve({ sku: 'FAST-1', qty: 1, actor: 'shop' })));
+    expect(forFast()).toHaveLength(1);
+    await inventory().stock.receive('FAST-1', 10, origin());
+    // As if the process died between the hold and its alert: levels low, flag never set.
+    await database().db.execute(sql`update stock_levels set reserved = reserved + 12 from products p where p.id = product_id and p.sku = 'FAST-1'`);
+    expect(forFast()).toHaveLength(1);
+    expect(await inventory().reservations.sweepLowStock()).toBe(1);
+    expect(forFast()).toHaveLength(2);
+    expect(await inventory().reservations.sweepLowStock()).toBe(0);
   });
 });

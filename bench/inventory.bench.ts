@@ -1,0 +1,120 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
+import { Agent, request } from 'undici';
+import { systemClock } from '../src/clock.ts';
+import { createApiKeys } from '../src/domain/apikeys/index.ts';
+import { createInventory } from '../src/domain/inventory/index.ts';
+import { createApp } from '../src/http/app.ts';
+import { storefrontRoutes } from '../src/http/routes/storefront.ts';
+import { createLogger } from '../src/logger.ts';
+import { createMetrics } from '../src/metrics.ts';
+import { benchDatabase } from './database.ts';
+import { round, summarise, type Bench, type Figure } from './figures.ts';
+
+const OPS = 2_000;
+const CONCURRENCY = 16;
+const PRODUCTS = 1_000;
+
+type Database = Awaited<ReturnType<typeof benchDatabase>>;
+
+/** Runs `op` OPS times with CONCURRENCY workers; answers throughput, latencies and how many succeeded. */
+async function measure(op: (i: number) => Promise<boolean>) {
+  const latencies: number[] = [];
+  let next = 0;
+  let succeeded = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    for (let i = next++; i < OPS; i = next++) {
+      const began = performance.now();
+      if (await op(i)) succeeded++;
+      latencies.push(performance.now() - began);
+    }
+  }));
+  return { perSecond: OPS / ((performance.now() - started) / 1000), latency: summarise(latencies), succeeded };
+}
+
+/** Reservations per second through the service and the HTTP API, each next to a bare conditional UPDATE on the same pool. */
+export const inventoryBench: Bench = {
+  name: 'inventory',
+  async run() {
+    const database = await benchDatabase(CONCURRENCY + 4);
+    try {
+      return await scenarios(database);
+    } finally {
+      await database.dispose();
+    }
+  },
+};
+
+async function scenarios(database: Database): Promise<Figure[]> {
+  const inventory = createInventory({ db: database.db, clock: systemClock });
+  const apiKeys = createApiKeys({ db: database.db });
+  const { key } = await apiKeys.create('bench');
+  const hotStock = OPS * 3;
+  for (const [sku, stock] of [['HOT', hotStock], ['HOT-HTTP', hotStock]] as const) {
+    await inventory.products.add({ sku, title: sku, priceMinor: 100, currency: 'USD', stock }, { actor: 'bench', key: `seed:${sku}` });
+  }
+  for (let i = 0; i < PRODUCTS; i++) {
+    await inventory.products.add({ sku: `P-${i}`, title: `P ${i}`, priceMinor: 100, currency: 'USD', stock: 50 }, { actor: 'bench', key: `seed:p${i}` });
+  }
+  await database.sql`create table bench_levels (id int primary key, total int not null, reserved int not null default 0,
+    check (reserved <= total))`;
+  await database.sql`insert into bench_levels select g, ${hotStock}, 0 from generate_series(0, ${PRODUCTS}) g`;
+
+  const app = createApp({
+    log: createLogger({ level: 'silent', pretty: false }),
+    metrics: createMetrics({ processMetrics: false }),
+    readiness: async () => ({ database: 'ok', jobs: 'ok', telegram: 'off', discord: 'off', whatsapp: 'off' }),
+    routes: [{ path: '/api/v1', app: storefrontRoutes({ inventory, apiKeys }) }],
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/reservations`;
+  const agent = new Agent({ connections: CONCURRENCY });
+
+  const baseline = (pick: (i: number) => number) => async (i: number) =>
+    (await database.sql`update bench_levels set reserved = reserved + 1 where id = ${pick(i)} and total - reserved >= 1 returning reserved`).length > 0;
+  const service = (sku: (i: number) => string, tag: string) => (i: number) =>
+    inventory.reservations.reserve({ sku: sku(i), qty: 1, actor: 'bench', idempotencyKey: `${tag}:${i}` }).then(() => true, () => false);
+  const http = (sku: (i: number) => string, tag: string) => async (i: number) => {
+    const response = await request(url, {
+      method: 'POST', dispatcher: agent, body: JSON.stringify({ sku: sku(i), qty: 1 }),
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `${tag}:${i}` },
+    });
+    await response.body.dump();
+    return response.statusCode === 201;
+  };
+
+  const spread = (i: number) => (i * 7919) % PRODUCTS;
+  const hot = { baseline: await measure(baseline(() => PRODUCTS)), service: await measure(service(() => 'HOT', 'hot')), http: await measure(http(() => 'HOT-HTTP', 'hot-http')) };
+  const wide = {
+    baseline: await measure(baseline(spread)),
+    service: await measure(service((i) => `P-${spread(i)}`, 'wide')),
+    http: await measure(http((i) => `P-${(spread(i) + 1) % PRODUCTS}`, 'wide-http')),
+  };
+  await agent.close();
+  await new Promise((resolve) => server.close(resolve));
+
+  const [oversold] = await database.db.execute(sql`select count(*)::int as n from stock_levels where reserved + sold > total`);
+  const problems = await inventory.verify();
+  const figures: Figure[] = [];
+  for (const [scenario, results] of [['one_hot_product', hot], [`${PRODUCTS}_products`, wide]] as const) {
+    for (const path of ['service', 'http'] as const) {
+      figures.push({
+        bench: `reservations_per_second_${path}_${scenario}`,
+        value: round(results[path].perSecond, 0),
+        unit: 'reservations/s',
+        latency_ms: results[path].latency,
+        succeeded: results[path].succeeded,
+        baseline_per_second: round(results.baseline.perSecond, 0),
+        baseline_latency_ms: results.baseline.latency,
+        ratio_to_baseline: round(results[path].perSecond / results.baseline.perSecond, 3),
+        oversell_count: Number(oversold?.n ?? 0),
+        ledger_mismatches: problems.length,
+        concurrency: CONCURRENCY,
+      });
+    }
+  }
+  return figures;
+}
