@@ -1,14 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { Agent, request } from 'undici';
 import { systemClock } from '../src/clock.ts';
 import { createApiKeys } from '../src/domain/apikeys/index.ts';
 import { createInventory } from '../src/domain/inventory/index.ts';
-import { createApp } from '../src/http/app.ts';
-import { storefrontRoutes } from '../src/http/routes/storefront.ts';
-import { createLogger } from '../src/logger.ts';
-import { createMetrics } from '../src/metrics.ts';
+import { startStorefrontServer } from '../test/helpers/storefront-server.ts';
 import { benchDatabase } from './database.ts';
 import { round, summarise, type Bench, type Figure } from './figures.ts';
 
@@ -62,15 +57,8 @@ async function scenarios(database: Database): Promise<Figure[]> {
     check (reserved <= total))`;
   await database.sql`insert into bench_levels select g, ${hotStock}, 0 from generate_series(0, ${PRODUCTS}) g`;
 
-  const app = createApp({
-    log: createLogger({ level: 'silent', pretty: false }),
-    metrics: createMetrics({ processMetrics: false }),
-    readiness: async () => ({ database: 'ok', jobs: 'ok', telegram: 'off', discord: 'off', whatsapp: 'off' }),
-    routes: [{ path: '/api/v1', app: storefrontRoutes({ inventory, apiKeys }) }],
-  });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/reservations`;
+  const server = await startStorefrontServer({ inventory, apiKeys });
+  const url = `${server.base}/reservations`;
   const agent = new Agent({ connections: CONCURRENCY });
 
   const baseline = (pick: (i: number) => number) => async (i: number) =>
@@ -94,7 +82,7 @@ async function scenarios(database: Database): Promise<Figure[]> {
     http: await measure(http((i) => `P-${(spread(i) + 1) % PRODUCTS}`, 'wide-http')),
   };
   await agent.close();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 
   const [oversold] = await database.db.execute(sql`select count(*)::int as n from stock_levels where reserved + sold > total`);
   const problems = await inventory.verify();

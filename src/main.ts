@@ -7,6 +7,7 @@ import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservati
 import { verifyStockJob } from '../jobs/verify-stock.job.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
+import { outboxDepth } from './chat/outbox/outbox.ts';
 import type { Sender } from './chat/sender.ts';
 import { createSubscriptions } from './chat/subscriptions.ts';
 import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
@@ -136,7 +137,8 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const encryptionKey = await resolveEncryptionKey(config);
   if (!encryptionKey) log.warn('ENCRYPTION_KEY is not set: features that store secrets (shop connections) stay off');
   const database = await openDatabase(config, log, 'start');
-  const core = createCore({ database, config, log });
+  const metrics = createMetrics({ outboxDepth: () => outboxDepth(database.db) });
+  const core = createCore({ database, config, log, metrics });
   await core.services.people.ensureOwners(config.owners);
   const ownerCode = await core.services.people.ownerCodeIfNoOwner();
   const senders: Sender[] = [];

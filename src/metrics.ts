@@ -11,7 +11,13 @@ export interface Metrics {
   outboxDepth: Gauge<'platform'>;
 }
 
-export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
+export interface MetricsOptions {
+  processMetrics?: boolean;
+  /** Counts waiting outbox messages per platform; read on every scrape. */
+  outboxDepth?: () => Promise<Array<{ platform: string; depth: number }>>;
+}
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -54,6 +60,13 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
       help: 'Outbox messages waiting to be sent, by platform',
       labelNames: ['platform'],
       registers,
+      async collect() {
+        // A failed count keeps the last values rather than failing the whole scrape.
+        const depths = await options.outboxDepth?.().catch(() => undefined);
+        if (!depths) return;
+        this.reset();
+        for (const { platform, depth } of depths) this.set({ platform }, depth);
+      },
     }),
   };
 }

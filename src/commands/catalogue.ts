@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { bold, errorReply, fields, reply, text } from '../chat/reply.ts';
 import { formatMoney, minorDigits, parsePrice } from '../domain/inventory/index.ts';
 import { AppError } from '../errors.ts';
-import type { CommandContext } from './context.ts';
 import { arg, defineCommand, subcommand } from './registry.ts';
 import { chatOrigin } from './stock.ts';
 
@@ -17,7 +16,7 @@ const currency = z.string().regex(/^[A-Za-z]{3}$/).transform((value) => value.to
 });
 const count = z.coerce.number().int().min(0).max(1_000_000);
 
-function price(ctx: CommandContext, value: string, code: string): number {
+function price(value: string, code: string): number {
   try {
     return parsePrice(value, code);
   } catch {
@@ -45,7 +44,7 @@ export const productCommand = defineCommand({
       },
       async run(ctx, args) {
         const code = args.currency ?? ctx.services.currency;
-        const priceMinor = price(ctx, args.price, code);
+        const priceMinor = price(args.price, code);
         await ctx.services.inventory.products.add(
           { sku: args.sku, title: args.title, priceMinor, currency: code, stock: args.stock, threshold: args.threshold },
           chatOrigin(ctx, 'opening stock'),
@@ -75,7 +74,7 @@ export const productCommand = defineCommand({
         if (!code) throw new AppError('not_found', 'No product', { sku: args.sku });
         await products.edit(args.sku, {
           title: args.title,
-          priceMinor: args.price === undefined ? undefined : price(ctx, args.price, code),
+          priceMinor: args.price === undefined ? undefined : price(args.price, code),
         });
         if (args.threshold !== undefined) await stock.threshold(args.sku, args.threshold);
         return reply(text('✅ ', ctx.t('product.edited', { sku: args.sku.toUpperCase() })));

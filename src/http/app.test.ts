@@ -9,6 +9,7 @@ import { quietLog } from '../../test/helpers/database-url.ts';
 import { useTestDatabase } from '../../test/helpers/database.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
+import { outboxDepth } from '../chat/outbox/outbox.ts';
 import { createMetrics } from '../metrics.ts';
 import { createApp } from './app.ts';
 import type { Readiness } from './routes/health.ts';
@@ -111,5 +112,16 @@ describe('http conventions', () => {
     expect(text).toContain('bodega_http_requests_total{method="GET",route="/health",status="200"} 2');
     expect(text).toContain('bodega_http_request_duration_seconds_count{method="GET",route="/health"} 2');
     expect(text).toContain('process_resident_memory_bytes');
+  });
+
+  it('reports the outbox backlog per platform on each scrape', async () => {
+    const db = database().db;
+    await database().sql`insert into outbox (platform, chat_id, reply, locale, idempotency_key)
+      values ('telegram', '1', '{"blocks":[]}', 'es', 'depth:1'), ('telegram', '2', '{"blocks":[]}', 'es', 'depth:2')`;
+    const metrics = createMetrics({ processMetrics: false, outboxDepth: () => outboxDepth(db) });
+    const app = createApp({ log, metrics, readiness: readinessOf(database().sql) });
+    expect(await (await app.request('/metrics')).text()).toContain('bodega_outbox_depth{platform="telegram"} 2');
+    await database().sql`update outbox set status = 'sent' where idempotency_key = 'depth:1'`;
+    expect(await (await app.request('/metrics')).text()).toContain('bodega_outbox_depth{platform="telegram"} 1');
   });
 });

@@ -43,6 +43,19 @@ describe('bodega run', () => {
     }
   });
 
+  it('creates a storefront API key shown once, and verifies stock against the ledger', async () => {
+    const dataDir = await freshDataDir();
+    const env = { DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    const key = await runBodega(['apikey', 'create', 'web shop'], env);
+    expect(key.code).toBe(0);
+    expect(key.stdout.trim()).toMatch(/^bdg_[A-Za-z0-9_-]{32}$/);
+    expect(key.stderr).toContain('not shown again');
+    await runBodega(['run', '/producto agregar CLI-1 Taza precio:10 stock:3'], env);
+    const verify = await runBodega(['stock', 'verify'], env);
+    expect([verify.code, verify.stdout.trim()]).toEqual([0, 'Stock matches the ledger and the live reservations.']);
+    expect((await runBodega(['apikey', 'create'], env)).code).toBe(1);
+  });
+
   it('lists and runs scheduled jobs', async () => {
     const dataDir = await freshDataDir();
     const run = await runBodega(['job', 'run', 'prune-chat-state'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
@@ -50,6 +63,7 @@ describe('bodega run', () => {
     expect(run.stdout).toContain('prune-chat-state: success');
     const list = await runBodega(['job', 'list'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     expect(list.stdout).toMatch(/prune-chat-state\s+17 3 \* \* \*\s+next \S+\s+last success/);
+    expect(list.stdout).toMatch(/release-expired-reservations\s+\*\/5 \* \* \* \*\s+next \S+\s+last never run/);
     const unknown = await runBodega(['job', 'run', 'nope'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     expect(unknown.code).toBe(1);
   });

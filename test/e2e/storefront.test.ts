@@ -1,16 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKeys } from '../../src/domain/apikeys/index.ts';
 import { createInventory } from '../../src/domain/inventory/index.ts';
-import { createApp } from '../../src/http/app.ts';
-import { storefrontRoutes } from '../../src/http/routes/storefront.ts';
-import { createLogger } from '../../src/logger.ts';
-import { createMetrics } from '../../src/metrics.ts';
 import { systemClock } from '../../src/clock.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { startStorefrontServer } from '../helpers/storefront-server.ts';
 
 let database: TestDatabase & { drop(): Promise<void> };
 let base: string;
@@ -25,18 +20,11 @@ beforeAll(async () => {
   apiKey = (await apiKeys.create('web shop')).key;
   await inventory.products.add({ sku: 'FLASH-1', title: 'Flash sale mug', priceMinor: 9900, currency: 'MXN', stock: 100 }, { actor: 'test', key: 'seed:flash' });
   await inventory.products.add({ sku: 'CALM-1', title: 'Calm mug', priceMinor: 9900, currency: 'MXN', stock: 10 }, { actor: 'test', key: 'seed:calm' });
-  const app = createApp({
-    log: createLogger({ level: 'silent', pretty: false }),
-    metrics: createMetrics({ processMetrics: false }),
-    readiness: async () => ({ database: 'ok', jobs: 'ok', telegram: 'off', discord: 'off', whatsapp: 'off' }),
-    routes: [{ path: '/api/v1', app: storefrontRoutes({ inventory, apiKeys }) }],
-  });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  const server = await startStorefrontServer({ inventory, apiKeys });
+  base = server.base;
   close = async () => {
     await agent.close();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     await database.drop();
   };
 });

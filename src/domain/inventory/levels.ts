@@ -76,6 +76,16 @@ export async function checkLowStock(
   }
 }
 
+/** Locks the product's levels and alerts if it is (still) below its threshold without an alert; for changes made outside applyChange. */
+export async function recheckLowStock(tx: Db, productId: number, notify?: LowStockNotifier) {
+  const [row] = (await tx.execute(sql`
+    select s.available, s.low_alerted, p.low_stock_threshold as threshold, p.sku, p.title
+    from stock_levels s join products p on p.id = s.product_id where s.product_id = ${productId} for update of s`)) as unknown as Array<{
+    available: number; low_alerted: boolean; threshold: number; sku: string; title: string;
+  }>;
+  if (row) await checkLowStock(tx, productId, row, notify);
+}
+
 /** Runs `work` in a transaction unless this idempotency key already changed stock; then answers the earlier result. */
 export async function onceFor<T>(db: Db, key: string, replay: (tx: Db) => Promise<T>, work: (tx: Db) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {

@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import type { ReservationStatus } from '../../../db/schema/inventory.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { applyChange, checkLowStock, insufficient, isUniqueViolation } from './levels.ts';
+import { applyChange, insufficient, isUniqueViolation, recheckLowStock } from './levels.ts';
 import { checkQuantity, normaliseSku } from './stock.ts';
 import type { LowStockNotifier, Reservation } from './types.ts';
 
@@ -143,14 +143,7 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
   }
 
   /** Flips the product's alert flag and queues its alert in one transaction, if it is (still) below its threshold. */
-  async function alertIfLow(tx: Db, productId: number) {
-    const [row] = (await tx.execute(sql`
-      select s.available, s.low_alerted, p.low_stock_threshold as threshold, p.sku, p.title
-      from stock_levels s join products p on p.id = s.product_id where s.product_id = ${productId} for update of s`)) as unknown as Array<{
-      available: number; low_alerted: boolean; threshold: number; sku: string; title: string;
-    }>;
-    if (row) await checkLowStock(tx, productId, row, notify);
-  }
+  const alertIfLow = (tx: Db, productId: number) => recheckLowStock(tx, productId, notify);
 
   return {
     /** Holds `qty` units until the TTL ends. Answers `replayed` when this idempotency key already reserved. */

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { applyChange, checkLowStock, insufficient, onceFor } from './levels.ts';
+import { applyChange, insufficient, onceFor, recheckLowStock } from './levels.ts';
 import type { ChangeOrigin, Levels, LowStockNotifier, StockView } from './types.ts';
 
 const MAX_QTY = 1_000_000;
@@ -148,12 +148,7 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
       await db.transaction(async (tx) => {
         const id = await productId(tx, sku);
         await tx.execute(sql`update products set low_stock_threshold = ${qty}, updated_at = now() where id = ${id}`);
-        const [row] = (await tx.execute(sql`
-          select s.available, s.low_alerted, p.low_stock_threshold as threshold, p.sku, p.title
-          from stock_levels s join products p on p.id = s.product_id where s.product_id = ${id} for update of s`)) as unknown as Array<{
-          available: number; low_alerted: boolean; threshold: number; sku: string; title: string;
-        }>;
-        if (row) await checkLowStock(tx, id, row, notify);
+        await recheckLowStock(tx, id, notify);
       });
     },
   };
