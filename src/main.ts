@@ -101,7 +101,12 @@ export function createCore(options: {
 
 /** The workers that deliver replies and run long tasks for a set of senders; `start()` runs them in the background. */
 export function createWorkers(core: Core, database: Database, log: Logger, senders: Sender[], chatIds?: string[]) {
-  const dispatcher: Dispatcher = createDispatcher({ db: database.db, log: log.child({ component: 'outbox' }), senders, ...(chatIds ? { chatIds } : {}) });
+  const dispatcher: Dispatcher = createDispatcher({
+    db: database.db, log: log.child({ component: 'outbox' }), senders, ...(chatIds ? { chatIds } : {}),
+    onFirstPartSent: async ({ reply, messageId }) => {
+      if (reply.taskId !== undefined) await core.services.tasks.attachProgressMessage(reply.taskId, messageId);
+    },
+  });
   const runner: TaskRunner = createTaskRunner({
     db: database.db, log: log.child({ component: 'tasks' }), tasks: core.services.tasks, definitions: core.taskDefinitions,
     senders, ...(chatIds ? { chatIds } : {}), onQueued: () => dispatcher.wake(),

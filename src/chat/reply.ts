@@ -30,6 +30,8 @@ export interface Reply {
   blocks: Block[];
   /** The command failed (bad input, refused...); `bodega run` exits 1. */
   error?: boolean;
+  /** This reply acknowledges a long task: the message it becomes is the one progress edits. */
+  taskId?: number;
 }
 
 export const reply = (...blocks: Block[]): Reply => ({ blocks });

@@ -120,6 +120,7 @@ export function createRouter(deps: RouterDeps): Router {
       target: { platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId },
       locale: ctx.locale,
     });
-    return { reply: reply(text(ctx.t('task.started', { id: task.id }))), locale: ctx.locale, taskId: task.id, command: command.name };
+    const ack: Reply = { ...reply(text(ctx.t('task.started', { id: task.id }))), taskId: task.id };
+    return { reply: ack, locale: ctx.locale, taskId: task.id, command: command.name };
   }
 }

@@ -118,6 +118,17 @@ describe('outbox', () => {
     expect(sender.delivered.map((d) => d.text)).toEqual(['after']);
   });
 
+  it('reports the platform message id of a task acknowledgement, so progress can edit it', async () => {
+    await enqueue(database().db, { platform: 'ack', chatId: 'c' }, { ...reply(text('working on it')), taskId: 42 }, 'es', 'ack:1');
+    const sent: Array<{ taskId: number | undefined; messageId: string }> = [];
+    const sender = recordingSender('ack');
+    await createDispatcher({
+      db: database().db, log, senders: [sender], ...fast,
+      onFirstPartSent: async ({ reply: delivered, messageId }) => void sent.push({ taskId: delivered.taskId, messageId }),
+    }).drainAll();
+    expect(sent).toEqual([{ taskId: 42, messageId: '1' }]);
+  });
+
   it('dead-letters at once when the platform says a retry cannot help', async () => {
     await enqueue(database().db, { platform: 'final', chatId: 'c' }, reply(text('x')), 'es', 'final:1');
     const sender = recordingSender('final', () => new SendError('bot was blocked by the user', false));

@@ -18,6 +18,8 @@ export interface DispatcherOptions {
   pollMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** Called once the first part of a reply is delivered, with the platform's message id (progress edits need it). */
+  onFirstPartSent?: (sent: { reply: Reply; platform: string; chatId: string; messageId: string }) => Promise<void>;
 }
 
 export interface Dispatcher {
@@ -88,9 +90,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           { key: `${row.platform}`, windows: sender.limits.global },
           { key: `${row.platform}:${row.chat_id}`, windows: sender.limits.perChat(row.chat_id) },
         ]);
-        await sender.send(row.chat_id, messages[part] as (typeof messages)[number]);
+        const { messageId } = await sender.send(row.chat_id, messages[part] as (typeof messages)[number]);
         await db.execute(sql`update outbox set parts_sent = ${part + 1},
           lease_until = now() + ${leaseMs} * interval '1 millisecond' where id = ${row.id}`);
+        if (part === 0) await options.onFirstPartSent?.({ reply: row.reply, platform: row.platform, chatId: row.chat_id, messageId });
       }
       await db.execute(sql`update outbox set status = 'sent', sent_at = now(), lease_until = null, last_error = null where id = ${row.id}`);
     } catch (error) {
