@@ -27,7 +27,6 @@ export interface Handled {
   /** The language the reply is written in; adapters lay it out with it. */
   locale: Locale;
   taskId?: number;
-  command?: string;
 }
 
 export interface Router {
@@ -108,11 +107,11 @@ export function createRouter(deps: RouterDeps): Router {
       return refuse([...args.problems, usage].join('\n'));
     }
     const ctx: CommandContext = { input, user, locale, t, services, registry, clock: deps.clock, log };
-    return deliver(await action.run(ctx, args.value), ctx, command);
+    return deliver(await action.run(ctx, args.value), ctx);
   }
 
-  async function deliver(result: Outcome, ctx: CommandContext, command: Command): Promise<Handled> {
-    if (!('task' in result)) return { reply: result, locale: ctx.locale, command: command.name };
+  async function deliver(result: Outcome, ctx: CommandContext): Promise<Handled> {
+    if (!('task' in result)) return { reply: result, locale: ctx.locale };
     const task = await services.tasks.create({
       kind: result.task.kind,
       input: result.task.input,
@@ -121,6 +120,6 @@ export function createRouter(deps: RouterDeps): Router {
       locale: ctx.locale,
     });
     const ack: Reply = { ...reply(text(ctx.t('task.started', { id: task.id }))), taskId: task.id };
-    return { reply: ack, locale: ctx.locale, taskId: task.id, command: command.name };
+    return { reply: ack, locale: ctx.locale, taskId: task.id };
   }
 }
