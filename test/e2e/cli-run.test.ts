@@ -1,17 +1,7 @@
-import { rm } from 'node:fs/promises';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runBodega, startBodegaProcess, tempDataDir } from '../helpers/cli.ts';
+import { describe, expect, it } from 'vitest';
+import { runBodega, startBodegaProcess, useTempDataDirs } from '../helpers/cli.ts';
 
-const dataDirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function freshDataDir() {
-  const dir = await tempDataDir();
-  dataDirs.push(dir);
-  return dir;
-}
+const freshDataDir = useTempDataDirs();
 
 describe('bodega run', () => {
   it('prints the Spanish help for the owner on a fresh data directory, and suggests /ayuda for /ayda', async () => {

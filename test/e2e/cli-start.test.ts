@@ -1,21 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAlive, postmasterPid } from '../../db/embedded.ts';
-import { runBodega, startBodegaProcess, tempDataDir } from '../helpers/cli.ts';
+import { runBodega, startBodegaProcess, useTempDataDirs } from '../helpers/cli.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 
-const dataDirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function freshDataDir() {
-  const dir = await tempDataDir();
-  dataDirs.push(dir);
-  return dir;
-}
+const freshDataDir = useTempDataDirs();
 
 async function readyOf(url: string) {
   const response = await fetch(`${url}/health/ready`);

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { configVariables } from '../../src/config.ts';
 
 export const bodegaBin = fileURLToPath(new URL('../../src/bodega.js', import.meta.url));
@@ -31,6 +32,19 @@ export async function freePort(): Promise<number> {
 
 export async function tempDataDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'bodega-data-'));
+}
+
+/** Fresh data directories for a test file, removed after its tests. */
+export function useTempDataDirs(): () => Promise<string> {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  return async () => {
+    const dir = await tempDataDir();
+    dirs.push(dir);
+    return dir;
+  };
 }
 
 /** The environment of a child bodega: ours without any bodega variable, plus the given ones. */
