@@ -51,3 +51,10 @@ export const chatSubscriptions = pgTable(
   },
   (table) => [primaryKey({ columns: [table.platform, table.chatId, table.topic] }), index('chat_subscriptions_topic').on(table.topic)],
 );
+
+/** Commands behind inline buttons whose callback_data would pass Telegram's 64 bytes; the button carries the id. */
+export const buttonCommands = pgTable('button_commands', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  command: text('command').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
