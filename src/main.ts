@@ -1,13 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createTelegramAdapter, type TelegramAdapter } from '../bots/telegram/adapter.ts';
 import { createDb, ping, type Database } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
 import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
 import { verifyStockJob } from '../jobs/verify-stock.job.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
+import { createButtonStore } from './chat/buttons.ts';
+import { firstDelivery } from './chat/inbound.ts';
 import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
-import { outboxDepth } from './chat/outbox/outbox.ts';
+import { enqueue, outboxDepth } from './chat/outbox/outbox.ts';
 import type { Sender } from './chat/sender.ts';
 import { createSubscriptions } from './chat/subscriptions.ts';
 import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
@@ -28,6 +32,7 @@ import { storefrontRoutes } from './http/routes/storefront.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { holdLeadership } from './leadership.ts';
 import { resolveEncryptionKey } from './secrets.ts';
 
 export interface RunningBodega {
@@ -146,16 +151,22 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const core = createCore({ database, config, log, metrics });
   await core.services.people.ensureOwners(config.owners);
   const ownerCode = await core.services.people.ownerCodeIfNoOwner();
-  const senders: Sender[] = [];
+  const telegram = config.telegram ? telegramAdapter(config, core, database, log, () => workers.dispatcher.wake()) : undefined;
+  const senders: Sender[] = telegram ? [telegram] : [];
   const workers = createWorkers(core, database, log, senders);
   workers.start();
+  const webhooks = new Hono();
+  if (telegram) webhooks.post('/telegram', (c) => telegram.handleWebhook(c.req.raw));
   const scheduler = createJobScheduler(core, database, config, log);
   scheduler.start();
   const app = createApp({
     log: log.child({ component: 'http' }),
     metrics: core.metrics,
-    readiness: () => readiness(config, database, scheduler),
-    routes: [{ path: '/api/v1', app: storefrontRoutes({ inventory: core.services.inventory, apiKeys: createApiKeys({ db: database.db }) }) }],
+    readiness: () => readiness(config, database, scheduler, { telegram }),
+    routes: [
+      { path: '/api/v1', app: storefrontRoutes({ inventory: core.services.inventory, apiKeys: createApiKeys({ db: database.db }) }) },
+      { path: '/webhooks', app: webhooks },
+    ],
   });
   const server = serve({ fetch: app.fetch, port: config.port });
   await new Promise<void>((resolve, reject) => {
@@ -168,12 +179,15 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, database: database.source }, 'bodega is up');
+  const polling = telegram ? await connectTelegram(telegram, config, core, database, log) : undefined;
+  log.info({ port, database: database.source, telegram: telegram ? (config.publicUrl ? 'webhook' : 'polling') : 'off' }, 'bodega is up');
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await closeServer(server);
+      await telegram?.stop();
+      await polling?.release();
       await scheduler.stop();
       await workers.stop();
       await database.close();
@@ -183,14 +197,48 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   return { port, database, ownerCode, stop };
 }
 
-async function readiness(config: Config, database: Database, scheduler: Scheduler): Promise<ReadinessReport> {
-  const platform = (configured: unknown): CheckState => (configured ? 'down' : 'off');
+function telegramAdapter(config: Config, core: Core, database: Database, log: Logger, wake: () => void): TelegramAdapter {
+  const settings = config.telegram as NonNullable<Config['telegram']>;
+  return createTelegramAdapter({
+    token: settings.token,
+    apiRoot: settings.apiRoot,
+    webhookSecret: settings.webhookSecret,
+    router: core.router,
+    log: log.child({ component: 'telegram' }),
+    firstDelivery: (updateId) => firstDelivery(database.db, 'telegram', updateId),
+    enqueue: async (target, reply, locale, key) => {
+      await enqueue(database.db, target, reply, locale, key);
+      wake();
+    },
+    buttons: createButtonStore({ db: database.db }),
+  });
+}
+
+/** Checks the token, publishes the menus, then takes updates by webhook (PUBLIC_URL) or by polling on one instance. */
+async function connectTelegram(telegram: TelegramAdapter, config: Config, core: Core, database: Database, log: Logger) {
+  try {
+    await telegram.start();
+    await telegram.setCommands(core.registry);
+    if (config.publicUrl) {
+      await telegram.setWebhook(`${config.publicUrl}/webhooks/telegram`);
+      return undefined;
+    }
+    return holdLeadership(database, 'telegram-polling', log, () => telegram.startPolling());
+  } catch (error) {
+    log.error({ err: error }, 'telegram could not start; it stays off until the next start');
+    return undefined;
+  }
+}
+
+async function readiness(config: Config, database: Database, scheduler: Scheduler, adapters: { telegram: TelegramAdapter | undefined }): Promise<ReadinessReport> {
+  // A platform that is configured but has no running adapter (not built yet, or failed to start) is down.
+  const state = (configured: unknown, adapter?: { state(): CheckState }): CheckState => (configured ? (adapter?.state() ?? 'down') : 'off');
   return {
     database: (await ping(database.sql)) ? 'ok' : 'down',
     jobs: scheduler.running() ? 'ok' : 'down',
-    telegram: platform(config.telegram),
-    discord: platform(config.discord),
-    whatsapp: platform(config.whatsapp),
+    telegram: state(config.telegram, adapters.telegram),
+    discord: state(config.discord),
+    whatsapp: state(config.whatsapp),
   };
 }
 

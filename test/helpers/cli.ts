@@ -68,8 +68,8 @@ export async function runBodega(args: string[], env: Record<string, string>, tim
 }
 
 /** Starts `bodega start` as a child process and waits until `/health` answers 200. */
-export async function startBodegaProcess(options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<BodegaProcess> {
-  const port = await freePort();
+export async function startBodegaProcess(options: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<BodegaProcess> {
+  const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? (await tempDataDir());
   const child = spawn(process.execPath, [bodegaBin, 'start'], {
     env: childEnv({ PORT: String(port), DATA_DIR: dataDir, ...options.env }),
