@@ -105,6 +105,27 @@ describe('stock commands', () => {
     expect((await say(`/liberar ${id}`)).text).toBe(`La reserva #${id} ya se confirmó como venta; no se puede liberar.`);
   });
 
+  it('pages long listings with buttons that re-enter the listing', async () => {
+    for (let i = 1; i <= 20; i++) {
+      await core.services.inventory.products.add({ sku: `PAGE-${String(i).padStart(2, '0')}`, title: `Vaso ${i}`, priceMinor: 100, currency: 'MXN' }, { actor: 't', key: `page:${i}` });
+    }
+    const first = await core.router.handle({
+      platform: 'telegram', identity: 'telegram:100', displayName: 'T', text: '/stock vaso', slashRequired: true, languageCode: 'es',
+      chat: { platform: 'telegram', chatId: '100', kind: 'private' },
+    });
+    const page1 = plainText(first!.reply);
+    expect(page1).toContain('Stock · página 1');
+    expect(page1).toContain('PAGE-15');
+    expect(page1).not.toContain('PAGE-16');
+    const next = first!.reply.blocks.find((block) => block.kind === 'buttons');
+    expect(next).toEqual({ kind: 'buttons', buttons: [{ label: 'Siguiente ▶', command: '/stock vaso page:2' }] });
+    const second = await say('/stock vaso page:2');
+    expect(second.text).toContain('PAGE-20');
+    expect(second.text).not.toContain('PAGE-15');
+    expect(second.text).toContain('[◀ Anterior]');
+    expect(second.text).not.toContain('Siguiente');
+  });
+
   it('queues one low-stock alert to each subscribed chat, in its language', async () => {
     await say('/avisos on stock', { as: 'telegram:200' });
     await say('/notify on stock', { lang: 'en' });

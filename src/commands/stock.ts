@@ -34,10 +34,22 @@ function changed(sku: string, levels: Levels, t: Translate): Reply {
   return reply(text('✅ ', t('stock.changed', { sku: sku.toUpperCase(), ...levels })));
 }
 
-const showStock = async (ctx: CommandContext, query: string | undefined): Promise<Reply> => {
+export const PAGE_SIZE = 15;
+
+/** Previous/next buttons that re-enter the same listing on another page. */
+function pageButtons(ctx: CommandContext, base: string, page: number, hasMore: boolean) {
+  const list = [
+    ...(page > 1 ? [{ label: ctx.t('paging.prev'), command: `${base} page:${page - 1}` }] : []),
+    ...(hasMore ? [{ label: ctx.t('paging.next'), command: `${base} page:${page + 1}` }] : []),
+  ];
+  return list.length > 0 ? [buttons(...list)] : [];
+}
+
+const showStock = async (ctx: CommandContext, query: string | undefined, page: number): Promise<Reply> => {
   const { inventory } = ctx.services;
-  const exact = query && !/\s/.test(query.trim()) ? await inventory.stock.get(query).catch(() => undefined) : undefined;
-  const views = exact ? [exact] : await inventory.stock.search(query ?? '');
+  const exact = query && page === 1 && !/\s/.test(query.trim()) ? await inventory.stock.get(query).catch(() => undefined) : undefined;
+  const found = exact ? [exact] : await inventory.stock.search(query ?? '', { limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
+  const views = found.slice(0, PAGE_SIZE);
   if (views.length === 0) return reply(text(query ? ctx.t('stock.none', { query }) : ctx.t('stock.empty')));
   await inventory.views.record(requireUser(ctx).id, views);
   if (exact) {
@@ -49,7 +61,8 @@ const showStock = async (ctx: CommandContext, query: string | undefined): Promis
       [ctx.t('stock.col_threshold'), exact.lowStockThreshold],
     ]));
   }
-  return reply(text(bold(ctx.t('stock.title'))), stockTable(views, ctx.t));
+  const title = page > 1 || found.length > PAGE_SIZE ? `${ctx.t('stock.title')} · ${ctx.t('paging.page', { page })}` : ctx.t('stock.title');
+  return reply(text(bold(title)), stockTable(views, ctx.t), ...pageButtons(ctx, `/stock${query ? ` ${query}` : ''}`, page, found.length > PAGE_SIZE));
 };
 
 export const stockCommand = defineCommand({
@@ -59,8 +72,11 @@ export const stockCommand = defineCommand({
   minRole: 'viewer',
   args: {
     query: arg.rest(z.string().max(100).optional(), { es: 'sku o palabras', en: 'sku or words' }, { es: 'Un SKU o palabras del título', en: 'A SKU or words of the title' }),
+    page: arg.key(z.coerce.number().int().min(1).max(10_000).default(1), ['page', 'pagina'], { es: 'página', en: 'page' }, {
+      es: `Página de resultados (${PAGE_SIZE} por página)`, en: `Page of results (${PAGE_SIZE} per page)`,
+    }),
   },
-  run: (ctx, args) => showStock(ctx, args.query),
+  run: (ctx, args) => showStock(ctx, args.query, args.page),
   subcommands: [
     subcommand({
       name: 'low',

@@ -93,6 +93,9 @@ export const en: Record<keyof typeof es, string> = {
   'cancel.not_found': "I couldn't find job #{id}.",
 
   'reply.table_attached': 'The table has {rows} rows; it is attached as {file}.',
+  'paging.prev': '◀ Previous',
+  'paging.next': 'Next ▶',
+  'paging.page': 'page {page}',
   'reply.continued': '(continued)',
 
   'stock.col_sku': 'sku',

@@ -91,6 +91,9 @@ export const es = {
   'cancel.not_found': 'No encontré la tarea #{id}.',
 
   'reply.table_attached': 'La tabla tiene {rows} filas; va adjunta como {file}.',
+  'paging.prev': '◀ Anterior',
+  'paging.next': 'Siguiente ▶',
+  'paging.page': 'página {page}',
   'reply.continued': '(continúa)',
 
   'stock.col_sku': 'sku',

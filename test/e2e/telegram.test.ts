@@ -1,4 +1,9 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../db/client.ts';
+import { systemClock } from '../../src/clock.ts';
+import { createInventory } from '../../src/domain/inventory/index.ts';
 import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';
 import { freePort, startBodegaProcess, useTempDataDirs, type BodegaProcess } from '../helpers/cli.ts';
 
@@ -17,6 +22,13 @@ function message(text: string, languageCode = 'es', from = OWNER) {
       entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }],
     },
   };
+}
+
+/** A connection to the embedded database that a running `bodega start` holds (for seeding test data). */
+async function databaseOfRunning(dataDir: string) {
+  const lock = JSON.parse(await readFile(join(dataDir, 'bodega.lock'), 'utf8')) as { port: number };
+  const password = (await readFile(join(dataDir, 'pg-password'), 'utf8')).trim();
+  return connect(`postgres://bodega:${encodeURIComponent(password)}@127.0.0.1:${lock.port}/postgres`, 'external', 2);
 }
 
 /** Texts sent to the owner's chat after `from` calls, waiting until `count` have arrived. */
@@ -91,6 +103,36 @@ describe('bodega start with Telegram by webhook', () => {
     await fake.deliver(message('/stock TAZA-9', 'en'));
     const [english] = await repliesAfter(fake, before);
     expect(english).toContain('<b>available:</b> 10');
+  });
+
+  it('pages stock results when a button is pressed', async () => {
+    const database = await databaseOfRunning(bodega.dataDir);
+    const inventory = createInventory({ db: database.db, clock: systemClock });
+    for (let i = 1; i <= 18; i++) {
+      await inventory.products.add({ sku: `PLATO-${String(i).padStart(2, '0')}`, title: `Plato ${i}`, priceMinor: 100, currency: 'MXN' }, { actor: 'seed', key: `seed:plato:${i}` });
+    }
+    await database.close();
+    let before = fake.calls.length;
+    await fake.deliver(message('/stock plato'));
+    const [firstPage] = await repliesAfter(fake, before);
+    expect(firstPage).toContain('PLATO-15');
+    expect(firstPage).not.toContain('PLATO-16');
+    const keyboard = fake.calls.slice(before).find((c) => c.method === 'sendMessage')?.params.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
+    const next = keyboard.inline_keyboard.flat().find((button) => button.text === 'Siguiente ▶');
+    expect(next?.callback_data).toBe('/stock plato page:2');
+    before = fake.calls.length;
+    await fake.deliver({
+      update_id: ++updateId,
+      callback_query: {
+        id: `cb-${updateId}`, chat_instance: '42', data: next?.callback_data,
+        from: { id: OWNER, is_bot: false, first_name: 'Ana', language_code: 'es' },
+        message: { message_id: 1, date: 0, chat: { id: OWNER, type: 'private' } },
+      },
+    });
+    const [secondPage] = await repliesAfter(fake, before);
+    expect(secondPage).toContain('PLATO-18');
+    expect(secondPage).not.toContain('PLATO-15');
+    expect(fake.calls.slice(before).some((c) => c.method === 'answerCallbackQuery')).toBe(true);
   });
 
   it('waits out a 429 and delivers the reply exactly once', async () => {

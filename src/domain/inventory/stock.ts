@@ -109,13 +109,13 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
       return rows[0] ? toView(rows[0]) : undefined;
     },
 
-    /** Products whose SKU or title match all the words (or every product). */
-    async search(words: string, limit = 200): Promise<StockView[]> {
+    /** Products whose SKU or title match all the words (or every product), in SKU order. */
+    async search(words: string, { limit = 200, offset = 0 } = {}): Promise<StockView[]> {
       const terms = words.trim().split(/\s+/).filter(Boolean);
       const where = terms.length === 0
         ? sql`true`
         : sql.join(terms.map((term) => sql`(p.sku ilike ${`%${term}%`} or p.title ilike ${`%${term}%`})`), sql` and `);
-      const rows = (await db.execute(sql`${stockQuery(clock.now(), where)} limit ${limit}`)) as unknown as StockRow[];
+      const rows = (await db.execute(sql`${stockQuery(clock.now(), where)} limit ${limit} offset ${offset}`)) as unknown as StockRow[];
       return rows.map(toView);
     },
 
