@@ -8,6 +8,8 @@ import { Hono, type Context } from 'hono';
 export interface TelegramCall {
   method: string;
   params: Record<string, unknown>;
+  /** performance.now() when the call arrived. */
+  at: number;
   file?: { name: string; content: Buffer };
 }
 
@@ -190,7 +192,7 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
     if (c.req.param('token') !== token) return c.json({ ok: false, error_code: 401, description: 'Unauthorized' }, 401);
     const method = c.req.param('method');
     const { params, file } = await readParams(c);
-    const call: TelegramCall = { method, params, ...(file ? { file } : {}) };
+    const call: TelegramCall = { method, params, at: performance.now(), ...(file ? { file } : {}) };
     calls.push(call);
     const retryAfter = failures.get(method);
     if (retryAfter !== undefined) {
