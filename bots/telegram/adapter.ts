@@ -40,6 +40,8 @@ export interface TelegramAdapter extends Adapter {
 
 const updateShape = z.looseObject({ update_id: z.number().int().nonnegative() });
 const CALLBACK_DATA_BYTES = 64;
+const DOCUMENT_BYTES = 50 * 1024 * 1024;
+const PHOTO_BYTES = 10 * 1024 * 1024;
 
 /** Telegram through grammY: inbound updates become CommandInput; replies go out through the outbox as HTML. */
 export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
@@ -114,7 +116,11 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
             parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: await keyboard(message.buttons),
           });
         }
-        const file = new InputFile(Buffer.from(message.data, 'base64'), message.filename);
+        const bytes = Buffer.from(message.data, 'base64');
+        const limit = message.kind === 'image' ? PHOTO_BYTES : DOCUMENT_BYTES;
+        // Telegram refuses larger uploads; retrying cannot help (large reports travel as signed links instead).
+        if (bytes.length > limit) throw new SendError(`${message.filename} is ${bytes.length} bytes; Telegram takes at most ${limit}`, false);
+        const file = new InputFile(bytes, message.filename);
         const caption = message.caption ? { caption: escapeHtml(message.caption), parse_mode: 'HTML' as const } : {};
         return message.kind === 'image' ? bot.api.sendPhoto(chatId, file, caption) : bot.api.sendDocument(chatId, file, caption);
       });
@@ -124,6 +130,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     async edit(chatId, messageId, message: OutMessage) {
       if (message.kind !== 'text') return;
       await call(() => bot.api.editMessageText(chatId, Number(messageId), message.text, { parse_mode: 'HTML' }));
+    },
+
+    async typing(chatId) {
+      await bot.api.sendChatAction(chatId, 'typing');
     },
 
     async handleWebhook(request) {

@@ -127,6 +127,16 @@ function stripHtml(html: string): string {
 
 adapterContract('telegram', () => harness);
 
+describe('telegram long work', () => {
+  it('shows the typing action while a long job runs', async () => {
+    const before = fake.calls.length;
+    await harness.say('/slow');
+    const typing = fake.calls.slice(before).filter((call) => call.method === 'sendChatAction');
+    expect(typing.length).toBeGreaterThanOrEqual(1);
+    expect(typing[0]?.params).toMatchObject({ chat_id: String(OWNER), action: 'typing' });
+  });
+});
+
 describe('telegram webhook', () => {
   it('registers the webhook with its secret, and refuses updates without it', async () => {
     expect(fake.webhook()).toEqual({ url: webhookUrl, secret: SECRET });

@@ -24,6 +24,8 @@ export interface Sender {
   send(chatId: string, message: OutMessage): Promise<{ messageId: string }>;
   /** Replaces a sent text message, where the platform allows it (progress). */
   edit?(chatId: string, messageId: string, message: OutMessage): Promise<void>;
+  /** Shows that work is under way (Telegram's typing action), where the platform has it. */
+  typing?(chatId: string): Promise<void>;
 }
 
 /** A failed send: `retryable` false for errors a retry cannot fix (chat gone, message rejected). */

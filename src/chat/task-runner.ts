@@ -38,6 +38,8 @@ export interface TaskRunnerOptions {
   leaseMs?: number;
   pollMs?: number;
   progressEveryMs?: number;
+  /** How often to repeat the platform's typing indicator while a task runs (Telegram's lasts about 5 s). */
+  typingEveryMs?: number;
   /** Called after a result is queued, so the outbox can send it at once. */
   onQueued?: () => void;
 }
@@ -67,6 +69,10 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     const heartbeat = setInterval(() => {
       void tasks.heartbeat(task.id, leaseMs).then(({ cancelRequested }) => cancelRequested && controller.abort(), () => {});
     }, Math.max(50, Math.min(leaseMs / 3, 10_000)));
+    const sender = senders.get(task.platform);
+    const showTyping = () => void sender?.typing?.(task.chatId).catch((error) => log.debug({ err: error, taskId: task.id }, 'typing action failed'));
+    showTyping();
+    const typing = setInterval(showTyping, options.typingEveryMs ?? 4_000);
     let lastShown = 0;
     const progress = async (message: string) => {
       if (Date.now() - lastShown < (options.progressEveryMs ?? 1_000)) return;
@@ -96,6 +102,7 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
       }
     } finally {
       clearInterval(heartbeat);
+      clearInterval(typing);
       active.delete(controller);
     }
   }
