@@ -1,0 +1,77 @@
+// A real HTTP server that serves AliExpress-shaped search pages built from the real item fixture:
+// 60 items a page over several pages, titles matched by the search words, Spanish or English sold
+// counts by the locale cookie, and on demand a block page, a slow page or a malformed page.
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+
+const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../../shared/fixtures/aliexpress/aliexpress-search-itemList.sample.json', import.meta.url)), 'utf8')) as {
+  content: Array<Record<string, any>>;
+};
+
+export type FakeMode = 'normal' | 'block' | 'slow' | 'malformed' | 'error';
+
+export interface FakeRequest {
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  at: number;
+}
+
+/** `count` products for `words`, derived from the real items: ids, prices and sales vary, the shape does not. */
+export function catalogue(words: string, count: number, locale: 'es' | 'en'): Array<Record<string, any>> {
+  return Array.from({ length: count }, (_, i) => {
+    const item = structuredClone(fixture.content[i % fixture.content.length]!);
+    const id = `10050${String(i + 1).padStart(11, '0')}`;
+    const cents = 150 + ((i * 977) % 4850);
+    item.productId = id;
+    item.title.displayTitle = `${words} ${item.title.displayTitle.split(' ').slice(0, 4).join(' ')} #${i + 1}`;
+    item.prices.salePrice = { ...item.prices.salePrice, cent: cents, minPrice: cents / 100, formattedPrice: `US $${(cents / 100).toFixed(2)}` };
+    item.prices.originalPrice = { ...item.prices.originalPrice, cent: cents * 2, minPrice: (cents * 2) / 100 };
+    item.trade.tradeDesc = locale === 'es' ? `${(i * 37) % 2000} vendidos` : `${(i * 37) % 2000} sold`;
+    item.evaluation = { starRating: 3 + (i % 5) * 0.5 };
+    return item;
+  });
+}
+
+export function pageHtml(items: unknown[]): string {
+  const payload = JSON.stringify({ data: { root: { fields: { mods: { itemList: { content: items } } } } } });
+  return `<!doctype html><html><body><script>/*!-->init-data-start--*/window._dida_config_._init_data_= { data: ${payload} }/*!-->init-data-end--*/</script></body></html>`;
+}
+
+export const BLOCK_PAGE = '<html><body><script>window.location.href="https://www.aliexpress.com/_____tmd_____/punish?x5secdata=xyz&x5step=1"</script></body></html>';
+
+export async function startFakeAliexpress(options: { pages?: number; perPage?: number } = {}) {
+  const pages = options.pages ?? 3;
+  const perPage = options.perPage ?? 60;
+  const requests: FakeRequest[] = [];
+  let mode: FakeMode = 'normal';
+  const app = new Hono();
+  app.get('/w/:slug', async (c) => {
+    requests.push({ path: c.req.path, query: c.req.query(), headers: c.req.header(), at: Date.now() });
+    if (mode === 'block') return c.html(BLOCK_PAGE);
+    if (mode === 'error') return c.text('upstream error', 503);
+    if (mode === 'slow') await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const words = c.req.query('SearchText') ?? '';
+    const locale = /b_locale=es/.test(c.req.header('cookie') ?? '') ? 'es' : 'en';
+    const page = Number(c.req.query('page') ?? 1);
+    let items = catalogue(words, pages * perPage, locale).slice((page - 1) * perPage, page * perPage);
+    if (c.req.query('SortType') === 'price_asc') items = items.sort((a, b) => a.prices.salePrice.cent - b.prices.salePrice.cent);
+    const html = pageHtml(page > pages ? [] : items);
+    return c.html(mode === 'malformed' ? html.slice(0, html.length / 2) : html);
+  });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    setMode: (next: FakeMode) => void (mode = next),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
