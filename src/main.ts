@@ -27,6 +27,8 @@ import type { Config } from './config.ts';
 import { createApiKeys } from './domain/apikeys/index.ts';
 import { createInventory } from './domain/inventory/index.ts';
 import { createPeople } from './domain/people/index.ts';
+import { createSearchPages, createSupplierSearch } from './domain/sourcing/index.ts';
+import { searchTask } from './commands/search.ts';
 import { createApp } from './http/app.ts';
 import { storefrontRoutes } from './http/routes/storefront.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
@@ -93,6 +95,11 @@ export function createCore(options: {
     subscriptions,
     inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions) }),
     currency: options.config.currency,
+    search: createSupplierSearch({
+      db,
+      pages: createSearchPages({ baseUrl: options.config.aliexpress.baseUrl, proxyUrl: options.config.aliexpress.proxyUrl, log: options.log.child({ component: 'aliexpress' }) }),
+    }),
+    shipTo: shipToFor(options.config.currency),
   };
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
   const router = createRouter({
@@ -101,7 +108,13 @@ export function createCore(options: {
     log: options.log.child({ component: 'commands' }),
     rateLimit: options.rateLimit ?? createCommandRateLimit(),
   });
-  return { registry, services, router, taskDefinitions: options.extraTasks ?? [], clock, metrics };
+  return { registry, services, router, taskDefinitions: [searchTask(services), ...(options.extraTasks ?? [])], clock, metrics };
+}
+
+/** Where supplier prices are asked for, from the shop's currency. */
+function shipToFor(currency: string): string {
+  const countries: Record<string, string> = { MXN: 'MX', USD: 'US', EUR: 'ES', CLP: 'CL', COP: 'CO', ARS: 'AR', PEN: 'PE', BRL: 'BR', GBP: 'GB' };
+  return countries[currency] ?? 'US';
 }
 
 /** The workers that deliver replies and run long tasks for a set of senders; `start()` runs them in the background. */

@@ -3,3 +3,4 @@ export * from './jobs.ts';
 export * from './people.ts';
 export * from './tasks.ts';
 export * from './inventory.ts';
+export * from './sourcing.ts';

@@ -4,6 +4,7 @@ import type { Tasks } from '../chat/tasks.ts';
 import type { Clock } from '../clock.ts';
 import type { Inventory } from '../domain/inventory/index.ts';
 import type { People, User } from '../domain/people/index.ts';
+import type { SupplierSearch } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Registry } from './registry.ts';
@@ -14,8 +15,11 @@ export interface Services {
   tasks: Tasks;
   subscriptions: Subscriptions;
   inventory: Inventory;
-  /** BODEGA_CURRENCY: the currency of new products unless one is given. */
+  /** BODEGA_CURRENCY: the currency of new products and of supplier searches. */
   currency: string;
+  search: SupplierSearch;
+  /** The country supplier prices and shipping are asked for. */
+  shipTo: string;
 }
 
 /** One message arriving from any platform, already stripped of platform details. */

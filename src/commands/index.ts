@@ -5,6 +5,7 @@ import { notifyCommand } from './notify.ts';
 import { inviteCommand, langCommand, revokeCommand, roleCommand, startCommand, usersCommand } from './people.ts';
 import type { Command } from './registry.ts';
 import { commitCommand, releaseCommand, reserveCommand } from './reservations.ts';
+import { searchCommand } from './search.ts';
 import { stockCommand } from './stock.ts';
 
 /** The commands every bodega has; features add theirs next to these in main.ts. */
@@ -24,4 +25,5 @@ export const coreCommands: Command[] = [
   reserveCommand,
   releaseCommand,
   commitCommand,
+  searchCommand,
 ];

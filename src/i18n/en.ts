@@ -96,6 +96,12 @@ export const en: Record<keyof typeof es, string> = {
   'paging.prev': '◀ Previous',
   'paging.next': 'Next ▶',
   'paging.page': 'page {page}',
+  'search.header': 'Results for “{words}” · page {page} of {pages} ({total} products)',
+  'search.none': 'No products for “{words}” with those filters.',
+  'search.sold': '{count} sold',
+  'search.before': 'was {price}',
+  'search.open': 'Open on AliExpress',
+  'search.progress': 'read {done} of {of} result pages',
   'reply.continued': '(continued)',
 
   'stock.col_sku': 'sku',

@@ -94,6 +94,12 @@ export const es = {
   'paging.prev': '◀ Anterior',
   'paging.next': 'Siguiente ▶',
   'paging.page': 'página {page}',
+  'search.header': 'Resultados para “{words}” · página {page} de {pages} ({total} productos)',
+  'search.none': 'No encontré productos para “{words}” con esos filtros.',
+  'search.sold': '{count} vendidos',
+  'search.before': 'antes {price}',
+  'search.open': 'Ver en AliExpress',
+  'search.progress': 'leí {done} de {of} páginas de resultados',
   'reply.continued': '(continúa)',
 
   'stock.col_sku': 'sku',

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { bold, buttons, link, reply, text, type Block, type Reply, type Span } from '../chat/reply.ts';
+import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
+import { formatMoney, parsePrice } from '../domain/inventory/index.ts';
+import type { Criteria, ResultPage, SupplierSearch } from '../domain/sourcing/index.ts';
+import type { Locale, Translate } from '../i18n/index.ts';
+import type { Services } from './context.ts';
+import { arg, defineCommand } from './registry.ts';
+
+const PAGE_SIZE = 8;
+const SORT_WORDS: Record<string, 'price' | 'orders' | 'rating'> = {
+  price: 'price', precio: 'price', orders: 'orders', pedidos: 'orders', ventas: 'orders', rating: 'rating', valoracion: 'rating', 'valoración': 'rating',
+};
+const priceText = z.string().regex(/^\d{1,9}([.,]\d{1,2})?$/);
+const sort = z.preprocess((value) => (typeof value === 'string' ? SORT_WORDS[value.toLowerCase()] ?? value : value), z.enum(['price', 'orders', 'rating']).optional());
+
+interface SearchInput {
+  words: string;
+  criteria: Criteria;
+}
+
+/** One page of a stored search as a reply: each product with price, rating, sales and link; next/previous buttons. */
+export function searchReply(result: ResultPage, page: number, t: Translate, locale: Locale): Reply {
+  if (result.total === 0) return reply(text(t('search.none', { words: result.words })));
+  const pages = Math.ceil(result.total / PAGE_SIZE);
+  const blocks: Block[] = [text(bold(t('search.header', { words: result.words, page, pages, total: result.total })))];
+  for (const item of result.items) {
+    const facts = [formatMoney(item.price.minor, item.price.currency, locale)];
+    if (item.originalPrice && item.originalPrice.minor > item.price.minor) facts[0] += ` (${t('search.before', { price: formatMoney(item.originalPrice.minor, item.originalPrice.currency, locale) })})`;
+    if (item.rating) facts.push(`⭐ ${item.rating}`);
+    if (item.soldCount !== undefined) facts.push(t('search.sold', { count: item.soldCount }));
+    facts.push(...item.shippingTags);
+    const title = item.title.length > 90 ? `${item.title.slice(0, 89)}…` : item.title;
+    const spans: Span[] = [`${item.position + 1}. `, bold(title), `\n${facts.join(' · ')}\n`, link(t('search.open'), item.url)];
+    blocks.push(text(...spans));
+  }
+  const nav = [
+    ...(page > 1 ? [{ label: t('paging.prev'), command: `/search #${result.searchId} page:${page - 1}` }] : []),
+    ...(page < pages ? [{ label: t('paging.next'), command: `/search #${result.searchId} page:${page + 1}` }] : []),
+  ];
+  if (nav.length > 0) blocks.push(buttons(...nav));
+  return reply(...blocks);
+}
+
+async function showPage(search: SupplierSearch, searchId: number, page: number, t: Translate, locale: Locale) {
+  return searchReply(await search.page(searchId, page, PAGE_SIZE), page, t, locale);
+}
+
+export const searchCommand = defineCommand({
+  name: 'search',
+  aliases: { es: 'buscar' },
+  description: { es: 'Busca productos de proveedores en AliExpress', en: 'Search supplier products on AliExpress' },
+  minRole: 'staff',
+  args: {
+    words: arg.rest(z.string().min(1).max(200), { es: 'palabras', en: 'words' }, { es: 'Qué buscar', en: 'What to look for' }),
+    min: arg.key(priceText.optional(), ['min'], { es: 'precio', en: 'price' }, { es: 'Precio mínimo', en: 'Lowest price' }),
+    max: arg.key(priceText.optional(), ['max'], { es: 'precio', en: 'price' }, { es: 'Precio máximo', en: 'Highest price' }),
+    ship: arg.key(z.coerce.number().int().min(1).max(120).optional(), ['ship', 'envio'], { es: 'días', en: 'days' }, {
+      es: 'Días de envío como máximo (cuando se conocen)', en: 'Most shipping days (where known)',
+    }),
+    rating: arg.key(z.coerce.number().min(0).max(5).optional(), ['rating', 'valoracion'], { es: 'estrellas', en: 'stars' }, { es: 'Valoración mínima (0-5)', en: 'Lowest rating (0-5)' }),
+    cat: arg.key(z.string().max(60).optional(), ['cat'], { es: 'categoría', en: 'category' }, { es: 'Categoría', en: 'Category' }),
+    sort: arg.key(sort, ['sort', 'orden'], { es: 'orden', en: 'order' }, { es: 'price (precio), orders (pedidos) o rating (valoración)', en: 'price, orders or rating' }),
+    sold: arg.key(z.coerce.number().int().min(0).max(10_000_000).optional(), ['sold', 'vendidos'], { es: 'ventas', en: 'sales' }, { es: 'Ventas mínimas', en: 'Fewest sales' }),
+    page: arg.key(z.coerce.number().int().min(1).max(1_000).default(1), ['page', 'pagina'], { es: 'página', en: 'page' }, { es: 'Página de resultados', en: 'Page of results' }),
+  },
+  async run(ctx, args) {
+    const stored = args.words.match(/^#(\d{1,15})$/);
+    if (stored) return showPage(ctx.services.search, Number(stored[1]), args.page, ctx.t, ctx.locale);
+    const currency = ctx.services.currency;
+    const criteria: Criteria = {
+      currency,
+      minMinor: args.min === undefined ? undefined : parsePrice(args.min, currency),
+      maxMinor: args.max === undefined ? undefined : parsePrice(args.max, currency),
+      maxShipDays: args.ship, minRating: args.rating, minSold: args.sold, category: args.cat, sort: args.sort,
+    };
+    const input: SearchInput = { words: args.cat ? `${args.words} ${args.cat}` : args.words, criteria };
+    return { task: { kind: 'search', input } };
+  },
+});
+
+/** The durable work behind /search: fetch, remember, filter, then answer with the first page. */
+export function searchTask(services: Services): TaskDefinition {
+  return defineTask<SearchInput>({
+    kind: 'search',
+    async run({ input, locale, t, requestedBy, progress, signal }) {
+      const { searchId } = await services.search.run({
+        words: input.words, criteria: input.criteria, locale, shipTo: services.shipTo, requestedBy, signal,
+        progress: (done, of) => progress(t('search.progress', { done, of })),
+      });
+      return showPage(services.search, searchId, 1, t, locale);
+    },
+  });
+}

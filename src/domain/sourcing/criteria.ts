@@ -1,0 +1,38 @@
+import type { SupplierItem } from './aliexpress/parse.ts';
+import type { SortOrder } from './aliexpress/pages.ts';
+
+/** What a seller asks of supplier products; the same rules serve /search, saved filters and watches. */
+export interface Criteria {
+  /** Price bounds in minor units of `currency`. */
+  minMinor?: number | undefined;
+  maxMinor?: number | undefined;
+  currency: string;
+  /** Shipping days are rarely on result pages; the bound applies only where known. */
+  maxShipDays?: number | undefined;
+  minRating?: number | undefined;
+  minSold?: number | undefined;
+  category?: string | undefined;
+  sort?: SortOrder | undefined;
+}
+
+/** Keeps the items that meet every bound; an item whose price is in another currency cannot prove it fits, so it is left out. */
+export function meets(item: SupplierItem, criteria: Criteria): boolean {
+  const priced = criteria.minMinor !== undefined || criteria.maxMinor !== undefined;
+  if (priced && item.price.currency !== criteria.currency) return false;
+  if (criteria.minMinor !== undefined && item.price.minor < criteria.minMinor) return false;
+  if (criteria.maxMinor !== undefined && item.price.minor > criteria.maxMinor) return false;
+  if (criteria.minRating !== undefined && (item.rating === undefined || Number(item.rating) < criteria.minRating)) return false;
+  if (criteria.minSold !== undefined && (item.soldCount ?? 0) < criteria.minSold) return false;
+  return true;
+}
+
+/** Price ascending, orders descending or rating descending; ties keep the site's order. */
+export function sortItems(items: SupplierItem[], sort: SortOrder | undefined): SupplierItem[] {
+  if (!sort) return items;
+  const key: Record<SortOrder, (item: SupplierItem) => number> = {
+    price: (item) => item.price.minor,
+    orders: (item) => -(item.soldCount ?? 0),
+    rating: (item) => -Number(item.rating ?? 0),
+  };
+  return items.map((item, index) => ({ item, index })).sort((a, b) => key[sort](a.item) - key[sort](b.item) || a.index - b.index).map(({ item }) => item);
+}

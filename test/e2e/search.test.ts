@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeAliexpress } from '../fakes/aliexpress.ts';
+import { runBodega, useTempDataDirs } from '../helpers/cli.ts';
+import { useTestDatabase } from '../helpers/database.ts';
+
+const database = useTestDatabase();
+const freshDataDir = useTempDataDirs();
+let fake: Awaited<ReturnType<typeof startFakeAliexpress>>;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  fake = await startFakeAliexpress({ pages: 1, perPage: 60 });
+  env = { DATABASE_URL: database().url, ALIEXPRESS_BASE_URL: fake.baseUrl, BODEGA_CURRENCY: 'USD', LOG_LEVEL: 'warn', DATA_DIR: await freshDataDir() };
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+async function count(table: string) {
+  const [row] = await database().sql.unsafe(`select count(*)::int as n from ${table}`);
+  return row?.n as number;
+}
+
+describe('/buscar through bodega run against AliExpress', () => {
+  it('lists only matching items in price order, with a next-page button that works', async () => {
+    const first = await runBodega(['run', '/buscar mouse max:30 sort:price'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Trabajando en ello \(tarea #\d+\)/);
+    expect(first.stdout).toContain('leí 1 de 1 páginas de resultados');
+    const header = first.stdout.match(/Resultados para “mouse” · página 1 de (\d+) \((\d+) productos\)/);
+    expect(header).not.toBeNull();
+    const salePrices = [...first.stdout.matchAll(/\n\$(\d+\.\d{2}) USD/g)].map((m) => Number(m[1]));
+    expect(salePrices).toHaveLength(8);
+    expect(salePrices).toEqual([...salePrices].sort((a, b) => a - b));
+    expect(salePrices.every((price) => price <= 30)).toBe(true);
+    expect(first.stdout).toContain('https://www.aliexpress.com/item/');
+    const next = first.stdout.match(/\[1\] Siguiente ▶ {2}\((\/search #\d+ page:2)\)/)?.[1];
+    expect(next).toBeDefined();
+
+    const second = await runBodega(['run', next as string], env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('página 2 de');
+    const page2 = [...second.stdout.matchAll(/\n\$(\d+\.\d{2}) USD/g)].map((m) => Number(m[1]));
+    expect(page2[0]).toBeGreaterThanOrEqual(salePrices.at(-1) as number);
+    expect(page2.every((price) => price <= 30)).toBe(true);
+  });
+
+  it('does not duplicate supplier products or their price history on a second identical search', async () => {
+    const products = await count('supplier_products');
+    const history = await count('supplier_price_history');
+    expect(products).toBe(60);
+    expect((await runBodega(['run', '/buscar mouse max:30 sort:price'], env)).code).toBe(0);
+    expect(await count('supplier_products')).toBe(products);
+    expect(await count('supplier_price_history')).toBe(history);
+    const [search] = await database().sql`select status, fetched, matched, finished_at from searches order by id desc limit 1`;
+    expect(search).toMatchObject({ status: 'success', fetched: 60 });
+    expect(search?.finished_at).not.toBeNull();
+  });
+
+  it('says plainly when AliExpress blocks us, in the user language, and invents nothing', async () => {
+    fake.setMode('block');
+    try {
+      const blocked = await runBodega(['run', '/buscar lámpara'], env);
+      expect(blocked.code).toBe(1);
+      expect(blocked.stdout).toContain('AliExpress está bloqueando nuestras consultas por ahora. No inventamos resultados');
+      expect(blocked.stdout).not.toContain('aliexpress.com/item/');
+      const [search] = await database().sql`select status, error from searches order by id desc limit 1`;
+      expect(search).toEqual({ status: 'failed', error: 'upstream_blocked' });
+    } finally {
+      fake.setMode('normal');
+    }
+  });
+
+  it('explains bad search arguments with the usage line', async () => {
+    const bad = await runBodega(['run', '/buscar mouse max:barato orden:caro'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('precio no es válido');
+    expect(bad.stdout).toContain('Uso: /buscar <palabras…>');
+  });
+});
