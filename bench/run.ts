@@ -2,10 +2,11 @@
 import type { Bench } from './figures.ts';
 import { chatBench } from './chat.bench.ts';
 import { inventoryBench } from './inventory.bench.ts';
+import { sourcingBench } from './sourcing.bench.ts';
 import { startupBench } from './startup.bench.ts';
 import { telegramBench } from './telegram.bench.ts';
 
-const benches: Bench[] = [startupBench, chatBench, inventoryBench, telegramBench];
+const benches: Bench[] = [startupBench, chatBench, inventoryBench, telegramBench, sourcingBench];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));
