@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { createConsoleAdapter, type ConsoleAdapter } from '../bots/console/console.ts';
@@ -11,7 +10,8 @@ import { createCore, createWorkers, type Core } from './main.ts';
 async function openSession(database: Database, config: Config, log: Logger) {
   const core = createCore({ database, config, log });
   await core.services.people.ensureConsoleOwner();
-  const chatId = `console-${process.pid}-${randomBytes(3).toString('hex')}`;
+  // One terminal chat for the operator, so what it saves (filters, alerts) keeps reaching the terminal next time.
+  const chatId = 'console';
   const adapter = createConsoleAdapter({
     router: core.router,
     tasks: core.services.tasks,

@@ -7,6 +7,7 @@ import { applyMigrations } from '../db/migrate.ts';
 import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
 import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
 import { verifyStockJob } from '../jobs/verify-stock.job.ts';
+import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { createButtonStore } from './chat/buttons.ts';
 import { firstDelivery } from './chat/inbound.ts';
@@ -17,7 +18,7 @@ import { createSubscriptions } from './chat/subscriptions.ts';
 import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
 import { createTasks } from './chat/tasks.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { lowStockNotifier } from './commands/alerts.ts';
+import { filterNotifier, lowStockNotifier } from './commands/alerts.ts';
 import type { Services } from './commands/context.ts';
 import { coreCommands } from './commands/index.ts';
 import { createCommandRateLimit, type CommandRateLimit } from './commands/rate-limit.ts';
@@ -27,7 +28,8 @@ import type { Config } from './config.ts';
 import { createApiKeys } from './domain/apikeys/index.ts';
 import { createInventory } from './domain/inventory/index.ts';
 import { createPeople } from './domain/people/index.ts';
-import { createSearchPages, createSupplierSearch } from './domain/sourcing/index.ts';
+import { createSavedFilters, createSearchPages, createSupplierSearch, type SavedFilters } from './domain/sourcing/index.ts';
+import { filterRunTask } from './commands/filters.ts';
 import { searchTask } from './commands/search.ts';
 import { createApp } from './http/app.ts';
 import { storefrontRoutes } from './http/routes/storefront.ts';
@@ -89,17 +91,20 @@ export function createCore(options: {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics();
   const subscriptions = createSubscriptions({ db });
+  const search = createSupplierSearch({
+    db,
+    pages: createSearchPages({ baseUrl: options.config.aliexpress.baseUrl, proxyUrl: options.config.aliexpress.proxyUrl, log: options.log.child({ component: 'aliexpress' }) }),
+  });
+  const shipTo = shipToFor(options.config.currency);
   const services: Services = {
     people: createPeople({ db, clock }),
     tasks: createTasks({ db }),
     subscriptions,
     inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions) }),
     currency: options.config.currency,
-    search: createSupplierSearch({
-      db,
-      pages: createSearchPages({ baseUrl: options.config.aliexpress.baseUrl, proxyUrl: options.config.aliexpress.proxyUrl, log: options.log.child({ component: 'aliexpress' }) }),
-    }),
-    shipTo: shipToFor(options.config.currency),
+    search,
+    filters: createSavedFilters({ db, clock, search, shipTo, notify: filterNotifier() }),
+    shipTo,
   };
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
   const router = createRouter({
@@ -108,7 +113,7 @@ export function createCore(options: {
     log: options.log.child({ component: 'commands' }),
     rateLimit: options.rateLimit ?? createCommandRateLimit(),
   });
-  return { registry, services, router, taskDefinitions: [searchTask(services), ...(options.extraTasks ?? [])], clock, metrics };
+  return { registry, services, router, taskDefinitions: [searchTask(services), filterRunTask(services), ...(options.extraTasks ?? [])], clock, metrics };
 }
 
 /** Where supplier prices are asked for, from the shop's currency. */
@@ -144,12 +149,12 @@ export function createWorkers(core: Core, database: Database, log: Logger, sende
 }
 
 export function createJobScheduler(core: Core, database: Database, config: Config, log: Logger): Scheduler {
-  return createScheduler<{ db: Database['db']; inventory: Core['services']['inventory'] }>({
+  return createScheduler<{ db: Database['db']; inventory: Core['services']['inventory']; filters: SavedFilters }>({
     db: database.db,
     sql: database.sql,
     log: log.child({ component: 'jobs' }),
-    jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob],
-    deps: { db: database.db, inventory: core.services.inventory },
+    jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob, watchFiltersJob],
+    deps: { db: database.db, inventory: core.services.inventory, filters: core.services.filters },
     timezone: config.timezone,
     metrics: core.metrics,
   });

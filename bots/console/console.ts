@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { layout, type OutMessage } from '../../src/chat/layout.ts';
@@ -66,7 +67,8 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
         identity: options.identity ?? 'console:owner',
         chat: { platform: 'console', chatId: options.chatId, kind: 'private' },
         displayName: options.displayName ?? 'Console',
-        messageId: `${options.chatId}:${++sequence}`,
+        // Unique per line: it is the idempotency key of any change this line makes.
+        messageId: randomUUID(),
         text: pressed?.command ?? line,
         slashRequired: false,
       });

@@ -4,3 +4,4 @@ export * from './people.ts';
 export * from './tasks.ts';
 export * from './inventory.ts';
 export * from './sourcing.ts';
+export * from './filters.ts';

@@ -1,4 +1,5 @@
 import { productCommand } from './catalogue.ts';
+import { filterCommand } from './filters.ts';
 import { cancelCommand, jobsCommand } from './jobs.ts';
 import { helpCommand } from './help.ts';
 import { notifyCommand } from './notify.ts';
@@ -26,4 +27,5 @@ export const coreCommands: Command[] = [
   releaseCommand,
   commitCommand,
   searchCommand,
+  filterCommand,
 ];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bold, buttons, link, reply, text, type Block, type Reply, type Span } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
 import { formatMoney, parsePrice } from '../domain/inventory/index.ts';
-import type { Criteria, ResultPage, SupplierSearch } from '../domain/sourcing/index.ts';
+import type { Criteria, ResultPage, SupplierItem, SupplierSearch } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Services } from './context.ts';
 import { arg, defineCommand } from './registry.ts';
@@ -19,21 +19,24 @@ interface SearchInput {
   criteria: Criteria;
 }
 
+/** A supplier product for chat: title, price (and was-price), rating, sales, shipping tags and its link. */
+export function itemBlock(item: SupplierItem, prefix: string, t: Translate, locale: Locale): Block {
+  const facts = [formatMoney(item.price.minor, item.price.currency, locale)];
+  if (item.originalPrice && item.originalPrice.minor > item.price.minor) facts[0] += ` (${t('search.before', { price: formatMoney(item.originalPrice.minor, item.originalPrice.currency, locale) })})`;
+  if (item.rating) facts.push(`⭐ ${item.rating}`);
+  if (item.soldCount !== undefined) facts.push(t('search.sold', { count: item.soldCount }));
+  facts.push(...item.shippingTags);
+  const title = item.title.length > 90 ? `${item.title.slice(0, 89)}…` : item.title;
+  const spans: Span[] = [prefix, bold(title), `\n${facts.join(' · ')}\n`, link(t('search.open'), item.url)];
+  return text(...spans);
+}
+
 /** One page of a stored search as a reply: each product with price, rating, sales and link; next/previous buttons. */
 export function searchReply(result: ResultPage, page: number, t: Translate, locale: Locale): Reply {
   if (result.total === 0) return reply(text(t('search.none', { words: result.words })));
   const pages = Math.ceil(result.total / PAGE_SIZE);
   const blocks: Block[] = [text(bold(t('search.header', { words: result.words, page, pages, total: result.total })))];
-  for (const item of result.items) {
-    const facts = [formatMoney(item.price.minor, item.price.currency, locale)];
-    if (item.originalPrice && item.originalPrice.minor > item.price.minor) facts[0] += ` (${t('search.before', { price: formatMoney(item.originalPrice.minor, item.originalPrice.currency, locale) })})`;
-    if (item.rating) facts.push(`⭐ ${item.rating}`);
-    if (item.soldCount !== undefined) facts.push(t('search.sold', { count: item.soldCount }));
-    facts.push(...item.shippingTags);
-    const title = item.title.length > 90 ? `${item.title.slice(0, 89)}…` : item.title;
-    const spans: Span[] = [`${item.position + 1}. `, bold(title), `\n${facts.join(' · ')}\n`, link(t('search.open'), item.url)];
-    blocks.push(text(...spans));
-  }
+  for (const item of result.items) blocks.push(itemBlock(item, `${item.position + 1}. `, t, locale));
   const nav = [
     ...(page > 1 ? [{ label: t('paging.prev'), command: `/search #${result.searchId} page:${page - 1}` }] : []),
     ...(page < pages ? [{ label: t('paging.next'), command: `/search #${result.searchId} page:${page + 1}` }] : []),
@@ -46,12 +49,8 @@ async function showPage(search: SupplierSearch, searchId: number, page: number, 
   return searchReply(await search.page(searchId, page, PAGE_SIZE), page, t, locale);
 }
 
-export const searchCommand = defineCommand({
-  name: 'search',
-  aliases: { es: 'buscar' },
-  description: { es: 'Busca productos de proveedores en AliExpress', en: 'Search supplier products on AliExpress' },
-  minRole: 'staff',
-  args: {
+/** The criteria keys shared by /search and /filter add. */
+export const criteriaArgs = {
     words: arg.rest(z.string().min(1).max(200), { es: 'palabras', en: 'words' }, { es: 'Qué buscar', en: 'What to look for' }),
     min: arg.key(priceText.optional(), ['min'], { es: 'precio', en: 'price' }, { es: 'Precio mínimo', en: 'Lowest price' }),
     max: arg.key(priceText.optional(), ['max'], { es: 'precio', en: 'price' }, { es: 'Precio máximo', en: 'Highest price' }),
@@ -62,22 +61,36 @@ export const searchCommand = defineCommand({
     cat: arg.key(z.string().max(60).optional(), ['cat'], { es: 'categoría', en: 'category' }, { es: 'Categoría', en: 'Category' }),
     sort: arg.key(sort, ['sort', 'orden'], { es: 'orden', en: 'order' }, { es: 'price (precio), orders (pedidos) o rating (valoración)', en: 'price, orders or rating' }),
     sold: arg.key(z.coerce.number().int().min(0).max(10_000_000).optional(), ['sold', 'vendidos'], { es: 'ventas', en: 'sales' }, { es: 'Ventas mínimas', en: 'Fewest sales' }),
+};
+
+type SearchArgs = { words: string; min?: string | undefined; max?: string | undefined; ship?: number | undefined; rating?: number | undefined; cat?: string | undefined; sort?: 'price' | 'orders' | 'rating' | undefined; sold?: number | undefined };
+
+export const searchCommand = defineCommand({
+  name: 'search',
+  aliases: { es: 'buscar' },
+  description: { es: 'Busca productos de proveedores en AliExpress', en: 'Search supplier products on AliExpress' },
+  minRole: 'staff',
+  args: {
+    ...criteriaArgs,
     page: arg.key(z.coerce.number().int().min(1).max(1_000).default(1), ['page', 'pagina'], { es: 'página', en: 'page' }, { es: 'Página de resultados', en: 'Page of results' }),
   },
   async run(ctx, args) {
     const stored = args.words.match(/^#(\d{1,15})$/);
     if (stored) return showPage(ctx.services.search, Number(stored[1]), args.page, ctx.t, ctx.locale);
-    const currency = ctx.services.currency;
-    const criteria: Criteria = {
-      currency,
-      minMinor: args.min === undefined ? undefined : parsePrice(args.min, currency),
-      maxMinor: args.max === undefined ? undefined : parsePrice(args.max, currency),
-      maxShipDays: args.ship, minRating: args.rating, minSold: args.sold, category: args.cat, sort: args.sort,
-    };
-    const input: SearchInput = { words: args.cat ? `${args.words} ${args.cat}` : args.words, criteria };
-    return { task: { kind: 'search', input } };
+    return { task: { kind: 'search', input: searchInput(args, ctx.services.currency) } };
   },
 });
+
+/** The words and criteria of /search (and of /filter add), with prices in the shop's currency. */
+export function searchInput(args: SearchArgs, currency: string): SearchInput {
+  const criteria: Criteria = {
+    currency,
+    minMinor: args.min === undefined ? undefined : parsePrice(args.min, currency),
+    maxMinor: args.max === undefined ? undefined : parsePrice(args.max, currency),
+    maxShipDays: args.ship, minRating: args.rating, minSold: args.sold, category: args.cat, sort: args.sort,
+  };
+  return { words: args.cat ? `${args.words} ${args.cat}` : args.words, criteria };
+}
 
 /** The durable work behind /search: fetch, remember, filter, then answer with the first page. */
 export function searchTask(services: Services): TaskDefinition {

@@ -41,6 +41,10 @@ describe('bodega run', () => {
     expect(key.stdout.trim()).toMatch(/^bdg_[A-Za-z0-9_-]{32}$/);
     expect(key.stderr).toContain('not shown again');
     await runBodega(['run', '/producto agregar CLI-1 Taza precio:10 stock:3'], env);
+    // Two separate runs of the same line are two changes, not a retried one.
+    await runBodega(['run', '/stock agregar CLI-1 2'], env);
+    const again = await runBodega(['run', '/stock agregar CLI-1 2'], env);
+    expect(again.stdout).toContain('total 7');
     const verify = await runBodega(['stock', 'verify'], env);
     expect([verify.code, verify.stdout.trim()]).toEqual([0, 'Stock matches the ledger and the live reservations.']);
     expect((await runBodega(['apikey', 'create'], env)).code).toBe(1);

@@ -71,6 +71,43 @@ describe('/buscar through bodega run against AliExpress', () => {
     }
   });
 
+  it('has a saved filter report only the new items on its second run', async () => {
+    expect((await runBodega(['run', '/filtro agregar baratos mouse max:5'], env)).stdout).toContain('✅ Filtro “baratos” guardado');
+    const first = await runBodega(['run', '/filtro ejecutar baratos'], env);
+    expect(first.code).toBe(0);
+    const reported = Number(first.stdout.match(/Filtro “baratos” revisado: (\d+) productos nuevos avisados\./)?.[1]);
+    expect(reported).toBeGreaterThan(0);
+    expect(first.stdout).toContain(`Filtro “baratos”: ${reported} productos nuevos`);
+    const firstPrices = [...first.stdout.matchAll(/\n\$(\d+\.\d{2}) USD/g)].map((m) => Number(m[1]));
+    expect(firstPrices).toHaveLength(reported);
+    expect(firstPrices.every((price) => price <= 5)).toBe(true);
+
+    fake.addNew(2, 199);
+    const second = await runBodega(['run', '/filtro ejecutar baratos'], env);
+    expect(second.stdout).toContain('Filtro “baratos”: 2 productos nuevos');
+    expect(second.stdout).toContain('novedad 1');
+    expect(second.stdout).toContain('novedad 2');
+    expect(second.stdout).toContain('Filtro “baratos” revisado: 2 productos nuevos avisados.');
+    expect([...second.stdout.matchAll(/\n\$(\d+\.\d{2}) USD/g)]).toHaveLength(2);
+  });
+
+  it('holds a filter to its daily cap and keeps the rest for a later day', async () => {
+    await runBodega(['run', '/filtro agregar tope mouse max:10'], env);
+    await database().sql`update saved_filters set daily_cap = 3 where name = 'tope'`;
+    const first = await runBodega(['run', '/filtro ejecutar tope'], env);
+    expect(first.stdout).toContain('Filtro “tope”: 3 productos nuevos');
+    expect(first.stdout).toMatch(/Filtro “tope” revisado: 3 productos nuevos avisados\. \d+ más esperan al límite diario\./);
+    const second = await runBodega(['run', '/filtro ejecutar tope'], env);
+    expect(second.stdout).toContain('Filtro “tope” revisado: 0 productos nuevos avisados.');
+    expect(second.stdout).not.toContain('Filtro “tope”: ');
+    // The next day the cap resets and the next products (never the same ones) go out.
+    await database().sql`update saved_filters set notified_day = notified_day - 1 where name = 'tope'`;
+    const nextDay = await runBodega(['run', '/filtro ejecutar tope'], env);
+    expect(nextDay.stdout).toContain('Filtro “tope”: 3 productos nuevos');
+    const [seen] = await database().sql`select count(*)::int as n, count(distinct supplier_product_id)::int as d from filter_seen f join saved_filters s on s.id = f.filter_id where s.name = 'tope'`;
+    expect(seen).toEqual({ n: 6, d: 6 });
+  });
+
   it('explains bad search arguments with the usage line', async () => {
     const bad = await runBodega(['run', '/buscar mouse max:barato orden:caro'], env);
     expect(bad.code).toBe(1);

@@ -48,6 +48,7 @@ export async function startFakeAliexpress(options: { pages?: number; perPage?: n
   const perPage = options.perPage ?? 60;
   const requests: FakeRequest[] = [];
   let mode: FakeMode = 'normal';
+  const fresh: Array<Record<string, any>> = [];
   const app = new Hono();
   app.get('/w/:slug', async (c) => {
     requests.push({ path: c.req.path, query: c.req.query(), headers: c.req.header(), at: Date.now() });
@@ -57,7 +58,8 @@ export async function startFakeAliexpress(options: { pages?: number; perPage?: n
     const words = c.req.query('SearchText') ?? '';
     const locale = /b_locale=es/.test(c.req.header('cookie') ?? '') ? 'es' : 'en';
     const page = Number(c.req.query('page') ?? 1);
-    let items = catalogue(words, pages * perPage, locale).slice((page - 1) * perPage, page * perPage);
+    let items: Array<Record<string, any>> = [...(page === 1 ? fresh.map((item) => ({ ...item, title: { ...item.title, displayTitle: `${words} ${item.title.displayTitle}` } })) : []),
+      ...catalogue(words, pages * perPage, locale).slice((page - 1) * perPage, page * perPage)];
     if (c.req.query('SortType') === 'price_asc') items = items.sort((a, b) => a.prices.salePrice.cent - b.prices.salePrice.cent);
     const html = pageHtml(page > pages ? [] : items);
     return c.html(mode === 'malformed' ? html.slice(0, html.length / 2) : html);
@@ -68,6 +70,16 @@ export async function startFakeAliexpress(options: { pages?: number; perPage?: n
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     setMode: (next: FakeMode) => void (mode = next),
+    /** New listings at the top of page 1, priced at `cents` (to appear between two runs of a saved filter). */
+    addNew(count: number, cents: number) {
+      for (let i = 0; i < count; i++) {
+        const item = catalogue('nuevo', 1, 'es')[0]!;
+        item.productId = `20050${String(fresh.length + 1).padStart(11, '0')}`;
+        item.title.displayTitle = `novedad ${fresh.length + 1}`;
+        item.prices.salePrice = { ...item.prices.salePrice, cent: cents, minPrice: cents / 100 };
+        fresh.push(item);
+      }
+    },
     close: () =>
       new Promise<void>((resolve) => {
         if ('closeAllConnections' in server) server.closeAllConnections();
