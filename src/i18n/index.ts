@@ -10,7 +10,6 @@ export type Params = Record<string, string | number>;
 /** A translator bound to one language. */
 export type Translate = (key: MessageKey, params?: Params) => string;
 
-export const locales: readonly Locale[] = ['es', 'en'];
 export const catalogues: Record<Locale, Catalogue> = { es, en };
 
 /** The text for `key` in `locale`, with `{name}` placeholders filled. */

@@ -67,8 +67,6 @@ export interface FakeTelegram {
   deliver(update: Record<string, unknown>, options?: { secret?: string | null }): Promise<number>;
   /** Queues an update for getUpdates (polling). */
   queue(update: Record<string, unknown>): void;
-  /** Texts of every message sent (and of edits) to a chat, visible text only. */
-  sentTexts(chatId: number | string): string[];
   waitFor<T>(probe: () => T | undefined | false, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
 }
@@ -231,14 +229,6 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
       updates.push(update);
       for (const wake of updateWaiters) wake();
       updateWaiters = [];
-    },
-    sentTexts(chatId) {
-      return calls
-        .filter((call) => ['sendMessage', 'editMessageText'].includes(call.method) && String(call.params.chat_id) === String(chatId))
-        .map((call) => {
-          const parsed = parseTelegramHtml(String(call.params.text));
-          return 'text' in parsed ? parsed.text : String(call.params.text);
-        });
     },
     async waitFor(probe, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
