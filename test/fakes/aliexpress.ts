@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../../shared/fixtures/aliexpress/aliexpress-search-itemList.sample.json', import.meta.url)), 'utf8')) as {
+const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/aliexpress/aliexpress-search-itemList.sample.json', import.meta.url)), 'utf8')) as {
   content: Array<Record<string, any>>;
 };
 

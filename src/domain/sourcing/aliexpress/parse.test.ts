@@ -6,7 +6,7 @@ import { parseSearchPage } from './parse.ts';
 import { parseSoldCount } from './sold-count.ts';
 
 /** The real 4-item excerpt from the shared fixtures, verbatim. */
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../../shared/fixtures/aliexpress/aliexpress-search-itemList.sample.json', import.meta.url)), 'utf8'));
+const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../test/fixtures/aliexpress/aliexpress-search-itemList.sample.json', import.meta.url)), 'utf8'));
 
 /** A search page shaped like AliExpress's: the JSON sits in JavaScript with the outer `data` key unquoted. */
 function searchPage(itemList: unknown): string {
