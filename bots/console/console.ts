@@ -75,8 +75,9 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
       if (!handled) return { error: false };
       let lastId = '';
       for (const message of adapter.layout(handled.reply, handled.locale)) lastId = (await adapter.send(options.chatId, message)).messageId;
-      if (handled.taskId) await options.tasks.attachProgressMessage(handled.taskId, lastId);
-      return { error: Boolean(handled.reply.error), ...(handled.taskId ? { taskId: handled.taskId } : {}) };
+      const { taskId, error } = handled.reply;
+      if (taskId !== undefined) await options.tasks.attachProgressMessage(taskId, lastId);
+      return { error: Boolean(error), ...(taskId !== undefined ? { taskId } : {}) };
     },
   };
   return adapter;

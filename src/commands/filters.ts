@@ -36,7 +36,7 @@ export const filterCommand = defineCommand({
       description: { es: 'Los filtros de este chat', en: "This chat's filters" },
       minRole: 'viewer',
       async run(ctx) {
-        const filters = await ctx.services.filters.list({ platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId });
+        const filters = await ctx.services.filters.list(ctx.input.chat);
         if (filters.length === 0) return reply(text(ctx.t('filter.none')));
         const columns = ['filter.col_name', 'filter.col_search', 'filter.col_last'] as const;
         const rows = filters.map((f) => [f.name, f.words, f.lastRunAt ? f.lastRunAt.toISOString().slice(0, 16).replace('T', ' ') : ctx.t('filter.never')]);
@@ -50,7 +50,7 @@ export const filterCommand = defineCommand({
       minRole: 'viewer',
       args: { name: nameArg },
       async run(ctx, args) {
-        const filter = await ctx.services.filters.find({ platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId }, args.name);
+        const filter = await ctx.services.filters.find(ctx.input.chat, args.name);
         const c = filter.criteria;
         const units = (minor: number) => minor / 10 ** minorDigits(c.currency);
         const bounds = [
@@ -67,7 +67,7 @@ export const filterCommand = defineCommand({
       minRole: 'staff',
       args: { name: nameArg },
       async run(ctx, args) {
-        await ctx.services.filters.remove({ platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId }, args.name);
+        await ctx.services.filters.remove(ctx.input.chat, args.name);
         return reply(text(ctx.t('filter.removed', { name: args.name })));
       },
     }),
@@ -78,7 +78,7 @@ export const filterCommand = defineCommand({
       minRole: 'staff',
       args: { name: nameArg },
       async run(ctx, args) {
-        const filter = await ctx.services.filters.find({ platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId }, args.name);
+        const filter = await ctx.services.filters.find(ctx.input.chat, args.name);
         return { task: { kind: 'filter-run', input: { filterId: filter.id, name: filter.name, platform: filter.platform, chatId: filter.chatId } } };
       },
     }),

@@ -17,13 +17,12 @@ export const notifyCommand = defineCommand({
   },
   async run(ctx, args) {
     const chosen = args.topic ? [args.topic] : topics;
-    const chat = { platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId };
     const names = chosen.map((topic) => ctx.t(`notify.topic.${topic}`)).join(', ');
     if (args.state === 'on' || args.state === 'si') {
-      await ctx.services.subscriptions.subscribe(chat, chosen, ctx.locale);
+      await ctx.services.subscriptions.subscribe(ctx.input.chat, chosen, ctx.locale);
       return reply(text(ctx.t('notify.on', { topics: names })));
     }
-    await ctx.services.subscriptions.unsubscribe(chat, chosen);
+    await ctx.services.subscriptions.unsubscribe(ctx.input.chat, chosen);
     return reply(text(ctx.t('notify.off', { topics: names })));
   },
 });

@@ -21,12 +21,11 @@ export interface RouterDeps {
   rateLimit: CommandRateLimit;
 }
 
-/** What the router answers: the reply, and the task it started if the command is long-running. */
+/** What the router answers: the reply (its `taskId` names the task a long command started) and its language. */
 export interface Handled {
   reply: Reply;
   /** The language the reply is written in; adapters lay it out with it. */
   locale: Locale;
-  taskId?: number;
 }
 
 export interface Router {
@@ -116,10 +115,10 @@ export function createRouter(deps: RouterDeps): Router {
       kind: result.task.kind,
       input: result.task.input,
       requestedBy: ctx.user?.id ?? null,
-      target: { platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId },
+      target: ctx.input.chat,
       locale: ctx.locale,
     });
     const ack: Reply = { ...reply(text(ctx.t('task.started', { id: task.id }))), taskId: task.id };
-    return { reply: ack, locale: ctx.locale, taskId: task.id };
+    return { reply: ack, locale: ctx.locale };
   }
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { bold, buttons, link, reply, text, type Block, type Reply, type Span } from '../chat/reply.ts';
+import { bold, link, reply, text, type Block, type Reply, type Span } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
 import { formatMoney, parsePrice } from '../domain/inventory/index.ts';
 import type { Criteria, ResultPage, SupplierItem, SupplierSearch } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Services } from './context.ts';
+import { pageButtons } from './paging.ts';
 import { arg, defineCommand } from './registry.ts';
 
 const PAGE_SIZE = 8;
@@ -37,12 +38,7 @@ export function searchReply(result: ResultPage, page: number, t: Translate, loca
   const pages = Math.ceil(result.total / PAGE_SIZE);
   const blocks: Block[] = [text(bold(t('search.header', { words: result.words, page, pages, total: result.total })))];
   for (const item of result.items) blocks.push(itemBlock(item, `${item.position + 1}. `, t, locale));
-  const nav = [
-    ...(page > 1 ? [{ label: t('paging.prev'), command: `/search #${result.searchId} page:${page - 1}` }] : []),
-    ...(page < pages ? [{ label: t('paging.next'), command: `/search #${result.searchId} page:${page + 1}` }] : []),
-  ];
-  if (nav.length > 0) blocks.push(buttons(...nav));
-  return reply(...blocks);
+  return reply(...blocks, ...pageButtons(t, `/search #${result.searchId}`, page, page < pages));
 }
 
 async function showPage(search: SupplierSearch, searchId: number, page: number, t: Translate, locale: Locale) {

@@ -4,6 +4,7 @@ import { bold, buttons, errorReply, fields, reply, table, text, type Reply } fro
 import type { Levels, StockView } from '../domain/inventory/index.ts';
 import type { Translate } from '../i18n/index.ts';
 import { requireUser, type CommandContext } from './context.ts';
+import { pageButtons } from './paging.ts';
 import { arg, defineCommand, quantity, subcommand } from './registry.ts';
 
 const skuArg = arg.positional(z.string().min(1).max(64), { es: 'sku', en: 'sku' }, { es: 'El código del producto', en: 'The product code' });
@@ -36,15 +37,6 @@ function changed(sku: string, levels: Levels, t: Translate): Reply {
 
 export const PAGE_SIZE = 15;
 
-/** Previous/next buttons that re-enter the same listing on another page. */
-function pageButtons(ctx: CommandContext, base: string, page: number, hasMore: boolean) {
-  const list = [
-    ...(page > 1 ? [{ label: ctx.t('paging.prev'), command: `${base} page:${page - 1}` }] : []),
-    ...(hasMore ? [{ label: ctx.t('paging.next'), command: `${base} page:${page + 1}` }] : []),
-  ];
-  return list.length > 0 ? [buttons(...list)] : [];
-}
-
 const showStock = async (ctx: CommandContext, query: string | undefined, page: number): Promise<Reply> => {
   const { inventory } = ctx.services;
   const exact = query && page === 1 && !/\s/.test(query.trim()) ? await inventory.stock.get(query).catch(() => undefined) : undefined;
@@ -62,7 +54,7 @@ const showStock = async (ctx: CommandContext, query: string | undefined, page: n
     ]));
   }
   const title = page > 1 || found.length > PAGE_SIZE ? `${ctx.t('stock.title')} · ${ctx.t('paging.page', { page })}` : ctx.t('stock.title');
-  return reply(text(bold(title)), stockTable(views, ctx.t), ...pageButtons(ctx, `/stock${query ? ` ${query}` : ''}`, page, found.length > PAGE_SIZE));
+  return reply(text(bold(title)), stockTable(views, ctx.t), ...pageButtons(ctx.t, `/stock${query ? ` ${query}` : ''}`, page, found.length > PAGE_SIZE));
 };
 
 export const stockCommand = defineCommand({
