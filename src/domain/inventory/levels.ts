@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import { isUniqueViolation } from '../../../db/errors.ts';
 import type { LedgerReason } from '../../../db/schema/inventory.ts';
 import { AppError } from '../../errors.ts';
 import type { ChangeOrigin, Levels, LowStockNotifier } from './types.ts';
@@ -102,10 +103,6 @@ export async function onceFor<T>(db: Db, key: string, replay: (tx: Db) => Promis
   }
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-  return code === '23505';
-}
 
 export function insufficient(available: number): AppError {
   return new AppError('insufficient_stock', 'Not enough stock available', { available });

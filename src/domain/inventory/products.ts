@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { AppError } from '../../errors.ts';
-import { applyChange, isUniqueViolation } from './levels.ts';
+import { isUniqueViolation } from '../../../db/errors.ts';
+import { applyChange } from './levels.ts';
 import { checkQuantity, normaliseSku } from './stock.ts';
 import type { ChangeOrigin, LowStockNotifier } from './types.ts';
 

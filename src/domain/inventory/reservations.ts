@@ -3,7 +3,8 @@ import type { Db } from '../../../db/client.ts';
 import type { ReservationStatus } from '../../../db/schema/inventory.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { applyChange, insufficient, isUniqueViolation, recheckLowStock } from './levels.ts';
+import { isUniqueViolation } from '../../../db/errors.ts';
+import { applyChange, insufficient, recheckLowStock } from './levels.ts';
 import { checkQuantity, normaliseSku } from './stock.ts';
 import type { LowStockNotifier, Reservation } from './types.ts';
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import { isUniqueViolation } from '../../../db/errors.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import type { Criteria } from './criteria.ts';
@@ -62,8 +63,7 @@ export function createSavedFilters(deps: Deps) {
             ${filter.createdBy}, ${filter.dailyCap ?? 20}) returning *`)) as unknown as Array<Record<string, unknown>>;
         return toFilter(row as Record<string, unknown>);
       } catch (error) {
-        const code = (error as { cause?: { code?: string } }).cause?.code;
-        if (code === '23505') throw new AppError('conflict', 'Filter exists', { name: filter.name }, 'filter.exists');
+        if (isUniqueViolation(error)) throw new AppError('conflict', 'Filter exists', { name: filter.name }, 'filter.exists');
         throw error;
       }
     },
