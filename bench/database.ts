@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { connect, type Database } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { applyMigrations } from '../db/migrate.ts';
+import { quietLog } from '../test/helpers/database-url.ts';
 
-const quiet = { info() {}, warn() {}, debug() {} };
 
 /** A throwaway migrated Postgres for one bench (or BENCH_DATABASE_URL). */
 export async function benchDatabase(poolSize = 20): Promise<Database & { dispose(): Promise<void> }> {
@@ -16,7 +16,7 @@ export async function benchDatabase(poolSize = 20): Promise<Database & { dispose
     return { ...database, dispose: () => database.close() };
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'bodega-bench-'));
-  const server = await startEmbeddedPostgres({ dataDir, log: quiet });
+  const server = await startEmbeddedPostgres({ dataDir, log: quietLog });
   const database = connect(server.url, 'embedded', poolSize);
   await applyMigrations(database);
   return {

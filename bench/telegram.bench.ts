@@ -1,14 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createTelegramAdapter } from '../bots/telegram/adapter.ts';
-import { createButtonStore } from '../src/chat/buttons.ts';
-import { firstDelivery } from '../src/chat/inbound.ts';
-import { enqueue } from '../src/chat/outbox/outbox.ts';
 import { createCommandRateLimit } from '../src/commands/rate-limit.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { createCore, createWorkers } from '../src/main.ts';
+import { createCore, createWorkers, telegramAdapter } from '../src/main.ts';
 import { startFakeTelegram } from '../test/fakes/telegram.ts';
 import { benchDatabase } from './database.ts';
 import { round, summarise, type Bench } from './figures.ts';
@@ -30,15 +26,8 @@ export const telegramBench: Bench = {
     await core.services.people.ensureOwners(users.map((id) => `telegram:${id}`));
     await core.services.inventory.products.add({ sku: 'BENCH-1', title: 'Bench mug', priceMinor: 100, currency: 'MXN', stock: 10 }, { actor: 'bench', key: 'seed' });
     let workers: ReturnType<typeof createWorkers> | undefined;
-    const adapter = createTelegramAdapter({
-      token: fake.token, apiRoot: fake.apiRoot, webhookSecret: SECRET, router: core.router, log,
-      firstDelivery: (id) => firstDelivery(database.db, 'telegram', id),
-      enqueue: async (target, reply, locale, key) => {
-        await enqueue(database.db, target, reply, locale, key);
-        workers?.dispatcher.wake();
-      },
-      buttons: createButtonStore({ db: database.db }),
-    });
+    const telegramConfig = loadConfig({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_WEBHOOK_SECRET: SECRET });
+    const adapter = telegramAdapter(telegramConfig, core, database, log, () => workers?.dispatcher.wake());
     await adapter.start();
     workers = createWorkers(core, database, log, [adapter]);
     workers.start();

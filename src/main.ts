@@ -215,7 +215,8 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   return { port, database, ownerCode, stop };
 }
 
-function telegramAdapter(config: Config, core: Core, database: Database, log: Logger, wake: () => void): TelegramAdapter {
+/** The Telegram adapter wired to the router, the dedupe store, the outbox (`wake` nudges its dispatcher) and button storage. */
+export function telegramAdapter(config: Config, core: Core, database: Database, log: Logger, wake: () => void): TelegramAdapter {
   const settings = config.telegram as NonNullable<Config['telegram']>;
   return createTelegramAdapter({
     token: settings.token,
