@@ -73,7 +73,6 @@ export interface Core {
   services: Services;
   router: Router;
   taskDefinitions: TaskDefinition[];
-  clock: Clock;
   metrics: Metrics;
 }
 
@@ -113,7 +112,7 @@ export function createCore(options: {
     log: options.log.child({ component: 'commands' }),
     rateLimit: options.rateLimit ?? createCommandRateLimit(),
   });
-  return { registry, services, router, taskDefinitions: [searchTask(services), filterRunTask(services), ...(options.extraTasks ?? [])], clock, metrics };
+  return { registry, services, router, taskDefinitions: [searchTask(services), filterRunTask(services), ...(options.extraTasks ?? [])], metrics };
 }
 
 /** Where supplier prices are asked for, from the shop's currency. */
