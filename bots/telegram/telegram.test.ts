@@ -11,7 +11,7 @@ import { createTestDatabase } from '../../test/helpers/database.ts';
 import { parseTelegramHtml, startFakeTelegram, type FakeTelegram, type TelegramCall } from '../../test/fakes/telegram.ts';
 import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 import { adapterContract, type ContractHarness, type Seen } from '../core/contract.ts';
-import type { TelegramAdapter } from './adapter.ts';
+import { createTelegramAdapter, type TelegramAdapter } from './adapter.ts';
 
 const OWNER = 1111111;
 const VIEWER = 2222222;
@@ -140,6 +140,27 @@ describe('telegram webhook', () => {
     expect(await fake.deliver(messageUpdate(OWNER, '/ayuda'), { secret: null })).toBe(401);
     expect(await fake.deliver(messageUpdate(OWNER, '/ayuda'), { secret: 'wrong-secret' })).toBe(401);
     expect(fake.calls.slice(before).filter((call) => call.method.startsWith('send'))).toEqual([]);
+  });
+
+  it('asks Telegram to retry (503) when the dedupe store fails, and runs nothing', async () => {
+    const failing = createTelegramAdapter({
+      token: fake.token, apiRoot: fake.apiRoot, webhookSecret: SECRET, router: {
+        handle: async () => {
+          throw new Error('must not run');
+        },
+      },
+      log: createLogger({ level: 'silent', pretty: false }),
+      firstDelivery: async () => {
+        throw new Error('connection refused');
+      },
+      enqueue: async () => {},
+      buttons: { encode: async (command) => command, decode: async (data) => data },
+    });
+    const response = await failing.handleWebhook(new Request('http://bodega/webhooks/telegram', {
+      method: 'POST', body: JSON.stringify(messageUpdate(OWNER, '/ayuda')),
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    }));
+    expect(response.status).toBe(503);
   });
 
   it('answers 400 to a body that is not an update', async () => {

@@ -51,6 +51,20 @@ describe('router', () => {
     expect(await core.router.handle(input('telegram:889', 'AYUDA', { slashRequired: false }))).toBeDefined();
   });
 
+  it('lists recent long jobs and cancels one from chat, in the user language', async () => {
+    const core = createCore({ database: database(), config: loadConfig({}), log });
+    await core.services.people.ensureOwners(['telegram:891']);
+    const task = await core.services.tasks.create({
+      kind: 'search', input: {}, requestedBy: null, target: { platform: 'telegram', chatId: '891' }, locale: 'es',
+    });
+    const jobs = await core.router.handle(input('telegram:891', '/tareas'));
+    expect(plainText(jobs!.reply)).toMatch(new RegExp(`#${task.id} \\| search \\| en espera`));
+    const cancelled = await core.router.handle(input('telegram:891', `/cancel #${task.id}`, { languageCode: 'en' }));
+    expect(plainText(cancelled!.reply)).toBe(`Job #${task.id} cancelled.`);
+    const again = await core.router.handle(input('telegram:891', `/cancelar ${task.id}`));
+    expect(plainText(again!.reply)).toBe(`La tarea #${task.id} ya terminó (cancelada).`);
+  });
+
   it('answers politely instead of running once an identity exceeds its rate', async () => {
     const clock = manualClock();
     const rateLimit = createCommandRateLimit({ max: 3, windowMs: 60_000, now: () => clock.now().getTime() });

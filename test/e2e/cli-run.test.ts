@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runBodega, startBodegaProcess, useTempDataDirs } from '../helpers/cli.ts';
+import { spawn } from 'node:child_process';
+import { bodegaBin, childEnv, runBodega, startBodegaProcess, useTempDataDirs } from '../helpers/cli.ts';
 
 const freshDataDir = useTempDataDirs();
 
@@ -48,6 +49,20 @@ describe('bodega run', () => {
     const verify = await runBodega(['stock', 'verify'], env);
     expect([verify.code, verify.stdout.trim()]).toEqual([0, 'Stock matches the ledger and the live reservations.']);
     expect((await runBodega(['apikey', 'create'], env)).code).toBe(1);
+  });
+
+  it('holds an interactive chat as the owner until /salir', async () => {
+    const dataDir = await freshDataDir();
+    const child = spawn(process.execPath, [bodegaBin, 'chat'], { env: childEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stdin.write('/ayuda invitar\n/idioma en\n/hepl\n/salir\n');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain('bodega> ');
+    expect(output).toContain('Uso:\n/invitar <rol>');
+    expect(output).toContain("Done, I'll write to you in English.");
+    expect(output).toContain("I don't know the command /hepl. Did you mean /help?");
   });
 
   it('lists and runs scheduled jobs', async () => {
