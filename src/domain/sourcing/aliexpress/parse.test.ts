@@ -28,10 +28,12 @@ function errorOf(run: () => unknown): AppError {
 describe('AliExpress search page parser', () => {
   it('maps the real fixture items to exact values', () => {
     const items = parseSearchPage(searchPage(fixture));
-    expect(items.map((item) => item.externalId)).toEqual(['3256807407300419', '3256806996356251', '3256806520600506', '3256806710723325']);
+    // Product ids, as item pages and the APIs know them (each item's own x_object_id), not the search-space ids.
+    expect(items.map((item) => item.externalId)).toEqual(fixture.content.map((raw: any) => raw.trace.utLogMap.x_object_id));
+    expect(items.map((item) => item.externalId)).toEqual(['1005007593615171', '1005007182671003', '1005006706915258', '1005006897038077']);
     expect(items[0]).toEqual({
       source: 'aliexpress',
-      externalId: '3256807407300419',
+      externalId: '1005007593615171',
       title: 'Women Plus Size 1XL-5XL Petal Sleeve Curved Hem T-shirt Ladies Fashionable Style Suitable for Various Casual T-shirt',
       price: { minor: 99, currency: 'USD' },
       originalPrice: { minor: 1475, currency: 'USD' },
@@ -40,7 +42,8 @@ describe('AliExpress search page parser', () => {
       imageUrl: 'https://ae-pic-a1.aliexpress-media.com/kf/S5d149fd215e94daf92344acb054771c0A/Women-Plus-Size-1XL-5XL-Petal-Sleeve-Curved-Hem-T-shirt-Ladies-Fashionable-Style-Suitable-for.jpg_350x350xz.jpg',
       store: { id: '1103802080', name: 'Shop1103813084 Store', url: 'https://www.aliexpress.com/store/1103802080' },
       shippingTags: ['Free shipping'],
-      url: 'https://www.aliexpress.com/item/3256807407300419.html',
+      categoryId: '201513902',
+      url: 'https://www.aliexpress.com/item/1005007593615171.html',
     });
     expect(items.map((item) => [item.price.minor, item.originalPrice?.minor, item.rating, item.soldCount])).toEqual([
       [99, 1475, undefined, 2],
@@ -67,7 +70,7 @@ describe('AliExpress search page parser', () => {
 
   it('skips entries that are not products instead of guessing', () => {
     const items = parseSearchPage(searchPage({ content: [{ itemType: 'banner', image: {} }, fixture.content[2]] }));
-    expect(items.map((item) => item.externalId)).toEqual(['3256806520600506']);
+    expect(items.map((item) => item.externalId)).toEqual(['1005006706915258']);
   });
 
   it('reports a block page as upstream_blocked, never as results', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
 import { minorDigits } from '../../inventory/index.ts';
 import { extractInitData, isBlockPage } from './extract.ts';
+import { canonicalProductId, productUrl } from './product-id.ts';
 import { parseSoldCount } from './sold-count.ts';
 
 export interface Money {
@@ -23,18 +24,23 @@ export interface SupplierItem {
   imageUrl?: string | undefined;
   store?: { id: string; name: string; url?: string | undefined } | undefined;
   shippingTags: string[];
+  /** AliExpress category id, where the source tells it. */
+  categoryId?: string | undefined;
+  /** Promised delivery days to the ship-to country, where the source tells it. */
+  shipDays?: number | undefined;
   url: string;
 }
 
 const priceShape = z.looseObject({ minPrice: z.number(), currencyCode: z.string().regex(/^[A-Z]{3}$/), cent: z.number().int().optional() });
 const itemShape = z.looseObject({
-  productId: z.union([z.string(), z.number()]).transform(String),
+  productId: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,20}$/)),
   title: z.looseObject({ displayTitle: z.string().min(1) }),
   prices: z.looseObject({ salePrice: priceShape, originalPrice: priceShape.optional() }),
   image: z.looseObject({ imgUrl: z.string() }).optional(),
   evaluation: z.looseObject({ starRating: z.number() }).optional(),
   trade: z.looseObject({ tradeDesc: z.string().optional() }).optional(),
   store: z.looseObject({ storeId: z.union([z.string(), z.number()]).transform(String), storeName: z.string(), storeUrl: z.string().optional() }).optional(),
+  trace: z.looseObject({ exposure: z.looseObject({ postCategoryId: z.string().optional() }).optional() }).optional(),
   sellingPoints: z.array(z.looseObject({ tagContent: z.looseObject({ tagText: z.string().optional() }).optional() })).optional(),
 });
 
@@ -54,10 +60,11 @@ export function parseSearchPage(html: string): SupplierItem[] {
 
 function toItem(item: z.infer<typeof itemShape>): SupplierItem {
   const { salePrice, originalPrice } = item.prices;
+  const id = canonicalProductId(item.productId);
   const tags = (item.sellingPoints ?? []).map((point) => point.tagContent?.tagText?.trim()).filter((tag): tag is string => Boolean(tag));
   return {
     source: 'aliexpress',
-    externalId: item.productId,
+    externalId: id,
     title: item.title.displayTitle.trim(),
     price: money(salePrice),
     originalPrice: originalPrice ? money(originalPrice) : undefined,
@@ -66,7 +73,8 @@ function toItem(item: z.infer<typeof itemShape>): SupplierItem {
     imageUrl: item.image ? absolute(item.image.imgUrl) : undefined,
     store: item.store ? { id: item.store.storeId, name: item.store.storeName, url: item.store.storeUrl ? absolute(item.store.storeUrl) : undefined } : undefined,
     shippingTags: tags.filter((tag) => /shipping|env[ií]o|delivery|entrega/i.test(tag)),
-    url: `https://www.aliexpress.com/item/${item.productId}.html`,
+    categoryId: item.trace?.exposure?.postCategoryId || undefined,
+    url: productUrl(id),
   };
 }
 
@@ -77,6 +85,6 @@ function money(price: z.infer<typeof priceShape>): Money {
   return { minor, currency: price.currencyCode };
 }
 
-function absolute(url: string): string {
+export function absolute(url: string): string {
   return url.startsWith('//') ? `https:${url}` : url;
 }
