@@ -1,4 +1,4 @@
-import { createSearchPages, createSupplierSearch } from '../src/domain/sourcing/index.ts';
+import { createSupplierSearch, createSupplierSource } from '../src/domain/sourcing/index.ts';
 import { parseSearchPage } from '../src/domain/sourcing/aliexpress/parse.ts';
 import { createLogger } from '../src/logger.ts';
 import { catalogue, pageHtml, startFakeAliexpress } from '../test/fakes/aliexpress.ts';
@@ -20,15 +20,17 @@ export const sourcingBench: Bench = {
 
     const fake = await startFakeAliexpress({ pages: 1, perPage: 60 });
     const database = await benchDatabase(10);
-    const pages = createSearchPages({ baseUrl: fake.baseUrl, log: createLogger({ level: 'silent', pretty: false }), pauseMs: 0 });
-    const search = createSupplierSearch({ db: database.db, pages });
+    const source = createSupplierSource({
+      baseUrl: fake.baseUrl, mtopUrl: fake.baseUrl, apiBase: fake.baseUrl, log: createLogger({ level: 'silent', pretty: false }), http: { pauseMs: 0 },
+    });
+    const search = createSupplierSearch({ db: database.db, source });
     const latencies: number[] = [];
     for (let i = 0; i < SEARCHES; i++) {
       const began = performance.now();
       await search.run({ words: 'mouse', criteria: { currency: 'USD', maxMinor: 3000, sort: 'price' }, locale: 'es', shipTo: 'US', requestedBy: null });
       latencies.push(performance.now() - began);
     }
-    await pages.close();
+    await source.close();
     await fake.close();
     await database.dispose();
     return [

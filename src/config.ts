@@ -46,6 +46,8 @@ export interface EtsyConfig {
 
 export interface AliexpressConfig {
   baseUrl: string;
+  /** The product data gateway item pages call (`mtop`), for watches without the affiliate API. */
+  mtopUrl: string;
   apiBase: string;
   appKey: string | undefined;
   appSecret: string | undefined;
@@ -190,6 +192,7 @@ const envSchema = z.object({
   ETSY_API_BASE: withDefault(httpUrl, 'https://openapi.etsy.com'),
   ETSY_OAUTH_BASE: withDefault(httpUrl, 'https://www.etsy.com'),
   ALIEXPRESS_BASE_URL: withDefault(httpUrl, 'https://www.aliexpress.com'),
+  ALIEXPRESS_MTOP_URL: withDefault(httpUrl, 'https://acs.aliexpress.com'),
   ALIEXPRESS_APP_KEY: optional(z.string()),
   ALIEXPRESS_APP_SECRET: optional(z.string()),
   ALIEXPRESS_API_BASE: withDefault(httpUrl, 'https://api-sg.aliexpress.com'),
@@ -260,6 +263,7 @@ function toConfig(env: Env): Config {
         : undefined,
     aliexpress: {
       baseUrl: env.ALIEXPRESS_BASE_URL,
+      mtopUrl: env.ALIEXPRESS_MTOP_URL,
       apiBase: env.ALIEXPRESS_API_BASE,
       appKey: env.ALIEXPRESS_APP_KEY,
       appSecret: env.ALIEXPRESS_APP_SECRET,

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAliexpress } from '../../../../test/fakes/aliexpress.ts';
 import { AppError } from '../../../errors.ts';
 import { createLogger } from '../../../logger.ts';
-import { createSearchPages } from './pages.ts';
+import { createSupplierSource } from './source.ts';
+import type { PoliteClientOptions } from './http.ts';
 
 const log = createLogger({ level: 'silent', pretty: false });
 let fake: Awaited<ReturnType<typeof startFakeAliexpress>>;
@@ -26,12 +27,17 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
   throw new Error('expected an AppError');
 }
 
+/** The website source against the fake, with the polite client's settings under test. */
+function web(http: Omit<PoliteClientOptions, 'log' | 'proxyUrl'>, proxyUrl?: string) {
+  return createSupplierSource({ baseUrl: fake.baseUrl, mtopUrl: fake.baseUrl, apiBase: fake.baseUrl, proxyUrl, log, http });
+}
+
 const query = { words: 'mouse inalámbrico', locale: 'es' as const, currency: 'MXN', shipTo: 'MX' };
 
 describe('AliExpress search pages', () => {
   it('fetches and parses a page with locale, currency and ship-to, in price order when asked', async () => {
     fake.setMode('normal');
-    const pages = createSearchPages({ baseUrl: fake.baseUrl, log, pauseMs: 0 });
+    const pages = web({ pauseMs: 0 });
     const items = await pages.search({ ...query, page: 2, sort: 'price' });
     expect(items).toHaveLength(60);
     expect(items.map((item) => item.price.minor)).toEqual([...items.map((item) => item.price.minor)].sort((a, b) => a - b));
@@ -47,7 +53,7 @@ describe('AliExpress search pages', () => {
 
   it('sends one request at a time with a pause between them', async () => {
     fake.setMode('normal');
-    const pages = createSearchPages({ baseUrl: fake.baseUrl, log, pauseMs: 300 });
+    const pages = web({ pauseMs: 300 });
     const before = fake.requests.length;
     await Promise.all([pages.search(query), pages.search({ ...query, page: 2 }), pages.search({ ...query, page: 3 })]);
     const times = fake.requests.slice(before).map((r) => r.at);
@@ -59,7 +65,7 @@ describe('AliExpress search pages', () => {
 
   it('reports a block page as upstream_blocked without retrying into it', async () => {
     fake.setMode('block');
-    const pages = createSearchPages({ baseUrl: fake.baseUrl, log, pauseMs: 0, backoffMs: 10 });
+    const pages = web({ pauseMs: 0, backoffMs: 10 });
     const before = fake.requests.length;
     expect((await failure(pages.search(query))).code).toBe('upstream_blocked');
     expect(fake.requests.length - before).toBe(1);
@@ -68,7 +74,7 @@ describe('AliExpress search pages', () => {
 
   it('retries server errors with backoff, then reports upstream_failed', async () => {
     fake.setMode('error');
-    const pages = createSearchPages({ baseUrl: fake.baseUrl, log, pauseMs: 0, retries: 2, backoffMs: 10 });
+    const pages = web({ pauseMs: 0, retries: 2, backoffMs: 10 });
     const before = fake.requests.length;
     expect((await failure(pages.search(query))).code).toBe('upstream_failed');
     expect(fake.requests.length - before).toBe(3);
@@ -77,11 +83,11 @@ describe('AliExpress search pages', () => {
 
   it('gives up on a slow page at the timeout and on a malformed page, inventing nothing', async () => {
     fake.setMode('slow');
-    const slow = createSearchPages({ baseUrl: fake.baseUrl, log, pauseMs: 0, retries: 0, timeoutMs: 300 });
+    const slow = web({ pauseMs: 0, retries: 0, timeoutMs: 300 });
     expect((await failure(slow.search(query))).code).toBe('upstream_failed');
     await slow.close();
     fake.setMode('malformed');
-    const broken = createSearchPages({ baseUrl: fake.baseUrl, log, pauseMs: 0, retries: 0 });
+    const broken = web({ pauseMs: 0, retries: 0 });
     expect((await failure(broken.search(query))).code).toBe('upstream_failed');
     await broken.close();
   });
@@ -102,7 +108,7 @@ describe('AliExpress search pages', () => {
       upstream.on('error', () => client.destroy());
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const pages = createSearchPages({ baseUrl: fake.baseUrl, proxyUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, log, pauseMs: 0 });
+    const pages = web({ pauseMs: 0 }, `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
     expect(await pages.search(query)).toHaveLength(60);
     expect(tunnels).toEqual([new URL(fake.baseUrl).host]);
     await pages.close();
