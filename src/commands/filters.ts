@@ -55,7 +55,9 @@ export const filterCommand = defineCommand({
         const units = (minor: number) => minor / 10 ** minorDigits(c.currency);
         const bounds = [
           c.minMinor !== undefined ? `min:${units(c.minMinor)}` : '', c.maxMinor !== undefined ? `max:${units(c.maxMinor)}` : '',
-          c.minRating !== undefined ? `rating:${c.minRating}` : '', c.minSold !== undefined ? `sold:${c.minSold}` : '', c.sort ? `sort:${c.sort}` : '',
+          c.maxShipDays !== undefined ? `ship:${c.maxShipDays}` : '', c.minRating !== undefined ? `rating:${c.minRating}` : '',
+          c.categoryId !== undefined ? `cat:${c.categoryId}` : '', c.minSold !== undefined ? `sold:${c.minSold}` : '',
+          c.match ? `match:${c.match}` : '', c.sort ? `sort:${c.sort}` : '',
         ].filter(Boolean);
         return reply(text(bold(filter.name), `: /search ${filter.words} ${bounds.join(' ')}`.trimEnd()));
       },

@@ -12,6 +12,7 @@ const PAGE_SIZE = 8;
 const SORT_WORDS: Record<string, 'price' | 'orders' | 'rating'> = {
   price: 'price', precio: 'price', orders: 'orders', pedidos: 'orders', ventas: 'orders', rating: 'rating', valoracion: 'rating', 'valoración': 'rating',
 };
+const MATCH_WORDS: Record<string, 'any' | 'all'> = { any: 'any', alguna: 'any', cualquiera: 'any', all: 'all', todas: 'all' };
 const priceText = z.string().regex(/^\d{1,9}([.,]\d{1,2})?$/);
 const sort = z.preprocess((value) => (typeof value === 'string' ? SORT_WORDS[value.toLowerCase()] ?? value : value), z.enum(['price', 'orders', 'rating']).optional());
 
@@ -54,12 +55,21 @@ export const criteriaArgs = {
       es: 'Días de envío como máximo (cuando se conocen)', en: 'Most shipping days (where known)',
     }),
     rating: arg.key(z.coerce.number().min(0).max(5).optional(), ['rating', 'valoracion'], { es: 'estrellas', en: 'stars' }, { es: 'Valoración mínima (0-5)', en: 'Lowest rating (0-5)' }),
-    cat: arg.key(z.string().max(60).optional(), ['cat'], { es: 'categoría', en: 'category' }, { es: 'Categoría', en: 'Category' }),
+    cat: arg.key(z.string().max(60).optional(), ['cat'], { es: 'categoría', en: 'category' }, {
+      es: 'Número de categoría de AliExpress, o una palabra que se suma a la búsqueda', en: 'AliExpress category number, or a word added to the search',
+    }),
+    match: arg.key(z.preprocess((value) => (typeof value === 'string' ? MATCH_WORDS[value.toLowerCase()] ?? value : value), z.enum(['any', 'all']).optional()),
+      ['match', 'coincidir'], { es: 'todas|alguna', en: 'all|any' }, {
+        es: 'El título debe tener todas las palabras o alguna (alguna: una búsqueda por palabra)', en: 'Titles must have all the words or any one (any: one search per word)',
+      }),
     sort: arg.key(sort, ['sort', 'orden'], { es: 'orden', en: 'order' }, { es: 'price (precio), orders (pedidos) o rating (valoración)', en: 'price, orders or rating' }),
     sold: arg.key(z.coerce.number().int().min(0).max(10_000_000).optional(), ['sold', 'vendidos'], { es: 'ventas', en: 'sales' }, { es: 'Ventas mínimas', en: 'Fewest sales' }),
 };
 
-type SearchArgs = { words: string; min?: string | undefined; max?: string | undefined; ship?: number | undefined; rating?: number | undefined; cat?: string | undefined; sort?: 'price' | 'orders' | 'rating' | undefined; sold?: number | undefined };
+type SearchArgs = {
+  words: string; min?: string | undefined; max?: string | undefined; ship?: number | undefined; rating?: number | undefined; cat?: string | undefined;
+  match?: 'any' | 'all' | undefined; sort?: 'price' | 'orders' | 'rating' | undefined; sold?: number | undefined;
+};
 
 export const searchCommand = defineCommand({
   name: 'search',
@@ -77,15 +87,16 @@ export const searchCommand = defineCommand({
   },
 });
 
-/** The words and criteria of /search (and of /filter add), with prices in the shop's currency. */
+/** The words and criteria of /search (and of /filter add), with prices in the shop's currency. A `cat:` that is not a category number joins the words. */
 export function searchInput(args: SearchArgs, currency: string): SearchInput {
+  const categoryId = args.cat && /^\d{1,12}$/.test(args.cat) ? args.cat : undefined;
   const criteria: Criteria = {
     currency,
     minMinor: args.min === undefined ? undefined : parsePrice(args.min, currency),
     maxMinor: args.max === undefined ? undefined : parsePrice(args.max, currency),
-    maxShipDays: args.ship, minRating: args.rating, minSold: args.sold, category: args.cat, sort: args.sort,
+    maxShipDays: args.ship, minRating: args.rating, minSold: args.sold, categoryId, match: args.match, sort: args.sort,
   };
-  return { words: args.cat ? `${args.words} ${args.cat}` : args.words, criteria };
+  return { words: args.cat && !categoryId ? `${args.words} ${args.cat}` : args.words, criteria };
 }
 
 /** The durable work behind /search: fetch, remember, filter, then answer with the first page. */

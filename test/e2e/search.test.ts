@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeAliexpress } from '../fakes/aliexpress.ts';
+import { FAKE_APP_KEY, FAKE_APP_SECRET, startFakeAliexpress } from '../fakes/aliexpress.ts';
 import { runBodega, useTempDataDirs } from '../helpers/cli.ts';
 import { useTestDatabase } from '../helpers/database.ts';
 
@@ -106,6 +106,22 @@ describe('/buscar through bodega run against AliExpress', () => {
     expect(nextDay.stdout).toContain('Filtro “tope”: 3 productos nuevos');
     const [seen] = await database().sql`select count(*)::int as n, count(distinct supplier_product_id)::int as d from filter_seen f join saved_filters s on s.id = f.filter_id where s.name = 'tope'`;
     expect(seen).toEqual({ n: 6, d: 6 });
+  });
+
+  it('uses the official affiliate API instead of the website when its key and secret are set', async () => {
+    const pagesBefore = fake.requests.filter((request) => request.path.startsWith('/w/')).length;
+    const callsBefore = fake.affiliateCalls.length;
+    const api = await runBodega(['run', '/buscar teclado max:20 sort:price'], {
+      ...env, ALIEXPRESS_APP_KEY: FAKE_APP_KEY, ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET, ALIEXPRESS_API_BASE: fake.baseUrl,
+    });
+    expect(api.code).toBe(0);
+    expect(api.stdout).toMatch(/Resultados para “teclado” · página 1 de \d+ \(\d+ productos\)/);
+    const prices = [...api.stdout.matchAll(/\n\$(\d+\.\d{2}) USD/g)].map((m) => Number(m[1]));
+    expect(prices.length).toBeGreaterThan(0);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    expect(prices.every((price) => price <= 20)).toBe(true);
+    expect(fake.requests.filter((request) => request.path.startsWith('/w/')).length).toBe(pagesBefore);
+    expect(fake.affiliateCalls.slice(callsBefore).map((call) => call.method)).toEqual(['aliexpress.affiliate.product.query']);
   });
 
   it('explains bad search arguments with the usage line', async () => {

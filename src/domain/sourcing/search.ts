@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import type { SearchPages } from './aliexpress/pages.ts';
 import type { SupplierItem } from './aliexpress/parse.ts';
-import { meets, sortItems, type Criteria } from './criteria.ts';
+import type { SupplierSource } from './aliexpress/source.ts';
+import { keywords, meets, sortItems, type Criteria } from './criteria.ts';
 import { rememberItems } from './store.ts';
 
 export interface SearchRequest {
@@ -30,8 +30,8 @@ export interface ResultPage {
 }
 
 /** Supplier search: fetch, remember every item seen, keep the ones that meet the criteria, in order. */
-export function createSupplierSearch(deps: { db: Db; pages: SearchPages }) {
-  const { db, pages } = deps;
+export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
+  const { db, source } = deps;
 
   async function finish(id: number, fields: { status: 'success' | 'failed'; fetched: number; matched: number; error?: string }) {
     await db.execute(sql`update searches set status = ${fields.status}, fetched = ${fields.fetched}, matched = ${fields.matched},
@@ -46,18 +46,25 @@ export function createSupplierSearch(deps: { db: Db; pages: SearchPages }) {
         values ('aliexpress', ${request.words}, ${JSON.stringify(request.criteria)}::jsonb, 'running', ${request.requestedBy}) returning id`)) as unknown as Array<{ id: string }>;
       const searchId = Number(row?.id);
       const seen: SupplierItem[] = [];
-      const total = request.pages ?? 1;
+      const { criteria } = request;
+      // "Any of these words" is one site search per word; otherwise the site gets all the words at once.
+      const queries = criteria.match === 'any' ? keywords(request.words) : [request.words];
+      const perQuery = request.pages ?? 1;
+      const total = queries.length * perQuery;
       try {
-        for (let page = 1; page <= total; page++) {
-          if (request.signal?.aborted) throw new AppError('conflict', 'cancelled', {});
-          const items = await pages.search({ words: request.words, page, locale: request.locale, currency: request.criteria.currency, shipTo: request.shipTo, sort: request.criteria.sort });
-          seen.push(...items);
-          await request.progress?.(page, total);
-          if (items.length === 0) break;
+        let done = 0;
+        for (const words of queries) {
+          for (let page = 1; page <= perQuery; page++) {
+            if (request.signal?.aborted) throw new AppError('conflict', 'cancelled', {});
+            const items = await source.search({ words, page, locale: request.locale, currency: criteria.currency, shipTo: request.shipTo, sort: criteria.sort, categoryId: criteria.categoryId });
+            seen.push(...items);
+            await request.progress?.(++done, total);
+            if (items.length === 0) break;
+          }
         }
         const ids = await rememberItems(db, seen);
         const idOf = new Map(seen.map((item, i) => [item.externalId, ids[i] as number]));
-        const matched = sortItems(seen.filter((item) => meets(item, request.criteria)), request.criteria.sort);
+        const matched = sortItems(seen.filter((item) => meets(item, criteria, request.words)), criteria.sort);
         const unique = [...new Map(matched.map((item) => [item.externalId, item])).values()];
         if (unique.length > 0) {
           const values = sql.join(unique.map((item, position) => sql`(${searchId}, ${position}, ${idOf.get(item.externalId)})`), sql`, `);
