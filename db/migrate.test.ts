@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
 import { databaseUrl } from '../test/helpers/database-url.ts';
@@ -45,6 +47,31 @@ describe('applyMigrations', () => {
         expect(applied.filter((count) => count > 0)).toHaveLength(1);
       } finally {
         await Promise.all(instances.map((instance) => instance.close()));
+      }
+    });
+  });
+
+  it('moves AliExpress rows stored under search-space ids to their product ids (0006), keeping a product that has its own row', async () => {
+    const statements = readFileSync(fileURLToPath(new URL('./migrations/0006_watches.sql', import.meta.url)), 'utf8').split('--> statement-breakpoint');
+    const canonicalise = statements.find((statement) => statement.includes('2251799813685248')) as string;
+    await withEmptyDatabase(async (url) => {
+      const database = connect(url, 'external', 1);
+      try {
+        await applyMigrations(database);
+        const row = (id: string) => database.sql`insert into supplier_products (source, external_id, title, price_minor, currency, url)
+          values ('aliexpress', ${id}, ${`item ${id}`}, 100, 'USD', ${`https://www.aliexpress.com/item/${id}.html`})`;
+        await row('3256807407300419');
+        await row('3256806996356251');
+        await row('1005007182671003');
+        await database.sql.unsafe(canonicalise);
+        const rows = await database.sql`select external_id, title, url from supplier_products order by title`;
+        expect(rows).toEqual([
+          { external_id: '1005007182671003', title: 'item 1005007182671003', url: 'https://www.aliexpress.com/item/1005007182671003.html' },
+          { external_id: '3256806996356251', title: 'item 3256806996356251', url: 'https://www.aliexpress.com/item/3256806996356251.html' },
+          { external_id: '1005007593615171', title: 'item 3256807407300419', url: 'https://www.aliexpress.com/item/1005007593615171.html' },
+        ]);
+      } finally {
+        await database.close();
       }
     });
   });

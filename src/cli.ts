@@ -110,7 +110,8 @@ async function jobVerb(args: string[], config: Config, log: Logger): Promise<num
     return 1;
   }
   const database = await openDatabase(config, log, 'job');
-  const scheduler = createJobScheduler(createCore({ database, config, log }), database, config, log);
+  const core = createCore({ database, config, log });
+  const scheduler = createJobScheduler(core, database, config, log);
   try {
     const known = (await scheduler.list()).map((job) => job.name);
     if (action === 'run' && !known.includes(name as string)) {
@@ -128,6 +129,7 @@ async function jobVerb(args: string[], config: Config, log: Logger): Promise<num
     }
     return 0;
   } finally {
+    await core.close();
     await database.close();
   }
 }

@@ -22,17 +22,24 @@ async function openSession(database: Database, config: Config, log: Logger) {
   return { core, adapter, chatId };
 }
 
-/** `bodega run "<command line>"`: one command; waits for a long job it starts. Answers the exit code. */
+/**
+ * `bodega run "<command line>"`: one command; waits for a long job it starts, and delivers whatever else
+ * is waiting for the terminal chat (alerts queued by jobs since the last session). Answers the exit code.
+ */
 export async function runOnce(line: string, database: Database, config: Config, log: Logger): Promise<number> {
   const { core, adapter, chatId } = await openSession(database, config, log);
-  const result = await adapter.handleLine(line);
-  if (result.taskId === undefined) return result.error ? 1 : 0;
   const workers = createWorkers(core, database, log, [adapter], [chatId]);
-  workers.start();
-  const status = await waitForTask(core, result.taskId);
-  await workers.dispatcher.drainAll();
-  await workers.stop();
-  return status === 'success' ? 0 : 1;
+  try {
+    const result = await adapter.handleLine(line);
+    workers.start();
+    const status = result.taskId === undefined ? undefined : await waitForTask(core, result.taskId);
+    await workers.dispatcher.drainAll();
+    if (result.taskId === undefined) return result.error ? 1 : 0;
+    return status === 'success' ? 0 : 1;
+  } finally {
+    await workers.stop();
+    await core.close();
+  }
 }
 
 async function waitForTask(core: Core, taskId: number) {
@@ -58,6 +65,7 @@ export async function chat(database: Database, config: Config, log: Logger): Pro
   lines.close();
   await workers.dispatcher.drainAll();
   await workers.stop();
+  await core.close();
   return 0;
 }
 

@@ -8,6 +8,7 @@ import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
 import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
 import { verifyStockJob } from '../jobs/verify-stock.job.ts';
 import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
+import { watchPricesJob } from '../jobs/watch-prices.job.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { createButtonStore } from './chat/buttons.ts';
 import { firstDelivery } from './chat/inbound.ts';
@@ -18,7 +19,7 @@ import { createSubscriptions } from './chat/subscriptions.ts';
 import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
 import { createTasks } from './chat/tasks.ts';
 import { systemClock, type Clock } from './clock.ts';
-import { filterNotifier, lowStockNotifier } from './commands/alerts.ts';
+import { filterNotifier, lowStockNotifier, watchNotifier } from './commands/alerts.ts';
 import type { Services } from './commands/context.ts';
 import { coreCommands } from './commands/index.ts';
 import { createCommandRateLimit, type CommandRateLimit } from './commands/rate-limit.ts';
@@ -28,9 +29,10 @@ import type { Config } from './config.ts';
 import { createApiKeys } from './domain/apikeys/index.ts';
 import { createInventory } from './domain/inventory/index.ts';
 import { createPeople } from './domain/people/index.ts';
-import { createSavedFilters, createSearchPages, createSupplierSearch, type SavedFilters } from './domain/sourcing/index.ts';
+import { createSavedFilters, createSupplierSearch, createSupplierSource, createWatches, type SavedFilters, type Watches } from './domain/sourcing/index.ts';
 import { filterRunTask } from './commands/filters.ts';
 import { searchTask } from './commands/search.ts';
+import { watchAddTask } from './commands/watches.ts';
 import { createApp } from './http/app.ts';
 import { storefrontRoutes } from './http/routes/storefront.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
@@ -74,6 +76,8 @@ export interface Core {
   router: Router;
   taskDefinitions: TaskDefinition[];
   metrics: Metrics;
+  /** Releases what the services hold open (the supplier source's connections). */
+  close(): Promise<void>;
 }
 
 export function createCore(options: {
@@ -90,10 +94,10 @@ export function createCore(options: {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics();
   const subscriptions = createSubscriptions({ db });
-  const search = createSupplierSearch({
-    db,
-    pages: createSearchPages({ baseUrl: options.config.aliexpress.baseUrl, proxyUrl: options.config.aliexpress.proxyUrl, log: options.log.child({ component: 'aliexpress' }) }),
-  });
+  const aliexpress = options.config.aliexpress;
+  const sourceLog = options.log.child({ component: 'aliexpress' });
+  const source = createSupplierSource({ ...aliexpress, log: sourceLog });
+  const search = createSupplierSearch({ db, source });
   const shipTo = shipToFor(options.config.currency);
   const services: Services = {
     people: createPeople({ db, clock }),
@@ -103,6 +107,7 @@ export function createCore(options: {
     currency: options.config.currency,
     search,
     filters: createSavedFilters({ db, clock, search, shipTo, notify: filterNotifier() }),
+    watches: createWatches({ db, clock, source, shipTo, notify: watchNotifier(), log: sourceLog }),
     shipTo,
   };
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
@@ -112,7 +117,11 @@ export function createCore(options: {
     log: options.log.child({ component: 'commands' }),
     rateLimit: options.rateLimit ?? createCommandRateLimit(),
   });
-  return { registry, services, router, taskDefinitions: [searchTask(services), filterRunTask(services), ...(options.extraTasks ?? [])], metrics };
+  return {
+    registry, services, router, metrics,
+    taskDefinitions: [searchTask(services), filterRunTask(services), watchAddTask(services), ...(options.extraTasks ?? [])],
+    close: () => source.close(),
+  };
 }
 
 /** Where supplier prices are asked for, from the shop's currency. */
@@ -148,12 +157,12 @@ export function createWorkers(core: Core, database: Database, log: Logger, sende
 }
 
 export function createJobScheduler(core: Core, database: Database, config: Config, log: Logger): Scheduler {
-  return createScheduler<{ db: Database['db']; inventory: Core['services']['inventory']; filters: SavedFilters }>({
+  return createScheduler<{ db: Database['db']; inventory: Core['services']['inventory']; filters: SavedFilters; watches: Watches }>({
     db: database.db,
     sql: database.sql,
     log: log.child({ component: 'jobs' }),
-    jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob, watchFiltersJob],
-    deps: { db: database.db, inventory: core.services.inventory, filters: core.services.filters },
+    jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob, watchFiltersJob, watchPricesJob],
+    deps: { db: database.db, inventory: core.services.inventory, filters: core.services.filters, watches: core.services.watches },
     timezone: config.timezone,
     metrics: core.metrics,
   });
@@ -207,6 +216,7 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
       await polling?.release();
       await scheduler.stop();
       await workers.stop();
+      await core.close();
       await database.close();
     })();
     return stopping;

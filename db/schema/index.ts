@@ -5,3 +5,4 @@ export * from './tasks.ts';
 export * from './inventory.ts';
 export * from './sourcing.ts';
 export * from './filters.ts';
+export * from './watches.ts';

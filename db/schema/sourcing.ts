@@ -18,6 +18,8 @@ export const supplierProducts = pgTable(
     storeId: text('store_id'),
     storeName: text('store_name'),
     shippingTags: jsonb('shipping_tags').$type<string[]>().notNull().default([]),
+    categoryId: text('category_id'),
+    shipDays: integer('ship_days'),
     url: text('url').notNull(),
     available: boolean('available').notNull().default(true),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,9 +1,10 @@
 import { enqueue } from '../chat/outbox/outbox.ts';
-import { bold, reply, text } from '../chat/reply.ts';
+import { bold, link, reply, text } from '../chat/reply.ts';
 import type { Subscriptions } from '../chat/subscriptions.ts';
 import type { LowStockNotifier } from '../domain/inventory/index.ts';
-import type { FilterNotifier } from '../domain/sourcing/index.ts';
-import { t, translator } from '../i18n/index.ts';
+import { formatMoney } from '../domain/inventory/index.ts';
+import type { FilterNotifier, Money, WatchAlert, WatchNotifier } from '../domain/sourcing/index.ts';
+import { t, translator, type Locale, type Translate } from '../i18n/index.ts';
 import { itemBlock } from './search.ts';
 
 /** Queues the low-stock alert to every chat subscribed to stock, in each chat's language, inside the caller's transaction. */
@@ -25,4 +26,31 @@ export function filterNotifier(): FilterNotifier {
     );
     await enqueue(tx, { platform: filter.platform, chatId: filter.chatId }, message, filter.locale, runKey);
   };
+}
+
+/** Posts a watch's alerts from one check as one message to its chat, in the watch's language, inside the caller's transaction. */
+export function watchNotifier(): WatchNotifier {
+  return async (tx, watch, alerts, key) => {
+    const say = translator(watch.locale);
+    const lines = alerts.map((alert) => watchAlertLine(alert, say, watch.locale));
+    const message = reply(
+      text('🔔 ', bold(say('watch.alert_title', { id: watch.id, title: watch.title }))),
+      text(lines.join('\n'), '\n', link(say('search.open'), watch.url)),
+    );
+    await enqueue(tx, { platform: watch.platform, chatId: watch.chatId }, message, watch.locale, key);
+  };
+}
+
+function watchAlertLine(alert: WatchAlert, say: Translate, locale: Locale): string {
+  const money = (value: Money) => formatMoney(value.minor, value.currency, locale);
+  switch (alert.kind) {
+    case 'below':
+      return say('watch.alert_below', { price: money(alert.price), target: money(alert.target) });
+    case 'change':
+      return say('watch.alert_change', { from: money(alert.from), to: money(alert.to), percent: `${alert.percent > 0 ? '+' : ''}${alert.percent}` });
+    case 'unavailable':
+      return say('watch.alert_unavailable');
+    case 'back':
+      return say('watch.alert_back', { price: money(alert.price) });
+  }
 }

@@ -4,7 +4,7 @@ import type { Tasks } from '../chat/tasks.ts';
 import type { Clock } from '../clock.ts';
 import type { Inventory } from '../domain/inventory/index.ts';
 import type { People, User } from '../domain/people/index.ts';
-import type { SavedFilters, SupplierSearch } from '../domain/sourcing/index.ts';
+import type { SavedFilters, SupplierSearch, Watches } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Registry } from './registry.ts';
@@ -19,6 +19,7 @@ export interface Services {
   currency: string;
   search: SupplierSearch;
   filters: SavedFilters;
+  watches: Watches;
   /** The country supplier prices and shipping are asked for. */
   shipTo: string;
 }

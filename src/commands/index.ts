@@ -8,6 +8,7 @@ import type { Command } from './registry.ts';
 import { commitCommand, releaseCommand, reserveCommand } from './reservations.ts';
 import { searchCommand } from './search.ts';
 import { stockCommand } from './stock.ts';
+import { watchCommand } from './watches.ts';
 
 /** The commands every bodega has; features add theirs next to these in main.ts. */
 export const coreCommands: Command[] = [
@@ -28,4 +29,5 @@ export const coreCommands: Command[] = [
   commitCommand,
   searchCommand,
   filterCommand,
+  watchCommand,
 ];
