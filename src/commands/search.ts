@@ -27,6 +27,7 @@ export function itemBlock(item: SupplierItem, prefix: string, t: Translate, loca
   if (item.originalPrice && item.originalPrice.minor > item.price.minor) facts[0] += ` (${t('search.before', { price: formatMoney(item.originalPrice.minor, item.originalPrice.currency, locale) })})`;
   if (item.rating) facts.push(`⭐ ${item.rating}`);
   if (item.soldCount !== undefined) facts.push(t('search.sold', { count: item.soldCount }));
+  if (item.shipDays !== undefined) facts.push(t('search.ship_days', { days: item.shipDays }));
   facts.push(...item.shippingTags);
   const title = item.title.length > 90 ? `${item.title.slice(0, 89)}…` : item.title;
   const spans: Span[] = [prefix, bold(title), `\n${facts.join(' · ')}\n`, link(t('search.open'), item.url)];
@@ -39,6 +40,9 @@ export function searchReply(result: ResultPage, page: number, t: Translate, loca
   const pages = Math.ceil(result.total / PAGE_SIZE);
   const blocks: Block[] = [text(bold(t('search.header', { words: result.words, page, pages, total: result.total })))];
   for (const item of result.items) blocks.push(itemBlock(item, `${item.position + 1}. `, t, locale));
+  // Result pages rarely tell delivery days; say so rather than let ship: look applied.
+  const { maxShipDays } = result.criteria;
+  if (maxShipDays !== undefined && result.items.some((item) => item.shipDays === undefined)) blocks.push(text(t('search.ship_unknown', { days: maxShipDays })));
   return reply(...blocks, ...pageButtons(t, `/search #${result.searchId}`, page, page < pages));
 }
 

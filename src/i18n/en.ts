@@ -101,6 +101,8 @@ export const en: Record<keyof typeof es, string> = {
   'search.sold': '{count} sold',
   'search.before': 'was {price}',
   'search.open': 'Open on AliExpress',
+  'search.ship_days': 'delivery in {days} days',
+  'search.ship_unknown': 'AliExpress does not tell the delivery days of some of these products: ship:{days} was applied only where it does.',
   'search.progress': 'read {done} of {of} result pages',
   'filter.added': 'Filter “{name}” saved. I will check every hour and post new products here (at most {cap} a day).',
   'filter.exists': 'There is already a filter called “{name}” in this chat.',

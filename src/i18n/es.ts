@@ -99,6 +99,8 @@ export const es = {
   'search.sold': '{count} vendidos',
   'search.before': 'antes {price}',
   'search.open': 'Ver en AliExpress',
+  'search.ship_days': 'entrega en {days} días',
+  'search.ship_unknown': 'AliExpress no dice los días de entrega de algunos de estos productos: envio:{days} solo se aplicó donde los dice.',
   'search.progress': 'leí {done} de {of} páginas de resultados',
   'filter.added': 'Filtro “{name}” guardado. Revisaré cada hora y avisaré aquí de productos nuevos (máximo {cap} al día).',
   'filter.exists': 'Ya hay un filtro llamado “{name}” en este chat.',

@@ -108,6 +108,13 @@ describe('/buscar through bodega run against AliExpress', () => {
     expect(seen).toEqual({ n: 6, d: 6 });
   });
 
+  it('says that ship: could not apply where result pages do not tell delivery days', async () => {
+    const shipped = await runBodega(['run', '/buscar mouse envio:10'], env);
+    expect(shipped.code).toBe(0);
+    expect(shipped.stdout).toContain('AliExpress no dice los días de entrega de algunos de estos productos: envio:10 solo se aplicó donde los dice.');
+    expect((await runBodega(['run', '/buscar mouse'], env)).stdout).not.toContain('días de entrega');
+  });
+
   it('uses the official affiliate API instead of the website when its key and secret are set', async () => {
     const pagesBefore = fake.requests.filter((request) => request.path.startsWith('/w/')).length;
     const callsBefore = fake.affiliateCalls.length;

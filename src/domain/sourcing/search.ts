@@ -25,6 +25,7 @@ export interface StoredItem extends SupplierItem {
 export interface ResultPage {
   searchId: number;
   words: string;
+  criteria: Criteria;
   items: StoredItem[];
   total: number;
 }
@@ -81,18 +82,19 @@ export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
     /** One page of a stored search's results. */
     async page(searchId: number, page: number, size: number): Promise<ResultPage> {
       const [search] = (await db.execute(sql`
-        select words, (select count(*)::int from search_results where search_id = ${searchId}) as total from searches where id = ${searchId}`)) as unknown as Array<{
-        words: string; total: number;
+        select words, criteria, (select count(*)::int from search_results where search_id = ${searchId}) as total from searches where id = ${searchId}`)) as unknown as Array<{
+        words: string; criteria: Criteria; total: number;
       }>;
       if (!search) throw new AppError('not_found', `No search ${searchId}`, {});
       const rows = (await db.execute(sql`
         select r.position, p.external_id, p.title, p.price_minor, p.currency, p.original_price_minor, p.rating, p.sold_count, p.image_url,
-          p.store_id, p.store_name, p.shipping_tags, p.url
+          p.store_id, p.store_name, p.shipping_tags, p.category_id, p.ship_days, p.url
         from search_results r join supplier_products p on p.id = r.supplier_product_id
         where r.search_id = ${searchId} order by r.position limit ${size} offset ${(page - 1) * size}`)) as unknown as Array<Record<string, unknown>>;
       return {
         searchId,
         words: search.words,
+        criteria: search.criteria,
         total: search.total,
         items: rows.map((r) => ({
           position: Number(r.position),
@@ -106,6 +108,8 @@ export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
           imageUrl: r.image_url === null ? undefined : String(r.image_url),
           store: r.store_id === null ? undefined : { id: String(r.store_id), name: String(r.store_name) },
           shippingTags: r.shipping_tags as string[],
+          categoryId: r.category_id === null ? undefined : String(r.category_id),
+          shipDays: r.ship_days === null ? undefined : Number(r.ship_days),
           url: String(r.url),
         })),
       };
