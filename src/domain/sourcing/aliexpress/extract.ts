@@ -50,6 +50,11 @@ export function matchingBrace(text: string, open: number): number {
   throw new AppError('upstream_failed', 'The search data is cut short', { source: 'AliExpress' });
 }
 
+/** What a block or challenge is reported as, whichever AliExpress door it came from. */
+export function blockedError(): AppError {
+  return new AppError('upstream_blocked', 'AliExpress answered with a verification page', { source: 'AliExpress' });
+}
+
 /** AliExpress's anti-bot answer: a small page pointing at the punish/captcha flow instead of results. */
 export function isBlockPage(html: string): boolean {
   return /_{5}tmd_{5}\/punish|x5secdata|baxia-punish|nc_1_n1z|captcha-?verify/i.test(html) && !html.includes(MARKER);

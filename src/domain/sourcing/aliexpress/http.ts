@@ -1,6 +1,7 @@
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { AppError, isAppError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
+import { isBlockPage } from './extract.ts';
 
 export interface PoliteClientOptions {
   proxyUrl?: string | undefined;
@@ -24,7 +25,6 @@ export interface RequestInit {
 }
 
 export const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
-const BLOCK_MARKER = /punish|captcha|x5sec/i;
 
 /**
  * The one way bodega talks to AliExpress's websites, with undici: one request at a time with a pause
@@ -73,7 +73,7 @@ export function createPoliteClient(options: PoliteClientOptions) {
         try {
           const response = await paced(() => once(url, init));
           // A block page can come with any status; otherwise 4xx will not change on a retry, 5xx may.
-          if (response.status >= 400 && !BLOCK_MARKER.test(response.body)) {
+          if (response.status >= 400 && !isBlockPage(response.body)) {
             final = response.status < 500;
             throw new AppError('upstream_failed', `AliExpress answered ${response.status}`, { source: 'AliExpress' });
           }

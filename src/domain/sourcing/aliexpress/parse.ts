@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
 import { minorDigits } from '../../inventory/index.ts';
-import { extractInitData, isBlockPage } from './extract.ts';
+import { blockedError, extractInitData, isBlockPage } from './extract.ts';
 import { canonicalProductId, productUrl } from './product-id.ts';
 import { parseSoldCount } from './sold-count.ts';
 
@@ -46,7 +46,7 @@ const itemShape = z.looseObject({
 
 /** Parses a search results page into items; a block page is `upstream_blocked`, anything else unreadable `upstream_failed`. */
 export function parseSearchPage(html: string): SupplierItem[] {
-  if (isBlockPage(html)) throw new AppError('upstream_blocked', 'AliExpress answered with a verification page', { source: 'AliExpress' });
+  if (isBlockPage(html)) throw blockedError();
   const data = extractInitData(html) as { data?: { root?: { fields?: { mods?: { itemList?: { content?: unknown } } } } } };
   const content = data?.data?.root?.fields?.mods?.itemList?.content;
   if (content === undefined) return [];

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../errors.ts';
-import { isBlockPage } from './extract.ts';
+import { blockedError, isBlockPage } from './extract.ts';
 import type { Fetched, PoliteClient } from './http.ts';
 import { SITE_LOCALE, siteCookie } from './pages.ts';
 import { parseProductData, type ProductState } from './product-data.ts';
@@ -56,10 +56,10 @@ export function createProductApi(options: { mtopUrl: string; client: PoliteClien
 }
 
 function answer(response: Fetched): Answer {
-  if (isBlockPage(response.body)) throw new AppError('upstream_blocked', 'AliExpress answered with a verification page', { source: 'AliExpress' });
+  if (isBlockPage(response.body)) throw blockedError();
   const envelope = unwrapJsonp(response.body);
   const ret = (Array.isArray(envelope.ret) ? envelope.ret : []).map(String).join(' ');
-  if (/RGV587|FAIL_SYS_USER_VALIDATE|punish/i.test(ret)) throw new AppError('upstream_blocked', 'AliExpress answered with a verification challenge', { source: 'AliExpress' });
+  if (/RGV587|FAIL_SYS_USER_VALIDATE|punish/i.test(ret)) throw blockedError();
   if (/FAIL_SYS_TOKEN/.test(ret)) {
     const fresh = response.setCookies.map((cookie) => cookie.split(';')[0]?.trim() ?? '').filter((pair) => /^_m_h5_tk(_enc)?=/.test(pair));
     if (fresh.length === 0) throw new AppError('upstream_failed', 'The product gateway gave no token', { source: 'AliExpress' });
