@@ -18,3 +18,8 @@ export function manualClock(start: Date | string = '2026-01-15T12:00:00Z'): Cloc
     },
   };
 }
+
+/** The calendar day (YYYY-MM-DD) that `at` falls on in an IANA time zone: the shop's "today". */
+export function localDay(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+}

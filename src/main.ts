@@ -106,7 +106,7 @@ export function createCore(options: {
     inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions) }),
     currency: options.config.currency,
     search,
-    filters: createSavedFilters({ db, clock, search, shipTo, notify: filterNotifier() }),
+    filters: createSavedFilters({ db, clock, search, shipTo, timezone: options.config.timezone, notify: filterNotifier() }),
     watches: createWatches({ db, clock, source, shipTo, notify: watchNotifier(), log: sourceLog }),
     shipTo,
   };

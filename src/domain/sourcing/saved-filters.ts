@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { isUniqueViolation } from '../../../db/errors.ts';
-import type { Clock } from '../../clock.ts';
+import { localDay, type Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import type { Criteria } from './criteria.ts';
 import type { StoredItem, SupplierSearch } from './search.ts';
@@ -26,6 +26,8 @@ interface Deps {
   clock: Clock;
   search: SupplierSearch;
   shipTo: string;
+  /** BODEGA_TIMEZONE: the daily cap counts the shop's days, not UTC's. */
+  timezone: string;
   notify: FilterNotifier;
 }
 
@@ -44,7 +46,7 @@ const toFilter = (row: Record<string, unknown>): SavedFilter => ({
 /** Saved searches per chat that report each matching product once, within a cooldown and a daily cap. */
 export function createSavedFilters(deps: Deps) {
   const { db, clock } = deps;
-  const today = () => clock.now().toISOString().slice(0, 10);
+  const today = () => localDay(clock.now(), deps.timezone);
 
   async function find(target: { platform: string; chatId: string }, name: string): Promise<SavedFilter> {
     const [row] = (await db.execute(sql`select * from saved_filters where platform = ${target.platform} and chat_id = ${target.chatId} and lower(name) = lower(${name})`)) as unknown as Array<Record<string, unknown>>;
