@@ -2,11 +2,10 @@ import { z } from 'zod';
 import { bold, errorReply, fields, reply, text } from '../chat/reply.ts';
 import { formatMoney, minorDigits, parsePrice } from '../domain/inventory/index.ts';
 import { AppError } from '../errors.ts';
-import { arg, defineCommand, subcommand } from './registry.ts';
+import { arg, defineCommand, priceText, subcommand } from './registry.ts';
 import { chatOrigin } from './stock.ts';
 
 const skuArg = arg.positional(z.string().min(1).max(64), { es: 'sku', en: 'sku' }, { es: 'El código del producto', en: 'The product code' });
-const priceText = z.string().regex(/^\d{1,12}([.,]\d{1,4})?$/);
 const currency = z.string().regex(/^[A-Za-z]{3}$/).transform((value) => value.toUpperCase()).refine((value) => {
   try {
     return minorDigits(value) >= 0;
@@ -37,7 +36,7 @@ export const productCommand = defineCommand({
       args: {
         sku: skuArg,
         title: arg.rest(z.string().min(1).max(140), { es: 'título', en: 'title' }, { es: 'El nombre del producto', en: 'The product name' }),
-        price: arg.key(priceText, ['price', 'precio', 'p'], { es: 'precio', en: 'price' }, { es: 'Precio, p. ej. 199.90', en: 'Price, e.g. 199.90' }),
+        price: arg.key(priceText(), ['price', 'precio', 'p'], { es: 'precio', en: 'price' }, { es: 'Precio, p. ej. 199.90', en: 'Price, e.g. 199.90' }),
         currency: arg.key(currency.optional(), ['currency', 'moneda'], { es: 'moneda', en: 'currency' }, { es: 'MXN, USD, EUR, CLP…', en: 'MXN, USD, EUR, CLP…' }),
         stock: arg.key(count.optional(), ['stock'], { es: 'unidades', en: 'units' }, { es: 'Stock inicial', en: 'Opening stock' }),
         threshold: arg.key(count.optional(), ['threshold', 'umbral'], { es: 'umbral', en: 'threshold' }, { es: 'Umbral de stock bajo', en: 'Low-stock threshold' }),
@@ -62,7 +61,7 @@ export const productCommand = defineCommand({
       args: {
         sku: skuArg,
         title: arg.key(z.string().min(1).max(140).optional(), ['title', 'titulo'], { es: 'título', en: 'title' }, { es: 'Nuevo título', en: 'New title' }),
-        price: arg.key(priceText.optional(), ['price', 'precio', 'p'], { es: 'precio', en: 'price' }, { es: 'Nuevo precio', en: 'New price' }),
+        price: arg.key(priceText().optional(), ['price', 'precio', 'p'], { es: 'precio', en: 'price' }, { es: 'Nuevo precio', en: 'New price' }),
         threshold: arg.key(count.optional(), ['threshold', 'umbral'], { es: 'umbral', en: 'threshold' }, { es: 'Nuevo umbral', en: 'New threshold' }),
       },
       async run(ctx, args) {

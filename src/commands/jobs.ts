@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorReply, reply, table, text } from '../chat/reply.ts';
 import { atLeast } from '../domain/people/index.ts';
 import { requireUser } from './context.ts';
-import { arg, defineCommand } from './registry.ts';
+import { arg, defineCommand, recordNumber } from './registry.ts';
 
 export const jobsCommand = defineCommand({
   name: 'jobs',
@@ -31,7 +31,7 @@ export const cancelCommand = defineCommand({
   description: { es: 'Cancela una tarea larga', en: 'Cancel a long-running job' },
   minRole: 'staff',
   args: {
-    id: arg.positional(z.string().regex(/^#?\d+$/).transform((value) => Number(value.replace('#', ''))), { es: 'tarea', en: 'job' }, {
+    id: arg.positional(recordNumber(), { es: 'tarea', en: 'job' }, {
       es: 'El número de la tarea (#12)',
       en: 'The job number (#12)',
     }),

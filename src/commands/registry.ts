@@ -133,6 +133,12 @@ export const arg = {
 /** A whole quantity typed in chat: 1 to 1,000,000. */
 export const quantity = () => z.coerce.number().int().min(1).max(1_000_000);
 
+/** A price typed in chat ("12", "12.50", "12,50"); its currency's decimals are checked when it is parsed. */
+export const priceText = () => z.string().regex(/^\d{1,12}([.,]\d{1,4})?$/);
+
+/** The number of a record shown in chat as #12 (task, reservation, watch), typed with or without the #. */
+export const recordNumber = () => z.string().regex(/^#?\d{1,15}$/).transform((value) => Number(value.replace('#', '')));
+
 /** The commands of one running bodega (no module-level registry, so tests can build their own). */
 export interface Registry {
   commands: Command[];

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { reply, text } from '../chat/reply.ts';
-import { arg, defineCommand, quantity } from './registry.ts';
+import { arg, defineCommand, quantity, recordNumber } from './registry.ts';
 import { chatOrigin } from './stock.ts';
 
-const idArg = arg.positional(z.string().regex(/^#?\d{1,15}$/).transform((value) => Number(value.replace('#', ''))), { es: 'reserva', en: 'reservation' }, {
+const idArg = arg.positional(recordNumber(), { es: 'reserva', en: 'reservation' }, {
   es: 'El número de la reserva (#12)', en: 'The reservation number (#12)',
 });
 

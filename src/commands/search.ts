@@ -6,14 +6,13 @@ import type { Criteria, ResultPage, SupplierItem, SupplierSearch } from '../doma
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Services } from './context.ts';
 import { pageButtons } from './paging.ts';
-import { arg, defineCommand } from './registry.ts';
+import { arg, defineCommand, priceText } from './registry.ts';
 
 const PAGE_SIZE = 8;
 const SORT_WORDS: Record<string, 'price' | 'orders' | 'rating'> = {
   price: 'price', precio: 'price', orders: 'orders', pedidos: 'orders', ventas: 'orders', rating: 'rating', valoracion: 'rating', 'valoración': 'rating',
 };
 const MATCH_WORDS: Record<string, 'any' | 'all'> = { any: 'any', alguna: 'any', cualquiera: 'any', all: 'all', todas: 'all' };
-const priceText = z.string().regex(/^\d{1,9}([.,]\d{1,2})?$/);
 const sort = z.preprocess((value) => (typeof value === 'string' ? SORT_WORDS[value.toLowerCase()] ?? value : value), z.enum(['price', 'orders', 'rating']).optional());
 
 interface SearchInput {
@@ -53,8 +52,8 @@ async function showPage(search: SupplierSearch, searchId: number, page: number, 
 /** The criteria keys shared by /search and /filter add. */
 export const criteriaArgs = {
     words: arg.rest(z.string().min(1).max(200), { es: 'palabras', en: 'words' }, { es: 'Qué buscar', en: 'What to look for' }),
-    min: arg.key(priceText.optional(), ['min'], { es: 'precio', en: 'price' }, { es: 'Precio mínimo', en: 'Lowest price' }),
-    max: arg.key(priceText.optional(), ['max'], { es: 'precio', en: 'price' }, { es: 'Precio máximo', en: 'Highest price' }),
+    min: arg.key(priceText().optional(), ['min'], { es: 'precio', en: 'price' }, { es: 'Precio mínimo', en: 'Lowest price' }),
+    max: arg.key(priceText().optional(), ['max'], { es: 'precio', en: 'price' }, { es: 'Precio máximo', en: 'Highest price' }),
     ship: arg.key(z.coerce.number().int().min(1).max(120).optional(), ['ship', 'envio'], { es: 'días', en: 'days' }, {
       es: 'Días de envío como máximo (cuando se conocen)', en: 'Most shipping days (where known)',
     }),

@@ -5,7 +5,7 @@ import { formatMoney, parsePrice } from '../domain/inventory/index.ts';
 import { productIdFrom, type Watch } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Services } from './context.ts';
-import { arg, defineCommand, subcommand } from './registry.ts';
+import { arg, defineCommand, priceText, recordNumber, subcommand } from './registry.ts';
 
 interface WatchAddInput {
   product: string;
@@ -39,7 +39,7 @@ export const watchCommand = defineCommand({
       minRole: 'staff',
       args: {
         product: arg.positional(z.string().min(1).max(500), { es: 'enlace o id', en: 'link or id' }, { es: 'El enlace del producto o su número', en: "The product's link or number" }),
-        below: arg.key(z.string().regex(/^\d{1,9}([.,]\d{1,2})?$/).optional(), ['below', 'bajo', 'menos'], { es: 'precio', en: 'price' }, {
+        below: arg.key(priceText().optional(), ['below', 'bajo', 'menos'], { es: 'precio', en: 'price' }, {
           es: 'Avisa cuando el precio baje de aquí', en: 'Alert when the price drops below this',
         }),
         change: arg.key(z.coerce.number().int().min(1).max(1000).optional(), ['change', 'cambio'], { es: 'porcentaje', en: 'percent' }, {
@@ -79,7 +79,7 @@ export const watchCommand = defineCommand({
       description: { es: 'Deja de vigilar un producto', en: 'Stop watching a product' },
       minRole: 'staff',
       args: {
-        id: arg.positional(z.string().regex(/^#?\d{1,15}$/).transform((value) => Number(value.replace('#', ''))), { es: 'vigilancia', en: 'watch' }, {
+        id: arg.positional(recordNumber(), { es: 'vigilancia', en: 'watch' }, {
           es: 'El número de la vigilancia (#3, mira /vigilar lista)', en: 'The watch number (#3, see /watch list)',
         }),
       },
