@@ -7,7 +7,7 @@ import type { LowStockNotifier } from './types.ts';
 import { verifyStock } from './verify.ts';
 import { createStockViews } from './views.ts';
 
-export { formatMoney, minorDigits, parsePrice } from './money.ts';
+export { decimalMinor, formatMoney, minorDigits, parsePrice } from './money.ts';
 export { DEFAULT_TTL_SECONDS } from './reservations.ts';
 export { normaliseSku } from './stock.ts';
 export type { Discrepancy } from './verify.ts';

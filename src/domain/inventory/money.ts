@@ -16,6 +16,18 @@ export function parsePrice(input: string, currency: string): number {
   return Number(`${match[1]}${fraction}`);
 }
 
+/**
+ * A decimal amount from a supplier ("12.30", "343297.00") in exact minor units: zeros past the currency's
+ * digits are dropped, and an amount with more significant decimals than the currency has is undefined.
+ */
+export function decimalMinor(decimal: string, currency: string): number | undefined {
+  try {
+    return parsePrice(decimal.trim().replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''), currency);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Formats minor units for people: `$1,299.00 MXN` style, in their locale. */
 export function formatMoney(minor: number, currency: string, locale: 'es' | 'en'): string {
   const digits = minorDigits(currency);

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
-import { parsePrice } from '../../inventory/index.ts';
+import { decimalMinor } from '../../inventory/index.ts';
 import type { PoliteClient } from './http.ts';
 import type { PageQuery, SortOrder } from './pages.ts';
 import { absolute, type SupplierItem } from './parse.ts';
@@ -106,8 +106,8 @@ function toItem(raw: unknown): SupplierItem[] {
   if (!parsed.success) return [];
   const product = parsed.data;
   const currency = product.target_sale_price_currency;
-  const price = exactMinor(product.target_sale_price, currency);
-  const original = product.target_original_price && (product.target_original_price_currency ?? currency) === currency ? exactMinor(product.target_original_price, currency) : undefined;
+  const price = decimalMinor(product.target_sale_price, currency);
+  const original = product.target_original_price && (product.target_original_price_currency ?? currency) === currency ? decimalMinor(product.target_original_price, currency) : undefined;
   if (price === undefined) return [];
   const externalId = canonicalProductId(product.product_id);
   const shipDays = Number(product.ship_to_days);
@@ -127,13 +127,4 @@ function toItem(raw: unknown): SupplierItem[] {
     shipDays: Number.isInteger(shipDays) && shipDays > 0 ? shipDays : undefined,
     url: productUrl(externalId),
   }];
-}
-
-/** "12.34" → 1234 cents; "343297.00" → 343297 rupiah. Trailing zeros past the currency's digits are dropped; never through a float. */
-function exactMinor(decimal: string, currency: string): number | undefined {
-  try {
-    return parsePrice(decimal.trim().replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''), currency);
-  } catch {
-    return undefined;
-  }
 }

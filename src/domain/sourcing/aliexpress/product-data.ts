@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
-import { minorDigits } from '../../inventory/index.ts';
+import { decimalMinor, minorDigits } from '../../inventory/index.ts';
 import { absolute, type SupplierItem } from './parse.ts';
 import { canonicalProductId, productUrl } from './product-id.ts';
 import { parseSoldCount } from './sold-count.ts';
@@ -39,7 +39,7 @@ const resultShape = z.looseObject({
 
 /**
  * Maps the item page's product data (`data.result` of `mtop.aliexpress.pdp.pc.query`) to a product state.
- * The price is `salePriceLocal`, "<shown>|<whole units>|<fraction>", read as exact minor units. A product the
+ * The price is `salePriceLocal`, read as exact minor units. A product the
  * page says has no stock is unavailable; a shape we cannot read is `upstream_failed`, never a guess.
  */
 export function parseProductData(result: unknown): ProductState {
@@ -52,7 +52,10 @@ export function parseProductData(result: unknown): ProductState {
   const id = canonicalProductId(global.productId);
   const title = data.PRODUCT_TITLE?.text ?? global.subject;
   if (!title) throw new AppError('upstream_failed', 'The product data has no title', { source: 'AliExpress' });
-  const sale = exactMinor(price.salePriceLocal, currency);
+  // salePriceLocal is "<as shown>|<whole units>|<fraction>": "Rp343,297|343297|", "US $3.05|3|05".
+  const [, whole, fraction] = price.salePriceLocal.split('|');
+  const sale = decimalMinor(`${whole}.${fraction || '0'}`, currency);
+  if (sale === undefined) throw new AppError('upstream_failed', 'The product price has more decimals than its currency', { source: 'AliExpress' });
   const original = price.originalPrice.value === undefined ? undefined : Math.round(price.originalPrice.value * 10 ** minorDigits(currency));
   const store = data.SHOP_CARD_PC;
   const shipping = data.SHIPPING?.originalLayoutResultList?.[0]?.bizData;
@@ -76,11 +79,4 @@ export function parseProductData(result: unknown): ProductState {
   };
   const inStock = global.productInfo?.hasStock !== false && (data.QUANTITY_PC?.totalAvailableInventory ?? 1) > 0;
   return inStock ? { available: true, item } : { available: false, item };
-}
-
-/** "Rp343,297|343297|" → 343297 IDR; "US $3.52|3|52" → 352 cents. Never through a float. */
-function exactMinor(local: string, currency: string): number {
-  const [, whole = '0', fraction = ''] = local.split('|');
-  const digits = minorDigits(currency);
-  return Number(whole) * 10 ** digits + Number((fraction.padEnd(digits, '0').slice(0, digits)) || 0);
 }
