@@ -24,7 +24,7 @@ export interface RequestInit {
   form?: URLSearchParams;
 }
 
-export const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 
 /**
  * The one way bodega talks to AliExpress's websites, with undici: one request at a time with a pause
