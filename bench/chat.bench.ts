@@ -1,17 +1,17 @@
 import { layout } from '../src/chat/layout.ts';
-import { enqueue } from '../src/chat/outbox/outbox.ts';
 import { createDispatcher } from '../src/chat/outbox/dispatcher.ts';
+import { enqueue } from '../src/chat/outbox/outbox.ts';
 import { plainFormat } from '../src/chat/plain-format.ts';
 import { reply, text } from '../src/chat/reply.ts';
 import type { Sender } from '../src/chat/sender.ts';
+import { createCommandRateLimit } from '../src/commands/rate-limit.ts';
 import { defineCommand } from '../src/commands/registry.ts';
 import { loadConfig } from '../src/config.ts';
 import { translator } from '../src/i18n/index.ts';
 import { createLogger } from '../src/logger.ts';
 import { createCore } from '../src/main.ts';
-import { createCommandRateLimit } from '../src/commands/rate-limit.ts';
 import { benchDatabase } from './database.ts';
-import { round, summarise, type Bench, type Figure } from './figures.ts';
+import { type Bench, type Figure, round, summarise } from './figures.ts';
 
 const COMMANDS = 3_000;
 const MESSAGES = 3_000;
@@ -41,15 +41,22 @@ export const chatBench: Bench = {
 
 async function commandThroughput(database: Awaited<ReturnType<typeof benchDatabase>>): Promise<Figure> {
   const core = createCore({
-    database, config: loadConfig({}), log, extraCommands: [ping],
+    database,
+    config: loadConfig({}),
+    log,
+    extraCommands: [ping],
     rateLimit: createCommandRateLimit({ max: Number.MAX_SAFE_INTEGER }),
   });
   await core.services.people.ensureOwners(['telegram:1']);
   const t = translator('es');
   const once = async () => {
     const handled = await core.router.handle({
-      platform: 'telegram', identity: 'telegram:1', chat: { platform: 'telegram', chatId: '1', kind: 'private' },
-      displayName: 'bench', text: '/ping', slashRequired: true,
+      platform: 'telegram',
+      identity: 'telegram:1',
+      chat: { platform: 'telegram', chatId: '1', kind: 'private' },
+      displayName: 'bench',
+      text: '/ping',
+      slashRequired: true,
     });
     return layout(handled!.reply, plainFormat, t);
   };
@@ -58,20 +65,34 @@ async function commandThroughput(database: Awaited<ReturnType<typeof benchDataba
   const started = performance.now();
   const concurrency = 8;
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < COMMANDS) {
-      const began = performance.now();
-      await once();
-      latencies.push(performance.now() - began);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < COMMANDS) {
+        const began = performance.now();
+        await once();
+        latencies.push(performance.now() - began);
+      }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
-  return { bench: 'commands_per_second', value: round(COMMANDS / seconds, 0), unit: 'commands/s', latency_ms: summarise(latencies), concurrency };
+  return {
+    bench: 'commands_per_second',
+    value: round(COMMANDS / seconds, 0),
+    unit: 'commands/s',
+    latency_ms: summarise(latencies),
+    concurrency,
+  };
 }
 
 async function outboxThroughput(database: Awaited<ReturnType<typeof benchDatabase>>): Promise<Figure> {
   for (let i = 0; i < MESSAGES; i++) {
-    await enqueue(database.db, { platform: 'null', chatId: `chat-${i % 100}` }, reply(text(`message ${i}`)), 'es', `bench:${i}`);
+    await enqueue(
+      database.db,
+      { platform: 'null', chatId: `chat-${i % 100}` },
+      reply(text(`message ${i}`)),
+      'es',
+      `bench:${i}`,
+    );
   }
   const enqueuedAt = performance.now();
   const latencies: number[] = [];

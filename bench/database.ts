@@ -6,7 +6,6 @@ import { startEmbeddedPostgres } from '../db/embedded.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { quietLog } from '../test/helpers/database-url.ts';
 
-
 /** A throwaway migrated Postgres for one bench (or BENCH_DATABASE_URL). */
 export async function benchDatabase(poolSize = 20): Promise<Database & { dispose(): Promise<void> }> {
   const external = process.env.BENCH_DATABASE_URL;

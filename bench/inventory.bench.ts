@@ -5,7 +5,7 @@ import { createApiKeys } from '../src/domain/apikeys/index.ts';
 import { createInventory } from '../src/domain/inventory/index.ts';
 import { startStorefrontServer } from '../test/helpers/storefront-server.ts';
 import { benchDatabase } from './database.ts';
-import { round, summarise, type Bench, type Figure } from './figures.ts';
+import { type Bench, type Figure, round, summarise } from './figures.ts';
 
 const OPS = 2_000;
 const CONCURRENCY = 16;
@@ -19,13 +19,15 @@ async function measure(op: (i: number) => Promise<boolean>) {
   let next = 0;
   let succeeded = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (let i = next++; i < OPS; i = next++) {
-      const began = performance.now();
-      if (await op(i)) succeeded++;
-      latencies.push(performance.now() - began);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < OPS; i = next++) {
+        const began = performance.now();
+        if (await op(i)) succeeded++;
+        latencies.push(performance.now() - began);
+      }
+    }),
+  );
   return { perSecond: OPS / ((performance.now() - started) / 1000), latency: summarise(latencies), succeeded };
 }
 
@@ -47,11 +49,20 @@ async function scenarios(database: Database): Promise<Figure[]> {
   const apiKeys = createApiKeys({ db: database.db });
   const { key } = await apiKeys.create('bench');
   const hotStock = OPS * 3;
-  for (const [sku, stock] of [['HOT', hotStock], ['HOT-HTTP', hotStock]] as const) {
-    await inventory.products.add({ sku, title: sku, priceMinor: 100, currency: 'USD', stock }, { actor: 'bench', key: `seed:${sku}` });
+  for (const [sku, stock] of [
+    ['HOT', hotStock],
+    ['HOT-HTTP', hotStock],
+  ] as const) {
+    await inventory.products.add(
+      { sku, title: sku, priceMinor: 100, currency: 'USD', stock },
+      { actor: 'bench', key: `seed:${sku}` },
+    );
   }
   for (let i = 0; i < PRODUCTS; i++) {
-    await inventory.products.add({ sku: `P-${i}`, title: `P ${i}`, priceMinor: 100, currency: 'USD', stock: 50 }, { actor: 'bench', key: `seed:p${i}` });
+    await inventory.products.add(
+      { sku: `P-${i}`, title: `P ${i}`, priceMinor: 100, currency: 'USD', stock: 50 },
+      { actor: 'bench', key: `seed:p${i}` },
+    );
   }
   await database.sql`create table bench_levels (id int primary key, total int not null, reserved int not null default 0,
     check (reserved <= total))`;
@@ -62,12 +73,19 @@ async function scenarios(database: Database): Promise<Figure[]> {
   const agent = new Agent({ connections: CONCURRENCY });
 
   const baseline = (pick: (i: number) => number) => async (i: number) =>
-    (await database.sql`update bench_levels set reserved = reserved + 1 where id = ${pick(i)} and total - reserved >= 1 returning reserved`).length > 0;
+    (
+      await database.sql`update bench_levels set reserved = reserved + 1 where id = ${pick(i)} and total - reserved >= 1 returning reserved`
+    ).length > 0;
   const service = (sku: (i: number) => string, tag: string) => (i: number) =>
-    inventory.reservations.reserve({ sku: sku(i), qty: 1, actor: 'bench', idempotencyKey: `${tag}:${i}` }).then(() => true, () => false);
+    inventory.reservations.reserve({ sku: sku(i), qty: 1, actor: 'bench', idempotencyKey: `${tag}:${i}` }).then(
+      () => true,
+      () => false,
+    );
   const http = (sku: (i: number) => string, tag: string) => async (i: number) => {
     const response = await request(url, {
-      method: 'POST', dispatcher: agent, body: JSON.stringify({ sku: sku(i), qty: 1 }),
+      method: 'POST',
+      dispatcher: agent,
+      body: JSON.stringify({ sku: sku(i), qty: 1 }),
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `${tag}:${i}` },
     });
     await response.body.dump();
@@ -75,7 +93,11 @@ async function scenarios(database: Database): Promise<Figure[]> {
   };
 
   const spread = (i: number) => (i * 7919) % PRODUCTS;
-  const hot = { baseline: await measure(baseline(() => PRODUCTS)), service: await measure(service(() => 'HOT', 'hot')), http: await measure(http(() => 'HOT-HTTP', 'hot-http')) };
+  const hot = {
+    baseline: await measure(baseline(() => PRODUCTS)),
+    service: await measure(service(() => 'HOT', 'hot')),
+    http: await measure(http(() => 'HOT-HTTP', 'hot-http')),
+  };
   const wide = {
     baseline: await measure(baseline(spread)),
     service: await measure(service((i) => `P-${spread(i)}`, 'wide')),
@@ -84,10 +106,15 @@ async function scenarios(database: Database): Promise<Figure[]> {
   await agent.close();
   await server.close();
 
-  const [oversold] = await database.db.execute(sql`select count(*)::int as n from stock_levels where reserved + sold > total`);
+  const [oversold] = await database.db.execute(
+    sql`select count(*)::int as n from stock_levels where reserved + sold > total`,
+  );
   const problems = await inventory.verify();
   const figures: Figure[] = [];
-  for (const [scenario, results] of [['one_hot_product', hot], [`${PRODUCTS}_products`, wide]] as const) {
+  for (const [scenario, results] of [
+    ['one_hot_product', hot],
+    [`${PRODUCTS}_products`, wide],
+  ] as const) {
     for (const path of ['service', 'http'] as const) {
       figures.push({
         bench: `reservations_per_second_${path}_${scenario}`,

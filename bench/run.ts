@@ -1,6 +1,7 @@
 // `npm run bench [-- name ...]`: runs the benches (all, or the named ones) and prints one JSON line per figure.
-import type { Bench } from './figures.ts';
+
 import { chatBench } from './chat.bench.ts';
+import type { Bench } from './figures.ts';
 import { inventoryBench } from './inventory.bench.ts';
 import { sourcingBench } from './sourcing.bench.ts';
 import { startupBench } from './startup.bench.ts';

@@ -1,8 +1,8 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startBodegaProcess, tempDataDir } from '../test/helpers/cli.ts';
 import { postmasterPid } from '../db/embedded.ts';
-import { round, summarise, type Bench, type Figure } from './figures.ts';
+import { startBodegaProcess, tempDataDir } from '../test/helpers/cli.ts';
+import { type Bench, type Figure, round, summarise } from './figures.ts';
 
 const STARTS = 5;
 const IDLE_MS = 3_000;
@@ -33,7 +33,12 @@ export const startupBench: Bench = {
       const figures: Figure[] = [
         { bench: 'start_to_ready', value: stats.p50, unit: 'ms', ...stats, data_dir: 'existing' },
         { bench: 'idle_peak_rss_bodega', value: round(bodegaPeak / 1024, 1), unit: 'MiB', idle_ms: IDLE_MS },
-        { bench: 'idle_rss_embedded_postgres', value: round(postgresKb.total / 1024, 1), unit: 'MiB', processes: postgresKb.count },
+        {
+          bench: 'idle_rss_embedded_postgres',
+          value: round(postgresKb.total / 1024, 1),
+          unit: 'MiB',
+          processes: postgresKb.count,
+        },
       ];
       return figures;
     } finally {
@@ -44,7 +49,13 @@ export const startupBench: Bench = {
 
 async function waitReady(url: string) {
   for (let i = 0; i < 300; i++) {
-    if ((await fetch(`${url}/health/ready`).then((r) => r.status, () => 0)) === 200) return;
+    if (
+      (await fetch(`${url}/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      )) === 200
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error('bodega never became ready');

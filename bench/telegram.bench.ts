@@ -7,7 +7,7 @@ import { createLogger } from '../src/logger.ts';
 import { createCore, createWorkers, telegramAdapter } from '../src/main.ts';
 import { startFakeTelegram } from '../test/fakes/telegram.ts';
 import { benchDatabase } from './database.ts';
-import { round, summarise, type Bench } from './figures.ts';
+import { type Bench, round, summarise } from './figures.ts';
 
 const SECRET = 'bench-secret';
 const ROUNDS = 8;
@@ -22,11 +22,23 @@ export const telegramBench: Bench = {
     const database = await benchDatabase();
     const log = createLogger({ level: 'silent', pretty: false });
     const users = Array.from({ length: ROUNDS * PER_ROUND * 2 }, (_, i) => 700_000 + i);
-    const core = createCore({ database, config: loadConfig({}), log, rateLimit: createCommandRateLimit({ max: 1_000_000 }) });
+    const core = createCore({
+      database,
+      config: loadConfig({}),
+      log,
+      rateLimit: createCommandRateLimit({ max: 1_000_000 }),
+    });
     await core.services.people.ensureOwners(users.map((id) => `telegram:${id}`));
-    await core.services.inventory.products.add({ sku: 'BENCH-1', title: 'Bench mug', priceMinor: 100, currency: 'MXN', stock: 10 }, { actor: 'bench', key: 'seed' });
+    await core.services.inventory.products.add(
+      { sku: 'BENCH-1', title: 'Bench mug', priceMinor: 100, currency: 'MXN', stock: 10 },
+      { actor: 'bench', key: 'seed' },
+    );
     let workers: ReturnType<typeof createWorkers> | undefined;
-    const telegramConfig = loadConfig({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_WEBHOOK_SECRET: SECRET });
+    const telegramConfig = loadConfig({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+    });
     const adapter = telegramAdapter(telegramConfig, core, database, log, () => workers?.dispatcher.wake());
     await adapter.start();
     workers = createWorkers(core, database, log, [adapter]);
@@ -38,10 +50,17 @@ export const telegramBench: Bench = {
     await adapter.setWebhook(`http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/telegram`);
 
     let update = 1;
-    const post = (user: number) => fake.deliver({
-      update_id: update++,
-      message: { message_id: 1, date: 0, text: '/stock BENCH-1', chat: { id: user, type: 'private' }, from: { id: user, is_bot: false, first_name: 'B' } },
-    });
+    const post = (user: number) =>
+      fake.deliver({
+        update_id: update++,
+        message: {
+          message_id: 1,
+          date: 0,
+          text: '/stock BENCH-1',
+          chat: { id: user, type: 'private' },
+          from: { id: user, is_bot: false, first_name: 'B' },
+        },
+      });
 
     // Phase 1: rounds small enough for Telegram's 30/s, timing each update from POST to sendMessage.
     const replyLatencies: number[] = [];
@@ -49,10 +68,12 @@ export const telegramBench: Bench = {
     for (let r = 0; r < ROUNDS; r++) {
       const round = users.slice(r * PER_ROUND, (r + 1) * PER_ROUND);
       const posted = new Map<number, number>();
-      await Promise.all(round.map(async (user) => {
-        posted.set(user, performance.now());
-        await post(user);
-      }));
+      await Promise.all(
+        round.map(async (user) => {
+          posted.set(user, performance.now());
+          await post(user);
+        }),
+      );
       const replies = await fake.waitFor(() => {
         const sent = fake.calls.filter((c) => c.method === 'sendMessage' && posted.has(Number(c.params.chat_id)));
         return sent.length >= round.length ? sent : undefined;
@@ -66,13 +87,15 @@ export const telegramBench: Bench = {
     const fresh = users.slice(ROUNDS * PER_ROUND);
     let next = 0;
     const ackStarted = performance.now();
-    await Promise.all(Array.from({ length: PER_ROUND }, async () => {
-      for (let i = next++; i < fresh.length; i = next++) {
-        const began = performance.now();
-        await post(fresh[i] as number);
-        ackLatencies.push(performance.now() - began);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: PER_ROUND }, async () => {
+        for (let i = next++; i < fresh.length; i = next++) {
+          const began = performance.now();
+          await post(fresh[i] as number);
+          ackLatencies.push(performance.now() - began);
+        }
+      }),
+    );
     const ackSeconds = (performance.now() - ackStarted) / 1000;
     await workers.stop();
     await adapter.stop();
@@ -80,8 +103,23 @@ export const telegramBench: Bench = {
     await fake.close();
     await database.dispose();
     return [
-      { bench: 'telegram_webhook_updates_per_second', value: round(ackLatencies.length / ackSeconds, 0), unit: 'updates/s', command: '/stock <sku>', ack_latency_ms: summarise(ackLatencies), concurrency: PER_ROUND },
-      { bench: 'telegram_update_to_reply_ms', value: summarise(replyLatencies).p50, unit: 'ms', latency_ms: summarise(replyLatencies), command: '/stock <sku>', answered_per_second: round(replyLatencies.length / answeredSeconds, 1), note: 'webhook POST to the fake receiving sendMessage; Telegram allows 30 messages/s overall' },
+      {
+        bench: 'telegram_webhook_updates_per_second',
+        value: round(ackLatencies.length / ackSeconds, 0),
+        unit: 'updates/s',
+        command: '/stock <sku>',
+        ack_latency_ms: summarise(ackLatencies),
+        concurrency: PER_ROUND,
+      },
+      {
+        bench: 'telegram_update_to_reply_ms',
+        value: summarise(replyLatencies).p50,
+        unit: 'ms',
+        latency_ms: summarise(replyLatencies),
+        command: '/stock <sku>',
+        answered_per_second: round(replyLatencies.length / answeredSeconds, 1),
+        note: 'webhook POST to the fake receiving sendMessage; Telegram allows 30 messages/s overall',
+      },
     ];
   },
 };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
 import { acquireLock, DataDirInUseError, recordPort, releaseLock, waitForPort } from './data-dir-lock.ts';
-import { startEmbeddedPostgres, type DbLog, type EmbeddedPostgres } from './embedded.ts';
+import { type DbLog, type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -56,10 +56,15 @@ export async function createDb(options: CreateDbOptions): Promise<Database> {
 async function shareRunningServer(options: CreateDbOptions, holder: { pid: number; verb: string }): Promise<Database> {
   if (options.verb === 'start') throw new DataDirInUseError({ ...holder }, options.dataDir);
   const ready = await waitForPort(options.dataDir);
-  if (!ready?.port) throw new Error(`bodega (pid ${holder.pid}) holds DATA_DIR=${options.dataDir} but its database is not up`);
+  if (!ready?.port)
+    throw new Error(`bodega (pid ${holder.pid}) holds DATA_DIR=${options.dataDir} but its database is not up`);
   const password = (await readFile(join(options.dataDir, 'pg-password'), 'utf8')).trim();
   options.log.debug({ pid: ready.pid, port: ready.port }, 'using the database of the running bodega');
-  return connect(`postgres://bodega:${encodeURIComponent(password)}@127.0.0.1:${ready.port}/postgres`, 'shared', options.poolSize);
+  return connect(
+    `postgres://bodega:${encodeURIComponent(password)}@127.0.0.1:${ready.port}/postgres`,
+    'shared',
+    options.poolSize,
+  );
 }
 
 /** A postgres.js pool and its drizzle handle. */
@@ -81,5 +86,11 @@ export function connect(url: string, source: Database['source'], poolSize = 10):
 /** True when the server answers a trivial query within the time limit. */
 export async function ping(sql: Sql, timeoutMs = 2_000): Promise<boolean> {
   const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
-  return Promise.race([sql`select 1`.then(() => true, () => false), timeout]);
+  return Promise.race([
+    sql`select 1`.then(
+      () => true,
+      () => false,
+    ),
+    timeout,
+  ]);
 }

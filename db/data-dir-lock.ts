@@ -11,7 +11,10 @@ export interface LockInfo {
 
 /** Raised when `bodega start` finds another bodega already serving the data directory. */
 export class DataDirInUseError extends Error {
-  constructor(readonly holder: LockInfo, dataDir: string) {
+  constructor(
+    readonly holder: LockInfo,
+    dataDir: string,
+  ) {
     super(
       `Another bodega (${holder.verb}, pid ${holder.pid}) is already running with DATA_DIR=${dataDir}. ` +
         'Stop it first, or give this one another DATA_DIR.',

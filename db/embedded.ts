@@ -1,4 +1,4 @@
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -89,7 +89,14 @@ async function loadBinaries(): Promise<Binaries> {
 async function postgresUser(dataDir: string): Promise<RunAs> {
   if (userInfo().uid !== 0) return {};
   const ids = await idsOf('postgres').catch(async () => {
-    await execFileAsync('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', 'postgres']);
+    await execFileAsync('useradd', [
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--shell',
+      '/usr/sbin/nologin',
+      'postgres',
+    ]);
     return idsOf('postgres');
   });
   // The server must be able to reach its cluster directory inside $DATA_DIR.
@@ -157,14 +164,29 @@ async function stopOrphan(clusterDir: string, log: DbLog) {
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
   while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) throw new Error(`An earlier Postgres (pid ${pid}) still holds ${clusterDir}; stop it and try again`);
+  if (isAlive(pid))
+    throw new Error(`An earlier Postgres (pid ${pid}) still holds ${clusterDir}; stop it and try again`);
 }
 
 async function launch(binaries: Binaries, clusterDir: string, port: number, runAs: RunAs, dataDir: string) {
   const logFile = await open(join(dataDir, 'postgres.log'), 'a', 0o600);
   if (runAs.uid !== undefined && runAs.gid !== undefined) await logFile.chown(runAs.uid, runAs.gid);
-  const args = ['-D', clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=200', '-c', 'lc_messages=C', '-c', 'log_min_messages=warning'];
+  const args = [
+    '-D',
+    clusterDir,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
+    '-c',
+    'lc_messages=C',
+    '-c',
+    'log_min_messages=warning',
+  ];
   // Detached: a Ctrl-C in the terminal must reach bodega, which then drains work before stopping Postgres.
   const child = spawn(binaries.postgres, args, { ...runAs, detached: true, stdio: ['ignore', logFile.fd, logFile.fd] });
   await logFile.close();
@@ -223,13 +245,18 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
 async function exists(path: string) {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function sleep(ms: number) {

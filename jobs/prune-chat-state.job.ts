@@ -11,7 +11,9 @@ export const pruneChatStateJob = defineJob<{ db: Db }>({
   schedule: '17 3 * * *',
   async run({ deps, log }) {
     const updates = await forgetOldUpdates(deps.db, new Date(Date.now() - DAY_MS));
-    const sent = await deps.db.execute(sql`delete from outbox where status = 'sent' and sent_at < now() - interval '7 days'`);
+    const sent = await deps.db.execute(
+      sql`delete from outbox where status = 'sent' and sent_at < now() - interval '7 days'`,
+    );
     log.info({ updates, sent: sent.count }, 'chat state pruned');
   },
 });

@@ -31,7 +31,14 @@ export interface JobSummary {
   name: string;
   schedule: string;
   nextRun: Date | null;
-  lastRun?: { scheduledFor: Date; status: string; startedAt: Date; finishedAt: Date | null; error: string | null; instance: string };
+  lastRun?: {
+    scheduledFor: Date;
+    status: string;
+    startedAt: Date;
+    finishedAt: Date | null;
+    error: string | null;
+    instance: string;
+  };
 }
 
 export interface Scheduler {
@@ -79,7 +86,9 @@ export function createScheduler<Deps>(options: SchedulerOptions<Deps>): Schedule
     const lock = await options.sql.reserve();
     const jobLog = log.child({ job: job.name, runId: claim.id });
     try {
-      const [row] = await lock<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${`job:${job.name}`})) as locked`;
+      const [row] = await lock<
+        { locked: boolean }[]
+      >`select pg_try_advisory_lock(hashtext(${`job:${job.name}`})) as locked`;
       if (!row?.locked) {
         await finish(job.name, claim.id, 'skipped', 'previous run still in progress on another instance');
         return 'skipped';
@@ -118,7 +127,9 @@ export function createScheduler<Deps>(options: SchedulerOptions<Deps>): Schedule
     cron.schedule(async () => {
       const scheduledFor = planned ?? new Date();
       planned = cron.nextRun();
-      await track(execute(job, scheduledFor)).catch((error) => log.error({ err: error, job: job.name }, 'job tick failed'));
+      await track(execute(job, scheduledFor)).catch((error) =>
+        log.error({ err: error, job: job.name }, 'job tick failed'),
+      );
     });
     cron.resume();
     crons.push(cron);
@@ -139,7 +150,12 @@ export function createScheduler<Deps>(options: SchedulerOptions<Deps>): Schedule
     async list() {
       const summaries: JobSummary[] = [];
       for (const job of options.jobs) {
-        const [last] = await db.select().from(jobRuns).where(eq(jobRuns.job, job.name)).orderBy(desc(jobRuns.startedAt)).limit(1);
+        const [last] = await db
+          .select()
+          .from(jobRuns)
+          .where(eq(jobRuns.job, job.name))
+          .orderBy(desc(jobRuns.startedAt))
+          .limit(1);
         const next = new Cron(job.schedule, { timezone: job.timezone ?? options.timezone, paused: true }).nextRun();
         summaries.push({ name: job.name, schedule: job.schedule, nextRun: next, ...(last ? { lastRun: last } : {}) });
       }
@@ -149,7 +165,10 @@ export function createScheduler<Deps>(options: SchedulerOptions<Deps>): Schedule
     async stop(graceMs = 8_000) {
       for (const cron of crons) cron.stop();
       const settled = Promise.allSettled([...inFlight]);
-      const timedOut = await Promise.race([settled.then(() => false), new Promise((resolve) => setTimeout(resolve, graceMs, true))]);
+      const timedOut = await Promise.race([
+        settled.then(() => false),
+        new Promise((resolve) => setTimeout(resolve, graceMs, true)),
+      ]);
       if (timedOut) {
         controller.abort();
         await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, 1_000))]);

@@ -9,7 +9,9 @@ export const verifyStockJob = defineJob<{ inventory: Inventory }>({
     const problems = await deps.inventory.verify();
     if (problems.length > 0) {
       log.error({ problems }, 'stock does not match its ledger');
-      throw new Error(`${problems.length} products do not match their ledger: ${problems.map((p) => p.sku).join(', ')}`);
+      throw new Error(
+        `${problems.length} products do not match their ledger: ${problems.map((p) => p.sku).join(', ')}`,
+      );
     }
   },
 });

@@ -1,5 +1,5 @@
-import type { Logger } from '../src/logger.ts';
 import type { SavedFilters } from '../src/domain/sourcing/index.ts';
+import type { Logger } from '../src/logger.ts';
 import { defineJob } from './scheduler.ts';
 
 /** Hourly: each saved filter past its cooldown re-runs and posts only products its chat has not seen, within its daily cap. */
@@ -18,7 +18,11 @@ export const watchFiltersJob = defineJob<{ filters: SavedFilters }>({
 });
 
 /** One filter's failure (a block, a timeout) is logged and does not stop the others. */
-async function runOne(filters: SavedFilters, filter: Awaited<ReturnType<SavedFilters['due']>>[number], log: Logger): Promise<number> {
+async function runOne(
+  filters: SavedFilters,
+  filter: Awaited<ReturnType<SavedFilters['due']>>[number],
+  log: Logger,
+): Promise<number> {
   try {
     const { reported, heldBack } = await filters.run(filter);
     log.info({ filter: filter.id, reported, heldBack }, 'saved filter checked');

@@ -1,8 +1,8 @@
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
-import { ConfigError, loadConfig, secretValues, type Config } from './config.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
 import { chat, runOnce } from './console-session.ts';
 import { createApiKeys } from './domain/apikeys/index.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { createCore, createJobScheduler, openDatabase, startBodega } from './main.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -37,7 +37,11 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     }
     throw error;
   }
-  const log = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY), secrets: secretValues(config) });
+  const log = createLogger({
+    level: config.logLevel,
+    pretty: Boolean(process.stdout.isTTY),
+    secrets: secretValues(config),
+  });
   try {
     return await entry.run(args, config, log);
   } catch (error) {
@@ -124,8 +128,12 @@ async function jobVerb(args: string[], config: Config, log: Logger): Promise<num
       return status === 'failed' ? 1 : 0;
     }
     for (const job of await scheduler.list()) {
-      const last = job.lastRun ? `${job.lastRun.status} at ${job.lastRun.startedAt.toISOString()}${job.lastRun.error ? ` (${job.lastRun.error})` : ''}` : 'never run';
-      process.stdout.write(`${job.name.padEnd(32)} ${job.schedule.padEnd(16)} next ${job.nextRun?.toISOString() ?? '-'}  last ${last}\n`);
+      const last = job.lastRun
+        ? `${job.lastRun.status} at ${job.lastRun.startedAt.toISOString()}${job.lastRun.error ? ` (${job.lastRun.error})` : ''}`
+        : 'never run';
+      process.stdout.write(
+        `${job.name.padEnd(32)} ${job.schedule.padEnd(16)} next ${job.nextRun?.toISOString() ?? '-'}  last ${last}\n`,
+      );
     }
     return 0;
   } finally {
@@ -165,8 +173,10 @@ async function stockVerb(args: string[], config: Config, log: Logger): Promise<n
       return 0;
     }
     for (const p of problems) {
-      process.stdout.write(`${p.sku}: levels total=${p.levels.total} reserved=${p.levels.reserved} sold=${p.levels.sold}; ` +
-        `ledger total=${p.ledger.total} reserved=${p.ledger.reserved} sold=${p.ledger.sold}; pending reservations=${p.pendingReservations}\n`);
+      process.stdout.write(
+        `${p.sku}: levels total=${p.levels.total} reserved=${p.levels.reserved} sold=${p.levels.sold}; ` +
+          `ledger total=${p.ledger.total} reserved=${p.ledger.reserved} sold=${p.ledger.sold}; pending reservations=${p.pendingReservations}\n`,
+      );
     }
     return 1;
   } finally {

@@ -58,9 +58,16 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('https://shop.example.com');
     expect(config.owners).toEqual(['telegram:12345', 'discord:67890', 'whatsapp:+5215512345678']);
     expect(config.encryptionKey?.length).toBe(32);
-    expect(config.telegram).toEqual({ token: '123456:ABC-def_ghi', webhookSecret: 'hook-secret_1', apiRoot: 'https://api.telegram.org' });
+    expect(config.telegram).toEqual({
+      token: '123456:ABC-def_ghi',
+      webhookSecret: 'hook-secret_1',
+      apiRoot: 'https://api.telegram.org',
+    });
     expect(config.etsy?.apiBase).toBe('https://openapi.etsy.com');
-    expect(config.mail).toEqual({ smtpUrl: 'smtp://mail.example.com:587', reportTo: ['a@example.com', 'b@example.com'] });
+    expect(config.mail).toEqual({
+      smtpUrl: 'smtp://mail.example.com:587',
+      reportTo: ['a@example.com', 'b@example.com'],
+    });
   });
 
   it.each([
@@ -82,7 +89,10 @@ describe('loadConfig', () => {
   });
 
   it('reports every bad variable at once', () => {
-    expect(problemsOf({ PORT: 'x', BODEGA_LOCALE: 'de' }).map((p) => p.split(':')[0])).toEqual(['PORT', 'BODEGA_LOCALE']);
+    expect(problemsOf({ PORT: 'x', BODEGA_LOCALE: 'de' }).map((p) => p.split(':')[0])).toEqual([
+      'PORT',
+      'BODEGA_LOCALE',
+    ]);
   });
 
   it('never echoes a secret value in the message', () => {

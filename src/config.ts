@@ -113,7 +113,9 @@ const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/.+/.test(va
   message: 'must be a postgres:// or postgresql:// connection URL',
 });
 
-const timezone = z.string().refine(isKnownTimezone, { message: 'must be an IANA time zone such as America/Mexico_City' });
+const timezone = z
+  .string()
+  .refine(isKnownTimezone, { message: 'must be an IANA time zone such as America/Mexico_City' });
 
 const encryptionKey = z.string().transform((value, ctx) => {
   const bytes = Buffer.from(value, 'base64');
@@ -125,7 +127,10 @@ const encryptionKey = z.string().transform((value, ctx) => {
 });
 
 const owners = z.string().transform((value, ctx) => {
-  const list = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const bad = list.filter((item) => !identityPattern.test(item));
   if (bad.length > 0) {
     ctx.addIssue({
@@ -138,7 +143,10 @@ const owners = z.string().transform((value, ctx) => {
 });
 
 const emailList = z.string().transform((value, ctx) => {
-  const list = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const bad = list.filter((item) => !z.email().safeParse(item).success);
   if (bad.length > 0) {
     ctx.addIssue({ code: 'custom', message: `has invalid email addresses (${bad.join(', ')})` });
@@ -161,7 +169,10 @@ const envSchema = z.object({
   BODEGA_LOCALE: withDefault(z.enum(['es', 'en'], { message: 'must be es or en' }), 'es'),
   BODEGA_OWNERS: optional(owners),
   BODEGA_CURRENCY: withDefault(
-    z.string().regex(/^[A-Za-z]{3}$/, { message: 'must be a three-letter ISO 4217 code such as MXN, USD or EUR' }).transform((v) => v.toUpperCase()),
+    z
+      .string()
+      .regex(/^[A-Za-z]{3}$/, { message: 'must be a three-letter ISO 4217 code such as MXN, USD or EUR' })
+      .transform((v) => v.toUpperCase()),
     'USD',
   ),
   ENCRYPTION_KEY: optional(encryptionKey),
@@ -171,7 +182,9 @@ const envSchema = z.object({
     }),
     'info',
   ),
-  TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^[0-9]+:[A-Za-z0-9_-]+$/, { message: 'must look like 123456:ABC-DEF...' })),
+  TELEGRAM_BOT_TOKEN: optional(
+    z.string().regex(/^[0-9]+:[A-Za-z0-9_-]+$/, { message: 'must look like 123456:ABC-DEF...' }),
+  ),
   TELEGRAM_WEBHOOK_SECRET: optional(
     z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, { message: 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -' }),
   ),
@@ -279,20 +292,40 @@ function crossFieldProblems(env: Env): string[] {
   const needs = (when: boolean, name: string, why: string) => {
     if (when) problems.push(`${name}: is required ${why}`);
   };
-  needs(Boolean(env.TELEGRAM_BOT_TOKEN && env.PUBLIC_URL && !env.TELEGRAM_WEBHOOK_SECRET), 'TELEGRAM_WEBHOOK_SECRET',
-    'when PUBLIC_URL is set (Telegram runs by webhook and every update must be authenticated)');
-  needs(Boolean(env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID), 'DISCORD_APPLICATION_ID', 'when DISCORD_TOKEN is set');
-  needs(Boolean(env.DISCORD_TOKEN && env.PUBLIC_URL && !env.DISCORD_PUBLIC_KEY), 'DISCORD_PUBLIC_KEY',
-    'when DISCORD_TOKEN and PUBLIC_URL are set (interactions must be verified)');
+  needs(
+    Boolean(env.TELEGRAM_BOT_TOKEN && env.PUBLIC_URL && !env.TELEGRAM_WEBHOOK_SECRET),
+    'TELEGRAM_WEBHOOK_SECRET',
+    'when PUBLIC_URL is set (Telegram runs by webhook and every update must be authenticated)',
+  );
+  needs(
+    Boolean(env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID),
+    'DISCORD_APPLICATION_ID',
+    'when DISCORD_TOKEN is set',
+  );
+  needs(
+    Boolean(env.DISCORD_TOKEN && env.PUBLIC_URL && !env.DISCORD_PUBLIC_KEY),
+    'DISCORD_PUBLIC_KEY',
+    'when DISCORD_TOKEN and PUBLIC_URL are set (interactions must be verified)',
+  );
   const cloud = env.WHATSAPP_MODE === 'cloud';
   needs(cloud && !env.WHATSAPP_CLOUD_TOKEN, 'WHATSAPP_CLOUD_TOKEN', 'when WHATSAPP_MODE is cloud');
   needs(cloud && !env.WHATSAPP_PHONE_NUMBER_ID, 'WHATSAPP_PHONE_NUMBER_ID', 'when WHATSAPP_MODE is cloud');
   needs(cloud && !env.WHATSAPP_VERIFY_TOKEN, 'WHATSAPP_VERIFY_TOKEN', 'when WHATSAPP_MODE is cloud');
-  needs(cloud && !env.WHATSAPP_APP_SECRET, 'WHATSAPP_APP_SECRET', 'when WHATSAPP_MODE is cloud (webhooks must be signed)');
-  needs(Boolean(env.ETSY_API_KEY) !== Boolean(env.ETSY_SHARED_SECRET), env.ETSY_API_KEY ? 'ETSY_SHARED_SECRET' : 'ETSY_API_KEY',
-    'together with the other one (Etsy needs both keystring and shared secret)');
-  needs(Boolean(env.ALIEXPRESS_APP_KEY) !== Boolean(env.ALIEXPRESS_APP_SECRET),
-    env.ALIEXPRESS_APP_KEY ? 'ALIEXPRESS_APP_SECRET' : 'ALIEXPRESS_APP_KEY', 'together with the other one');
+  needs(
+    cloud && !env.WHATSAPP_APP_SECRET,
+    'WHATSAPP_APP_SECRET',
+    'when WHATSAPP_MODE is cloud (webhooks must be signed)',
+  );
+  needs(
+    Boolean(env.ETSY_API_KEY) !== Boolean(env.ETSY_SHARED_SECRET),
+    env.ETSY_API_KEY ? 'ETSY_SHARED_SECRET' : 'ETSY_API_KEY',
+    'together with the other one (Etsy needs both keystring and shared secret)',
+  );
+  needs(
+    Boolean(env.ALIEXPRESS_APP_KEY) !== Boolean(env.ALIEXPRESS_APP_SECRET),
+    env.ALIEXPRESS_APP_KEY ? 'ALIEXPRESS_APP_SECRET' : 'ALIEXPRESS_APP_KEY',
+    'together with the other one',
+  );
   needs(Boolean(env.REPORT_EMAIL_TO && !env.SMTP_URL), 'SMTP_URL', 'when REPORT_EMAIL_TO is set');
   return problems;
 }
@@ -300,7 +333,8 @@ function crossFieldProblems(env: Env): string[] {
 function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string | undefined>): string {
   const name = String(issue.path[0] ?? 'environment');
   const raw = source[name];
-  const shown = raw === undefined || isSecretName(name) ? '' : ` (got "${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}")`;
+  const shown =
+    raw === undefined || isSecretName(name) ? '' : ` (got "${raw.length > 60 ? `${raw.slice(0, 60)}…` : raw}")`;
   return `${name}: ${issue.message}${shown}`;
 }
 

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { createConsoleAdapter, type ConsoleAdapter } from '../bots/console/console.ts';
+import { type ConsoleAdapter, createConsoleAdapter } from '../bots/console/console.ts';
 import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { createCore, createWorkers, type Core } from './main.ts';
+import { type Core, createCore, createWorkers } from './main.ts';
 
 /** A console conversation as the owner: its own chat id, its own outbox and task workers. */
 async function openSession(database: Database, config: Config, log: Logger) {

@@ -14,7 +14,9 @@ export function holdLeadership(database: Database, role: string, log: Logger, le
     if (stopped) return;
     try {
       const reserved = await database.sql.reserve();
-      const [row] = await reserved<{ locked: boolean }[]>`select pg_try_advisory_lock(hashtext(${`bodega:${role}`})) as locked`;
+      const [row] = await reserved<
+        { locked: boolean }[]
+      >`select pg_try_advisory_lock(hashtext(${`bodega:${role}`})) as locked`;
       if (row?.locked && !stopped) {
         connection = reserved;
         log.info({ role }, 'this instance leads');

@@ -35,9 +35,18 @@ describe('createLogger', () => {
     log.info({ token: 'abc', headers: { authorization: 'Bearer xyz' } }, 'by key');
     log.info({ note: 'header was s3cr3t-webhook-value' }, 'by value');
     log.info({ url: 'postgres://bodega:pa55word@127.0.0.1:5432/x' }, 'url with password');
-    log.info({ url: 'https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe' }, 'bot token in url');
+    log.info(
+      { url: 'https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe' },
+      'bot token in url',
+    );
     const text = lines.join('');
-    for (const secret of ['abc"', 'Bearer xyz', 's3cr3t-webhook-value', 'pa55word', 'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw']) {
+    for (const secret of [
+      'abc"',
+      'Bearer xyz',
+      's3cr3t-webhook-value',
+      'pa55word',
+      'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text.match(/\[redacted\]/g)?.length).toBeGreaterThanOrEqual(5);

@@ -1,4 +1,4 @@
-import { pino, type Logger as PinoLogger, type LoggerOptions } from 'pino';
+import { type LoggerOptions, type Logger as PinoLogger, pino } from 'pino';
 import pretty from 'pino-pretty';
 import type { LogLevel } from './config.ts';
 
@@ -17,11 +17,30 @@ const REDACTED = '[redacted]';
 
 /** Key paths that hold credentials in any object we log. */
 export const redactPaths = [
-  'password', '*.password', 'token', '*.token', 'secret', '*.secret', 'apiKey', '*.apiKey',
-  'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
-  'headers.cookie', '*.headers.cookie', 'headers["x-api-key"]', '*.headers["x-api-key"]',
-  'headers["x-telegram-bot-api-secret-token"]', '*.headers["x-telegram-bot-api-secret-token"]',
-  'accessToken', '*.accessToken', 'refreshToken', '*.refreshToken', 'databaseUrl', '*.databaseUrl',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'apiKey',
+  '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers.cookie',
+  '*.headers.cookie',
+  'headers["x-api-key"]',
+  '*.headers["x-api-key"]',
+  'headers["x-telegram-bot-api-secret-token"]',
+  '*.headers["x-telegram-bot-api-secret-token"]',
+  'accessToken',
+  '*.accessToken',
+  'refreshToken',
+  '*.refreshToken',
+  'databaseUrl',
+  '*.databaseUrl',
 ];
 
 /** Creates the process logger; components take `log.child({ component })`. */
@@ -34,7 +53,13 @@ export function createLogger(settings: LoggerSettings): Logger {
     base: { pid: process.pid },
   };
   const stream = settings.pretty
-    ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true, destination: settings.destination ?? 1 })
+    ? pretty({
+        colorize: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+        sync: true,
+        destination: settings.destination ?? 1,
+      })
     : (settings.destination ?? pino.destination({ dest: 1, sync: true }));
   return pino(options, stream);
 }

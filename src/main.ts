@@ -2,14 +2,14 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createTelegramAdapter, type TelegramAdapter } from '../bots/telegram/adapter.ts';
-import { createDb, ping, type Database } from '../db/client.ts';
+import { createDb, type Database, ping } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
 import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
+import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { verifyStockJob } from '../jobs/verify-stock.job.ts';
 import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
 import { watchPricesJob } from '../jobs/watch-prices.job.ts';
-import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
 import { createButtonStore } from './chat/buttons.ts';
 import { firstDelivery } from './chat/inbound.ts';
 import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
@@ -18,27 +18,34 @@ import type { Sender } from './chat/sender.ts';
 import { createSubscriptions } from './chat/subscriptions.ts';
 import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
 import { createTasks } from './chat/tasks.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { type Clock, systemClock } from './clock.ts';
 import { filterNotifier, lowStockNotifier, watchNotifier } from './commands/alerts.ts';
 import type { Services } from './commands/context.ts';
+import { filterRunTask } from './commands/filters.ts';
 import { coreCommands } from './commands/index.ts';
-import { createCommandRateLimit, type CommandRateLimit } from './commands/rate-limit.ts';
-import { createRegistry, type Command, type Registry } from './commands/registry.ts';
+import { type CommandRateLimit, createCommandRateLimit } from './commands/rate-limit.ts';
+import { type Command, createRegistry, type Registry } from './commands/registry.ts';
 import { createRouter, type Router } from './commands/router.ts';
+import { searchTask } from './commands/search.ts';
+import { watchAddTask } from './commands/watches.ts';
 import type { Config } from './config.ts';
 import { createApiKeys } from './domain/apikeys/index.ts';
 import { createInventory } from './domain/inventory/index.ts';
 import { createPeople } from './domain/people/index.ts';
-import { createSavedFilters, createSupplierSearch, createSupplierSource, createWatches, type SavedFilters, type Watches } from './domain/sourcing/index.ts';
-import { filterRunTask } from './commands/filters.ts';
-import { searchTask } from './commands/search.ts';
-import { watchAddTask } from './commands/watches.ts';
+import {
+  createSavedFilters,
+  createSupplierSearch,
+  createSupplierSource,
+  createWatches,
+  type SavedFilters,
+  type Watches,
+} from './domain/sourcing/index.ts';
 import { createApp } from './http/app.ts';
-import { storefrontRoutes } from './http/routes/storefront.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
+import { storefrontRoutes } from './http/routes/storefront.ts';
+import { holdLeadership } from './leadership.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { holdLeadership } from './leadership.ts';
 import { resolveEncryptionKey } from './secrets.ts';
 
 export interface RunningBodega {
@@ -106,41 +113,77 @@ export function createCore(options: {
     inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions) }),
     currency: options.config.currency,
     search,
-    filters: createSavedFilters({ db, clock, search, shipTo, timezone: options.config.timezone, notify: filterNotifier() }),
+    filters: createSavedFilters({
+      db,
+      clock,
+      search,
+      shipTo,
+      timezone: options.config.timezone,
+      notify: filterNotifier(),
+    }),
     watches: createWatches({ db, clock, source, shipTo, notify: watchNotifier(), log: sourceLog }),
     shipTo,
   };
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
   const router = createRouter({
-    registry, services, clock, metrics,
+    registry,
+    services,
+    clock,
+    metrics,
     defaultLocale: options.config.locale,
     log: options.log.child({ component: 'commands' }),
     rateLimit: options.rateLimit ?? createCommandRateLimit(),
   });
   return {
-    registry, services, router, metrics,
-    taskDefinitions: [searchTask(services), filterRunTask(services), watchAddTask(services), ...(options.extraTasks ?? [])],
+    registry,
+    services,
+    router,
+    metrics,
+    taskDefinitions: [
+      searchTask(services),
+      filterRunTask(services),
+      watchAddTask(services),
+      ...(options.extraTasks ?? []),
+    ],
     close: () => source.close(),
   };
 }
 
 /** Where supplier prices are asked for, from the shop's currency. */
 function shipToFor(currency: string): string {
-  const countries: Record<string, string> = { MXN: 'MX', USD: 'US', EUR: 'ES', CLP: 'CL', COP: 'CO', ARS: 'AR', PEN: 'PE', BRL: 'BR', GBP: 'GB' };
+  const countries: Record<string, string> = {
+    MXN: 'MX',
+    USD: 'US',
+    EUR: 'ES',
+    CLP: 'CL',
+    COP: 'CO',
+    ARS: 'AR',
+    PEN: 'PE',
+    BRL: 'BR',
+    GBP: 'GB',
+  };
   return countries[currency] ?? 'US';
 }
 
 /** The workers that deliver replies and run long tasks for a set of senders; `start()` runs them in the background. */
 export function createWorkers(core: Core, database: Database, log: Logger, senders: Sender[], chatIds?: string[]) {
   const dispatcher: Dispatcher = createDispatcher({
-    db: database.db, log: log.child({ component: 'outbox' }), senders, ...(chatIds ? { chatIds } : {}),
+    db: database.db,
+    log: log.child({ component: 'outbox' }),
+    senders,
+    ...(chatIds ? { chatIds } : {}),
     onFirstPartSent: async ({ reply, messageId }) => {
       if (reply.taskId !== undefined) await core.services.tasks.attachProgressMessage(reply.taskId, messageId);
     },
   });
   const runner: TaskRunner = createTaskRunner({
-    db: database.db, log: log.child({ component: 'tasks' }), tasks: core.services.tasks, definitions: core.taskDefinitions,
-    senders, ...(chatIds ? { chatIds } : {}), onQueued: () => dispatcher.wake(),
+    db: database.db,
+    log: log.child({ component: 'tasks' }),
+    tasks: core.services.tasks,
+    definitions: core.taskDefinitions,
+    senders,
+    ...(chatIds ? { chatIds } : {}),
+    onQueued: () => dispatcher.wake(),
   });
   return {
     dispatcher,
@@ -157,12 +200,22 @@ export function createWorkers(core: Core, database: Database, log: Logger, sende
 }
 
 export function createJobScheduler(core: Core, database: Database, config: Config, log: Logger): Scheduler {
-  return createScheduler<{ db: Database['db']; inventory: Core['services']['inventory']; filters: SavedFilters; watches: Watches }>({
+  return createScheduler<{
+    db: Database['db'];
+    inventory: Core['services']['inventory'];
+    filters: SavedFilters;
+    watches: Watches;
+  }>({
     db: database.db,
     sql: database.sql,
     log: log.child({ component: 'jobs' }),
     jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob, watchFiltersJob, watchPricesJob],
-    deps: { db: database.db, inventory: core.services.inventory, filters: core.services.filters, watches: core.services.watches },
+    deps: {
+      db: database.db,
+      inventory: core.services.inventory,
+      filters: core.services.filters,
+      watches: core.services.watches,
+    },
     timezone: config.timezone,
     metrics: core.metrics,
   });
@@ -177,7 +230,9 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const core = createCore({ database, config, log, metrics });
   await core.services.people.ensureOwners(config.owners);
   const ownerCode = await core.services.people.ownerCodeIfNoOwner();
-  const telegram = config.telegram ? telegramAdapter(config, core, database, log, () => workers.dispatcher.wake()) : undefined;
+  const telegram = config.telegram
+    ? telegramAdapter(config, core, database, log, () => workers.dispatcher.wake())
+    : undefined;
   const senders: Sender[] = telegram ? [telegram] : [];
   const workers = createWorkers(core, database, log, senders);
   workers.start();
@@ -190,7 +245,10 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
     metrics: core.metrics,
     readiness: () => readiness(config, database, scheduler, { telegram }),
     routes: [
-      { path: '/api/v1', app: storefrontRoutes({ inventory: core.services.inventory, apiKeys: createApiKeys({ db: database.db }) }) },
+      {
+        path: '/api/v1',
+        app: storefrontRoutes({ inventory: core.services.inventory, apiKeys: createApiKeys({ db: database.db }) }),
+      },
       { path: '/webhooks', app: webhooks },
     ],
   });
@@ -206,7 +264,10 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   });
   const port = (server.address() as AddressInfo).port;
   const polling = telegram ? await connectTelegram(telegram, config, core, database, log) : undefined;
-  log.info({ port, database: database.source, telegram: telegram ? (config.publicUrl ? 'webhook' : 'polling') : 'off' }, 'bodega is up');
+  log.info(
+    { port, database: database.source, telegram: telegram ? (config.publicUrl ? 'webhook' : 'polling') : 'off' },
+    'bodega is up',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -225,7 +286,13 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
 }
 
 /** The Telegram adapter wired to the router, the dedupe store, the outbox (`wake` nudges its dispatcher) and button storage. */
-export function telegramAdapter(config: Config, core: Core, database: Database, log: Logger, wake: () => void): TelegramAdapter {
+export function telegramAdapter(
+  config: Config,
+  core: Core,
+  database: Database,
+  log: Logger,
+  wake: () => void,
+): TelegramAdapter {
   const settings = config.telegram as NonNullable<Config['telegram']>;
   return createTelegramAdapter({
     token: settings.token,
@@ -258,9 +325,15 @@ async function connectTelegram(telegram: TelegramAdapter, config: Config, core: 
   }
 }
 
-async function readiness(config: Config, database: Database, scheduler: Scheduler, adapters: { telegram: TelegramAdapter | undefined }): Promise<ReadinessReport> {
+async function readiness(
+  config: Config,
+  database: Database,
+  scheduler: Scheduler,
+  adapters: { telegram: TelegramAdapter | undefined },
+): Promise<ReadinessReport> {
   // A platform that is configured but has no running adapter (not built yet, or failed to start) is down.
-  const state = (configured: unknown, adapter?: { state(): CheckState }): CheckState => (configured ? (adapter?.state() ?? 'down') : 'off');
+  const state = (configured: unknown, adapter?: { state(): CheckState }): CheckState =>
+    configured ? (adapter?.state() ?? 'down') : 'off';
   return {
     database: (await ping(database.sql)) ? 'ok' : 'down',
     jobs: scheduler.running() ? 'ok' : 'down',

@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createCore, createWorkers } from '../../src/main.ts';
 import { createTestDatabase } from '../../test/helpers/database.ts';
-import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 import { adapterContract, type ContractHarness, type Seen } from '../core/contract.ts';
+import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 import { createConsoleAdapter } from './console.ts';
 
 let harness: ContractHarness;
@@ -17,15 +17,33 @@ beforeAll(async () => {
   const database = await createTestDatabase();
   const filesDir = await mkdtemp(join(tmpdir(), 'bodega-console-files-'));
   const log = createLogger({ level: 'silent', pretty: false });
-  const core = createCore({ database, config: loadConfig({}), log, extraCommands: contractCommands, extraTasks: contractTasks });
+  const core = createCore({
+    database,
+    config: loadConfig({}),
+    log,
+    extraCommands: contractCommands,
+    extraTasks: contractTasks,
+  });
   const owner = await core.services.people.ensureConsoleOwner();
   let screen = '';
   const write = (chunk: string) => {
     screen += chunk;
   };
-  const ownerChat = createConsoleAdapter({ router: core.router, tasks: core.services.tasks, write, filesDir, chatId: 'owner-chat' });
+  const ownerChat = createConsoleAdapter({
+    router: core.router,
+    tasks: core.services.tasks,
+    write,
+    filesDir,
+    chatId: 'owner-chat',
+  });
   const viewerChat = createConsoleAdapter({
-    router: core.router, tasks: core.services.tasks, write, filesDir, chatId: 'viewer-chat', identity: 'console:viewer', displayName: 'Vera',
+    router: core.router,
+    tasks: core.services.tasks,
+    write,
+    filesDir,
+    chatId: 'viewer-chat',
+    identity: 'console:viewer',
+    displayName: 'Vera',
   });
   const { code } = await core.services.people.createInvite(owner, 'viewer');
   await core.services.people.redeem('console:viewer', code, 'Vera');

@@ -6,7 +6,7 @@ import { plainFormat } from '../../src/chat/plain-format.ts';
 import type { Button, Reply } from '../../src/chat/reply.ts';
 import type { Tasks } from '../../src/chat/tasks.ts';
 import type { Router } from '../../src/commands/router.ts';
-import { translator, type Locale } from '../../src/i18n/index.ts';
+import { type Locale, translator } from '../../src/i18n/index.ts';
 import type { Adapter } from '../core/adapter.ts';
 
 export interface ConsoleAdapterOptions {
@@ -74,7 +74,8 @@ export function createConsoleAdapter(options: ConsoleAdapterOptions): ConsoleAda
       });
       if (!handled) return { error: false };
       let lastId = '';
-      for (const message of adapter.layout(handled.reply, handled.locale)) lastId = (await adapter.send(options.chatId, message)).messageId;
+      for (const message of adapter.layout(handled.reply, handled.locale))
+        lastId = (await adapter.send(options.chatId, message)).messageId;
       const { taskId, error } = handled.reply;
       if (taskId !== undefined) await options.tasks.attachProgressMessage(taskId, lastId);
       return { error: Boolean(error), ...(taskId !== undefined ? { taskId } : {}) };

@@ -23,14 +23,23 @@ export const contractCommands = [
     description: { es: 'Archivo de prueba', en: 'Test file' },
     minRole: 'viewer',
     async run() {
-      return reply(text('file follows'), file('contract.csv', 'text/csv', Buffer.from('sku,qty\nA-1,3\n'), 'contract file'));
+      return reply(
+        text('file follows'),
+        file('contract.csv', 'text/csv', Buffer.from('sku,qty\nA-1,3\n'), 'contract file'),
+      );
     },
   }),
   defineCommand({
     name: 'pages',
     description: { es: 'Paginación de prueba', en: 'Test paging' },
     minRole: 'viewer',
-    args: { page: arg.positional(z.coerce.number().int().min(1).default(1), { es: 'página', en: 'page' }, { es: 'página', en: 'page' }) },
+    args: {
+      page: arg.positional(
+        z.coerce.number().int().min(1).default(1),
+        { es: 'página', en: 'page' },
+        { es: 'página', en: 'page' },
+      ),
+    },
     async run(_ctx, args) {
       const nav = [
         ...(args.page > 1 ? [{ label: '◀ prev', command: `/pages ${args.page - 1}` }] : []),

@@ -57,7 +57,9 @@ export function adapterContract(name: string, harness: () => ContractHarness) {
       for (const message of seen.texts) expect(message.length).toBeLessThanOrEqual(harness().maxLength);
       const received = all(seen);
       for (let line = 1; line <= LONG_REPLY_LINES; line++) {
-        expect(received).toContain(`línea ${String(line).padStart(3, '0')} 🚀 ñandú “comillas” <b>no es html</b> & más`);
+        expect(received).toContain(
+          `línea ${String(line).padStart(3, '0')} 🚀 ñandú “comillas” <b>no es html</b> & más`,
+        );
       }
       expect(received.replace(/\s+/g, '')).toContain(longReplyText.replace(/\s+/g, ''));
     });

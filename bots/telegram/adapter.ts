@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Bot, GrammyError, HttpError, InputFile, type Context } from 'grammy';
+import { Bot, type Context, GrammyError, HttpError, InputFile } from 'grammy';
 import type { InlineKeyboardButton, Update } from 'grammy/types';
 import { z } from 'zod';
 import type { OutMessage } from '../../src/chat/layout.ts';
@@ -26,7 +26,10 @@ export interface TelegramAdapterOptions {
   firstDelivery(updateId: string): Promise<boolean>;
   /** Queues a reply through the outbox (durable, rate-limited, retried). */
   enqueue(target: ChatTarget, reply: Reply, locale: Locale, key: string): Promise<void>;
-  buttons: { encode(command: string, maxBytes: number): Promise<string>; decode(data: string): Promise<string | undefined> };
+  buttons: {
+    encode(command: string, maxBytes: number): Promise<string>;
+    decode(data: string): Promise<string | undefined>;
+  };
 }
 
 export interface TelegramAdapter extends Adapter {
@@ -75,7 +78,12 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     };
     const handled = await options.router.handle(input);
     if (!handled) return;
-    await options.enqueue({ platform: 'telegram', chatId: String(chat.id) }, handled.reply, handled.locale, `telegram:update:${ctx.update.update_id}`);
+    await options.enqueue(
+      { platform: 'telegram', chatId: String(chat.id) },
+      handled.reply,
+      handled.locale,
+      `telegram:update:${ctx.update.update_id}`,
+    );
   }
 
   async function processUpdate(update: Update) {
@@ -86,7 +94,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
   async function keyboard(list: Button[] | undefined) {
     if (!list?.length) return undefined;
     const buttons: InlineKeyboardButton[] = await Promise.all(
-      list.map(async (button) => ({ text: button.label, callback_data: await options.buttons.encode(button.command, CALLBACK_DATA_BYTES) })),
+      list.map(async (button) => ({
+        text: button.label,
+        callback_data: await options.buttons.encode(button.command, CALLBACK_DATA_BYTES),
+      })),
     );
     const rows: InlineKeyboardButton[][] = [];
     for (let i = 0; i < buttons.length; i += 3) rows.push(buttons.slice(i, i + 3));
@@ -105,7 +116,13 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     platform: 'telegram',
     limits: {
       global: [{ max: 30, perMs: 1_000 }],
-      perChat: (chatId) => (chatId.startsWith('-') ? [{ max: 1, perMs: 1_000 }, { max: 20, perMs: 60_000 }] : [{ max: 1, perMs: 1_000 }]),
+      perChat: (chatId) =>
+        chatId.startsWith('-')
+          ? [
+              { max: 1, perMs: 1_000 },
+              { max: 20, perMs: 60_000 },
+            ]
+          : [{ max: 1, perMs: 1_000 }],
     },
     layout: telegramLayout,
 
@@ -113,16 +130,21 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       const sent = await call(async () => {
         if (message.kind === 'text') {
           return bot.api.sendMessage(chatId, message.text, {
-            parse_mode: 'HTML', link_preview_options: { is_disabled: true }, reply_markup: await keyboard(message.buttons),
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+            reply_markup: await keyboard(message.buttons),
           });
         }
         const bytes = Buffer.from(message.data, 'base64');
         const limit = message.kind === 'image' ? PHOTO_BYTES : DOCUMENT_BYTES;
         // Telegram refuses larger uploads; retrying cannot help (large reports travel as signed links instead).
-        if (bytes.length > limit) throw new SendError(`${message.filename} is ${bytes.length} bytes; Telegram takes at most ${limit}`, false);
+        if (bytes.length > limit)
+          throw new SendError(`${message.filename} is ${bytes.length} bytes; Telegram takes at most ${limit}`, false);
         const file = new InputFile(bytes, message.filename);
         const caption = message.caption ? { caption: escapeHtml(message.caption), parse_mode: 'HTML' as const } : {};
-        return message.kind === 'image' ? bot.api.sendPhoto(chatId, file, caption) : bot.api.sendDocument(chatId, file, caption);
+        return message.kind === 'image'
+          ? bot.api.sendPhoto(chatId, file, caption)
+          : bot.api.sendDocument(chatId, file, caption);
       });
       return { messageId: String(sent.message_id) };
     },
@@ -143,7 +165,8 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       const update = updateShape.safeParse(await request.json().catch(() => undefined));
       if (!update.success) return Response.json({ error: 'not_an_update' }, { status: 400 });
       try {
-        if (!(await options.firstDelivery(String(update.data.update_id)))) return Response.json({ ok: true, duplicate: true });
+        if (!(await options.firstDelivery(String(update.data.update_id))))
+          return Response.json({ ok: true, duplicate: true });
       } catch (error) {
         log.error({ err: error }, 'telegram dedupe store failed; asking for a retry');
         return Response.json({ error: 'unavailable' }, { status: 503 });
@@ -153,7 +176,10 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
     },
 
     async setWebhook(url) {
-      await bot.api.setWebhook(url, { secret_token: options.webhookSecret, allowed_updates: ['message', 'callback_query'] });
+      await bot.api.setWebhook(url, {
+        secret_token: options.webhookSecret,
+        allowed_updates: ['message', 'callback_query'],
+      });
     },
 
     async setCommands(registry) {
@@ -195,7 +221,8 @@ function secretMatches(expected: string | undefined, received: string | null): b
 /** Maps Telegram's answers to the outbox's retry rules: 429 waits retry_after, 4xx are final, the rest retry. */
 function toSendError(error: unknown): unknown {
   if (error instanceof GrammyError) {
-    if (error.error_code === 429) return new SendError(error.description, true, (error.parameters.retry_after ?? 1) * 1000);
+    if (error.error_code === 429)
+      return new SendError(error.description, true, (error.parameters.retry_after ?? 1) * 1000);
     return new SendError(`${error.method}: ${error.description}`, error.error_code >= 500);
   }
   if (error instanceof HttpError) return new SendError(error.message, true);

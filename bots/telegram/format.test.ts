@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bold, code, file, link, reply, table, text } from '../../src/chat/reply.ts';
-import { CAPTION_LIMIT, MESSAGE_LIMIT, escapeHtml, renderHtml, telegramLayout, visibleLength } from './format.ts';
+import { CAPTION_LIMIT, escapeHtml, MESSAGE_LIMIT, renderHtml, telegramLayout, visibleLength } from './format.ts';
 
 const allowedTags = /<\/?(b|i|code|pre|a)( href="[^"<>]*")?>/g;
 
@@ -14,20 +14,39 @@ function shown(html: string): string {
   expect(stack).toEqual([]);
   expect(html.replace(allowedTags, '')).not.toMatch(/[<>]/);
   expect(html).not.toMatch(/&(?!(lt|gt|quot|amp);)/);
-  return html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 describe('Telegram format', () => {
   it('escapes user data so it can never become markup', () => {
-    const html = renderHtml({ kind: 'text', spans: ['Taza <b>"negra"</b> & más ', bold('<script>'), ' ', code('a<b'), ' ', link('ver & comprar', 'https://x.example/?a=1&b="2"')] });
-    expect(html).toBe('Taza &lt;b&gt;&quot;negra&quot;&lt;/b&gt; &amp; más <b>&lt;script&gt;</b> <code>a&lt;b</code> <a href="https://x.example/?a=1&amp;b=&quot;2&quot;">ver &amp; comprar</a>');
+    const html = renderHtml({
+      kind: 'text',
+      spans: [
+        'Taza <b>"negra"</b> & más ',
+        bold('<script>'),
+        ' ',
+        code('a<b'),
+        ' ',
+        link('ver & comprar', 'https://x.example/?a=1&b="2"'),
+      ],
+    });
+    expect(html).toBe(
+      'Taza &lt;b&gt;&quot;negra&quot;&lt;/b&gt; &amp; más <b>&lt;script&gt;</b> <code>a&lt;b</code> <a href="https://x.example/?a=1&amp;b=&quot;2&quot;">ver &amp; comprar</a>',
+    );
     expect(shown(html)).toBe('Taza <b>"negra"</b> & más <script> a<b ver & comprar');
     expect(renderHtml({ kind: 'text', spans: [link('click', 'javascript:alert(1)')] })).toBe('click');
   });
 
   it('renders fields in bold labels and tables as monospace blocks', () => {
     expect(renderHtml({ kind: 'fields', items: [{ label: 'Total', value: '5 < 6' }] })).toBe('<b>Total:</b> 5 &lt; 6');
-    expect(renderHtml({ kind: 'table', columns: ['sku', 'qty'], rows: [['A&1', '3']] })).toBe('<pre>sku  qty\n---  ---\nA&amp;1  3</pre>');
+    expect(renderHtml({ kind: 'table', columns: ['sku', 'qty'], rows: [['A&1', '3']] })).toBe(
+      '<pre>sku  qty\n---  ---\nA&amp;1  3</pre>',
+    );
   });
 
   it('measures what Telegram counts: UTF-16 units of the visible text', () => {
@@ -39,7 +58,10 @@ describe('Telegram format', () => {
     const lines = Array.from({ length: 200 }, (_, i) => `Línea ${i}: taza <negra> & “café” 🚀 ${'x'.repeat(20)}`);
     const original = lines.join('\n');
     expect(original.length).toBeGreaterThan(10_000);
-    const messages = telegramLayout(reply(text(bold('Stock'), '\n', original), table(['sku', 'qty'], [['A-1', '3']])), 'es');
+    const messages = telegramLayout(
+      reply(text(bold('Stock'), '\n', original), table(['sku', 'qty'], [['A-1', '3']])),
+      'es',
+    );
     expect(messages.length).toBeGreaterThan(2);
     const visible = messages.map((message) => {
       if (message.kind !== 'text') throw new Error('expected text only');
@@ -59,8 +81,19 @@ describe('Telegram format', () => {
 
   it('keeps a document caption within 1024, sending a longer one as text first', () => {
     const short = telegramLayout(reply(file('r.csv', 'text/csv', Buffer.from('a'), 'Reporte de noviembre')), 'es');
-    expect(short).toEqual([{ kind: 'file', filename: 'r.csv', mime: 'text/csv', data: Buffer.from('a').toString('base64'), caption: 'Reporte de noviembre' }]);
-    const long = telegramLayout(reply(file('r.csv', 'text/csv', Buffer.from('a'), 'n'.repeat(CAPTION_LIMIT + 1))), 'es');
+    expect(short).toEqual([
+      {
+        kind: 'file',
+        filename: 'r.csv',
+        mime: 'text/csv',
+        data: Buffer.from('a').toString('base64'),
+        caption: 'Reporte de noviembre',
+      },
+    ]);
+    const long = telegramLayout(
+      reply(file('r.csv', 'text/csv', Buffer.from('a'), 'n'.repeat(CAPTION_LIMIT + 1))),
+      'es',
+    );
     expect(long.map((m) => m.kind)).toEqual(['text', 'file']);
     expect(long[1]).not.toHaveProperty('caption');
     expect(long[0]).toMatchObject({ text: 'n'.repeat(CAPTION_LIMIT + 1) });

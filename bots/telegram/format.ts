@@ -1,7 +1,7 @@
 import { layout, type OutMessage, type PlatformFormat } from '../../src/chat/layout.ts';
-import { spanText, type Reply, type Span, type TextualBlock } from '../../src/chat/reply.ts';
+import { type Reply, type Span, spanText, type TextualBlock } from '../../src/chat/reply.ts';
 import { tableLines } from '../../src/chat/table-text.ts';
-import { translator, type Locale } from '../../src/i18n/index.ts';
+import { type Locale, translator } from '../../src/i18n/index.ts';
 
 /** Telegram's limits, in UTF-16 code units of the text after entity parsing. */
 export const MESSAGE_LIMIT = 4096;
@@ -17,7 +17,9 @@ function span(value: Span): string {
   if ('bold' in value) return `<b>${escapeHtml(value.bold)}</b>`;
   if ('italic' in value) return `<i>${escapeHtml(value.italic)}</i>`;
   if ('code' in value) return `<code>${escapeHtml(value.code)}</code>`;
-  return /^https?:\/\//i.test(value.url) ? `<a href="${escapeHtml(value.url)}">${escapeHtml(value.link)}</a>` : escapeHtml(spanText(value));
+  return /^https?:\/\//i.test(value.url)
+    ? `<a href="${escapeHtml(value.url)}">${escapeHtml(value.link)}</a>`
+    : escapeHtml(spanText(value));
 }
 
 /** A block as Telegram HTML: light emphasis, key/value lines, tables as monospace blocks. */
@@ -34,9 +36,7 @@ export function renderHtml(block: TextualBlock): string {
 
 /** What Telegram counts: the text once tags are parsed away and entities decoded, in UTF-16 code units. */
 export function visibleLength(html: string): number {
-  return html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(lt|gt|quot|amp);/g, 'x').length;
+  return html.replace(/<[^>]*>/g, '').replace(/&(lt|gt|quot|amp);/g, 'x').length;
 }
 
 export const telegramFormat: PlatformFormat = {
@@ -52,7 +52,11 @@ export function telegramLayout(value: Reply, locale: Locale): OutMessage[] {
   return layout(value, telegramFormat, translator(locale)).flatMap((message): OutMessage[] => {
     if (message.kind === 'text' || !message.caption || message.caption.length <= CAPTION_LIMIT) return [message];
     const { caption, ...attachment } = message;
-    const captionMessages = layout({ blocks: [{ kind: 'text', spans: [caption] }] }, telegramFormat, translator(locale));
+    const captionMessages = layout(
+      { blocks: [{ kind: 'text', spans: [caption] }] },
+      telegramFormat,
+      translator(locale),
+    );
     return [...captionMessages, attachment];
   });
 }

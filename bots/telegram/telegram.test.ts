@@ -7,10 +7,15 @@ import { createRegistry } from '../../src/commands/registry.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createCore, createWorkers, telegramAdapter } from '../../src/main.ts';
+import {
+  type FakeTelegram,
+  parseTelegramHtml,
+  startFakeTelegram,
+  type TelegramCall,
+} from '../../test/fakes/telegram.ts';
 import { createTestDatabase } from '../../test/helpers/database.ts';
-import { parseTelegramHtml, startFakeTelegram, type FakeTelegram, type TelegramCall } from '../../test/fakes/telegram.ts';
-import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 import { adapterContract, type ContractHarness, type Seen } from '../core/contract.ts';
+import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 import { createTelegramAdapter, type TelegramAdapter } from './adapter.ts';
 
 const OWNER = 1111111;
@@ -32,9 +37,18 @@ function messageUpdate(from: number, text: string, languageCode = 'es') {
       message_id: updateId,
       date: Math.floor(Date.now() / 1000),
       chat: { id: from, type: 'private', first_name: 'Test', username: `user${from}` },
-      from: { id: from, is_bot: false, first_name: 'Test', last_name: 'Lastname', username: `user${from}`, language_code: languageCode },
+      from: {
+        id: from,
+        is_bot: false,
+        first_name: 'Test',
+        last_name: 'Lastname',
+        username: `user${from}`,
+        language_code: languageCode,
+      },
       text,
-      ...(text.startsWith('/') ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] } : {}),
+      ...(text.startsWith('/')
+        ? { entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }] }
+        : {}),
     },
   };
 }
@@ -43,11 +57,25 @@ beforeAll(async () => {
   fake = await startFakeTelegram();
   const database = await createTestDatabase();
   const log = createLogger({ level: 'silent', pretty: false });
-  const core = createCore({ database, config: loadConfig({}), log, extraCommands: contractCommands, extraTasks: contractTasks });
+  const core = createCore({
+    database,
+    config: loadConfig({}),
+    log,
+    extraCommands: contractCommands,
+    extraTasks: contractTasks,
+  });
   await core.services.people.ensureOwners([`telegram:${OWNER}`]);
   const owner = (await core.services.people.findByIdentity(`telegram:${OWNER}`))!;
-  await core.services.people.redeem(`telegram:${VIEWER}`, (await core.services.people.createInvite(owner, 'viewer')).code, 'Vera');
-  const telegramConfig = loadConfig({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_WEBHOOK_SECRET: SECRET });
+  await core.services.people.redeem(
+    `telegram:${VIEWER}`,
+    (await core.services.people.createInvite(owner, 'viewer')).code,
+    'Vera',
+  );
+  const telegramConfig = loadConfig({
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+  });
   adapter = telegramAdapter(telegramConfig, core, database, log, () => {});
   await adapter.start();
   const app = new Hono();
@@ -72,7 +100,14 @@ beforeAll(async () => {
     const mine = calls.filter((call) => String(call.params.chat_id) === String(chatId));
     const visible = (call: TelegramCall) => stripHtml(String(call.params.text));
     const sends = mine.filter((call) => call.method === 'sendMessage');
-    const keyboards = sends.map((call) => call.params.reply_markup as { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> } | undefined).filter(Boolean);
+    const keyboards = sends
+      .map(
+        (call) =>
+          call.params.reply_markup as
+            | { inline_keyboard?: Array<Array<{ text: string; callback_data: string }>> }
+            | undefined,
+      )
+      .filter(Boolean);
     const buttons = keyboards.at(-1)?.inline_keyboard?.flat() ?? [];
     if (buttons.length > 0) lastKeyboard = buttons;
     return {
@@ -90,14 +125,19 @@ beforeAll(async () => {
     press: (label) => {
       const button = lastKeyboard.find((candidate) => candidate.text === label);
       if (!button) throw new Error(`no button ${label}`);
-      return turn({
-        update_id: ++updateId,
-        callback_query: {
-          id: `cb${updateId}`, chat_instance: '-1', data: button.callback_data,
-          from: { id: OWNER, is_bot: false, first_name: 'Test', language_code: 'es' },
-          message: { message_id: 1, date: 0, chat: { id: OWNER, type: 'private' } },
+      return turn(
+        {
+          update_id: ++updateId,
+          callback_query: {
+            id: `cb${updateId}`,
+            chat_instance: '-1',
+            data: button.callback_data,
+            from: { id: OWNER, is_bot: false, first_name: 'Test', language_code: 'es' },
+            message: { message_id: 1, date: 0, chat: { id: OWNER, type: 'private' } },
+          },
         },
-      }, OWNER);
+        OWNER,
+      );
     },
     maxLength: 4096,
     close: async () => {},
@@ -144,7 +184,10 @@ describe('telegram webhook', () => {
 
   it('asks Telegram to retry (503) when the dedupe store fails, and runs nothing', async () => {
     const failing = createTelegramAdapter({
-      token: fake.token, apiRoot: fake.apiRoot, webhookSecret: SECRET, router: {
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      webhookSecret: SECRET,
+      router: {
         handle: async () => {
           throw new Error('must not run');
         },
@@ -156,17 +199,22 @@ describe('telegram webhook', () => {
       enqueue: async () => {},
       buttons: { encode: async (command) => command, decode: async (data) => data },
     });
-    const response = await failing.handleWebhook(new Request('http://bodega/webhooks/telegram', {
-      method: 'POST', body: JSON.stringify(messageUpdate(OWNER, '/ayuda')),
-      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-    }));
+    const response = await failing.handleWebhook(
+      new Request('http://bodega/webhooks/telegram', {
+        method: 'POST',
+        body: JSON.stringify(messageUpdate(OWNER, '/ayuda')),
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      }),
+    );
     expect(response.status).toBe(503);
   });
 
   it('answers 400 to a body that is not an update', async () => {
     for (const body of ['{"hello":1}', 'not json', '{"update_id":"x"}']) {
       const response = await fetch(webhookUrl, {
-        method: 'POST', body, headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
       });
       expect(response.status).toBe(400);
     }
@@ -184,7 +232,12 @@ describe('telegram webhook', () => {
   it('publishes the command menu in Spanish by default and in English', async () => {
     await adapter.setCommands(createRegistry(coreCommands));
     const menus = fake.calls.filter((call) => call.method === 'setMyCommands');
-    const byLanguage = new Map(menus.map((call) => [call.params.language_code ?? 'default', (call.params.commands as Array<{ command: string }>).map((c) => c.command)]));
+    const byLanguage = new Map(
+      menus.map((call) => [
+        call.params.language_code ?? 'default',
+        (call.params.commands as Array<{ command: string }>).map((c) => c.command),
+      ]),
+    );
     expect(byLanguage.get('default')).toEqual(byLanguage.get('es'));
     expect(byLanguage.get('es')).toEqual(expect.arrayContaining(['ayuda', 'inicio', 'invitar', 'stock', 'reservar']));
     expect(byLanguage.get('en')).toEqual(expect.arrayContaining(['help', 'start', 'invite', 'stock', 'reserve']));

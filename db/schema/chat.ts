@@ -12,7 +12,9 @@ export const outbox = pgTable(
     reply: jsonb('reply').notNull(),
     locale: text('locale', { enum: ['es', 'en'] }).notNull(),
     idempotencyKey: text('idempotency_key').notNull().unique(),
-    status: text('status', { enum: ['pending', 'sending', 'sent', 'dead'] }).notNull().default('pending'),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'dead'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** Parts of the split reply already delivered, so a retry resumes instead of repeating them. */
     partsSent: integer('parts_sent').notNull().default(0),
@@ -23,7 +25,9 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
   (table) => [
-    index('outbox_queue').on(table.platform, table.chatId, table.id).where(sql`${table.status} in ('pending', 'sending')`),
+    index('outbox_queue')
+      .on(table.platform, table.chatId, table.id)
+      .where(sql`${table.status} in ('pending', 'sending')`),
     check('outbox_status', sql`${table.status} in ('pending', 'sending', 'sent', 'dead')`),
   ],
 );
@@ -36,7 +40,10 @@ export const inboundUpdates = pgTable(
     updateId: text('update_id').notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.platform, table.updateId] }), index('inbound_updates_age').on(table.receivedAt)],
+  (table) => [
+    primaryKey({ columns: [table.platform, table.updateId] }),
+    index('inbound_updates_age').on(table.receivedAt),
+  ],
 );
 
 /** Which chats receive which alerts (`/notify on|off [topic]`). */
@@ -49,7 +56,10 @@ export const chatSubscriptions = pgTable(
     locale: text('locale', { enum: ['es', 'en'] }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.platform, table.chatId, table.topic] }), index('chat_subscriptions_topic').on(table.topic)],
+  (table) => [
+    primaryKey({ columns: [table.platform, table.chatId, table.topic] }),
+    index('chat_subscriptions_topic').on(table.topic),
+  ],
 );
 
 /** Commands behind inline buttons whose callback_data would pass Telegram's 64 bytes; the button carries the id. */

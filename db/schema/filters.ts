@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  date,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { supplierProducts } from './sourcing.ts';
 
 /** A saved search that re-runs on a schedule and tells its chat about products it has not reported yet. */
@@ -31,8 +43,12 @@ export const savedFilters = pgTable(
 export const filterSeen = pgTable(
   'filter_seen',
   {
-    filterId: bigint('filter_id', { mode: 'number' }).notNull().references(() => savedFilters.id, { onDelete: 'cascade' }),
-    supplierProductId: bigint('supplier_product_id', { mode: 'number' }).notNull().references(() => supplierProducts.id),
+    filterId: bigint('filter_id', { mode: 'number' })
+      .notNull()
+      .references(() => savedFilters.id, { onDelete: 'cascade' }),
+    supplierProductId: bigint('supplier_product_id', { mode: 'number' })
+      .notNull()
+      .references(() => supplierProducts.id),
     notifiedAt: timestamp('notified_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [primaryKey({ columns: [table.filterId, table.supplierProductId] })],

@@ -1,7 +1,28 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
-export const ledgerReasons = ['receive', 'adjust', 'count', 'reserve', 'release', 'expire', 'commit', 'sale', 'sync'] as const;
+export const ledgerReasons = [
+  'receive',
+  'adjust',
+  'count',
+  'reserve',
+  'release',
+  'expire',
+  'commit',
+  'sale',
+  'sync',
+] as const;
 export type LedgerReason = (typeof ledgerReasons)[number];
 export const reservationStatuses = ['pending', 'committed', 'released', 'expired'] as const;
 export type ReservationStatus = (typeof reservationStatuses)[number];
@@ -18,13 +39,18 @@ export const products = pgTable(
     currency: text('currency').notNull(),
     lowStockThreshold: integer('low_stock_threshold').notNull().default(0),
     active: boolean('active').notNull().default(true),
-    source: text('source', { enum: ['manual', 'etsy'] }).notNull().default('manual'),
+    source: text('source', { enum: ['manual', 'etsy'] })
+      .notNull()
+      .default('manual'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex('products_sku').on(table.sku),
-    check('products_sku_shape', sql`${table.sku} = upper(btrim(${table.sku})) and length(${table.sku}) between 1 and 64`),
+    check(
+      'products_sku_shape',
+      sql`${table.sku} = upper(btrim(${table.sku})) and length(${table.sku}) between 1 and 64`,
+    ),
     check('products_price', sql`${table.priceMinor} >= 0`),
     check('products_currency', sql`${table.currency} ~ '^[A-Z]{3}$'`),
     check('products_threshold', sql`${table.lowStockThreshold} >= 0`),
@@ -35,7 +61,9 @@ export const products = pgTable(
 export const stockLevels = pgTable(
   'stock_levels',
   {
-    productId: bigint('product_id', { mode: 'number' }).primaryKey().references(() => products.id),
+    productId: bigint('product_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => products.id),
     total: integer('total').notNull().default(0),
     reserved: integer('reserved').notNull().default(0),
     sold: integer('sold').notNull().default(0),
@@ -56,7 +84,9 @@ export const reservations = pgTable(
   'reservations',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    productId: bigint('product_id', { mode: 'number' }).notNull().references(() => products.id),
+    productId: bigint('product_id', { mode: 'number' })
+      .notNull()
+      .references(() => products.id),
     qty: integer('qty').notNull(),
     status: text('status', { enum: reservationStatuses }).notNull().default('pending'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -80,7 +110,9 @@ export const stockLedger = pgTable(
   'stock_ledger',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    productId: bigint('product_id', { mode: 'number' }).notNull().references(() => products.id),
+    productId: bigint('product_id', { mode: 'number' })
+      .notNull()
+      .references(() => products.id),
     reason: text('reason', { enum: ledgerReasons }).notNull(),
     deltaTotal: integer('delta_total').notNull().default(0),
     deltaReserved: integer('delta_reserved').notNull().default(0),
@@ -98,7 +130,10 @@ export const stockLedger = pgTable(
   (table) => [
     uniqueIndex('stock_ledger_idempotency').on(table.idempotencyKey),
     index('stock_ledger_product').on(table.productId, table.id),
-    check('stock_ledger_reason', sql`${table.reason} in ('receive', 'adjust', 'count', 'reserve', 'release', 'expire', 'commit', 'sale', 'sync')`),
+    check(
+      'stock_ledger_reason',
+      sql`${table.reason} in ('receive', 'adjust', 'count', 'reserve', 'release', 'expire', 'commit', 'sale', 'sync')`,
+    ),
   ],
 );
 
@@ -118,7 +153,9 @@ export const stockViews = pgTable(
   'stock_views',
   {
     userId: bigint('user_id', { mode: 'number' }).notNull(),
-    productId: bigint('product_id', { mode: 'number' }).notNull().references(() => products.id),
+    productId: bigint('product_id', { mode: 'number' })
+      .notNull()
+      .references(() => products.id),
     lastLedgerId: bigint('last_ledger_id', { mode: 'number' }).notNull(),
     total: integer('total').notNull(),
     shownAt: timestamp('shown_at', { withTimezone: true }).notNull().defaultNow(),

@@ -24,7 +24,9 @@ export const identities = pgTable(
   'identities',
   {
     identity: text('identity').primaryKey(),
-    userId: bigint('user_id', { mode: 'number' }).notNull().references(() => users.id),
+    userId: bigint('user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id),
     linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index('identities_user').on(table.userId)],

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 /** A supplier's product as last seen, one row per (source, external id). */
 export const supplierProducts = pgTable(
@@ -25,7 +38,10 @@ export const supplierProducts = pgTable(
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex('supplier_products_source_id').on(table.source, table.externalId), check('supplier_products_price', sql`${table.priceMinor} >= 0`)],
+  (table) => [
+    uniqueIndex('supplier_products_source_id').on(table.source, table.externalId),
+    check('supplier_products_price', sql`${table.priceMinor} >= 0`),
+  ],
 );
 
 /** A row whenever a supplier product's price or availability changes (and when first seen). */
@@ -33,7 +49,9 @@ export const supplierPriceHistory = pgTable(
   'supplier_price_history',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    supplierProductId: bigint('supplier_product_id', { mode: 'number' }).notNull().references(() => supplierProducts.id),
+    supplierProductId: bigint('supplier_product_id', { mode: 'number' })
+      .notNull()
+      .references(() => supplierProducts.id),
     priceMinor: bigint('price_minor', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     available: boolean('available').notNull(),
@@ -60,9 +78,13 @@ export const searches = pgTable('searches', {
 export const searchResults = pgTable(
   'search_results',
   {
-    searchId: bigint('search_id', { mode: 'number' }).notNull().references(() => searches.id),
+    searchId: bigint('search_id', { mode: 'number' })
+      .notNull()
+      .references(() => searches.id),
     position: integer('position').notNull(),
-    supplierProductId: bigint('supplier_product_id', { mode: 'number' }).notNull().references(() => supplierProducts.id),
+    supplierProductId: bigint('supplier_product_id', { mode: 'number' })
+      .notNull()
+      .references(() => supplierProducts.id),
   },
   (table) => [primaryKey({ columns: [table.searchId, table.position] })],
 );

@@ -14,7 +14,9 @@ export const supplierWatches = pgTable(
     platform: text('platform').notNull(),
     chatId: text('chat_id').notNull(),
     locale: text('locale', { enum: ['es', 'en'] }).notNull(),
-    supplierProductId: bigint('supplier_product_id', { mode: 'number' }).notNull().references(() => supplierProducts.id),
+    supplierProductId: bigint('supplier_product_id', { mode: 'number' })
+      .notNull()
+      .references(() => supplierProducts.id),
     currency: text('currency').notNull(),
     belowMinor: bigint('below_minor', { mode: 'number' }),
     changePercent: integer('change_percent'),

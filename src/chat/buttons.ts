@@ -20,7 +20,10 @@ export function createButtonStore({ db }: { db: Db }) {
       if (!data.startsWith('#')) return data;
       const id = Number(data.slice(1));
       if (!Number.isSafeInteger(id)) return undefined;
-      const [row] = await db.select({ command: buttonCommands.command }).from(buttonCommands).where(eq(buttonCommands.id, id));
+      const [row] = await db
+        .select({ command: buttonCommands.command })
+        .from(buttonCommands)
+        .where(eq(buttonCommands.id, id));
       return row?.command;
     },
   };

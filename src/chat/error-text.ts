@@ -1,4 +1,4 @@
-import { isAppError, type ErrorCode } from '../errors.ts';
+import { type ErrorCode, isAppError } from '../errors.ts';
 import { catalogues, type MessageKey, type Translate } from '../i18n/index.ts';
 
 const keyByCode: Record<ErrorCode, MessageKey> = {

@@ -17,6 +17,9 @@ export async function firstDelivery(db: Db, platform: string, updateId: string):
 
 /** Forgets update ids older than `olderThan` (platforms stop redelivering within a day). */
 export async function forgetOldUpdates(db: Db, olderThan: Date): Promise<number> {
-  const deleted = await db.delete(inboundUpdates).where(lt(inboundUpdates.receivedAt, olderThan)).returning({ id: sql`1` });
+  const deleted = await db
+    .delete(inboundUpdates)
+    .where(lt(inboundUpdates.receivedAt, olderThan))
+    .returning({ id: sql`1` });
   return deleted.length;
 }

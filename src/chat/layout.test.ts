@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { translator } from '../i18n/index.ts';
 import { layout, type OutMessage, type PlatformFormat } from './layout.ts';
 import { plainFormat } from './plain-format.ts';
-import { blockText, bold, buttons, code, fields, file, image, link, reply, table, text, type Reply } from './reply.ts';
+import { blockText, bold, buttons, code, fields, file, image, link, type Reply, reply, table, text } from './reply.ts';
 
 const t = translator('es');
 const small: PlatformFormat = { ...plainFormat, maxLength: 100 };
@@ -13,7 +13,10 @@ describe('layout', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
     const value: Reply = reply(
       text(bold('Stock'), ' de ', code('A-1'), ' — ', link('ver', 'https://example.com/a1')),
-      fields([['Total', 10], ['Disponible', 7]]),
+      fields([
+        ['Total', 10],
+        ['Disponible', 7],
+      ]),
       table(['sku', 'qty'], [['A-1', '7']], { align: ['left', 'right'] }),
       image('chart.png', 'image/png', png, 'gráfica'),
       file('report.csv', 'text/csv', Buffer.from('a,b\n')),
@@ -23,9 +26,15 @@ describe('layout', () => {
     const messages = layout(value, plainFormat, t);
     expect(messages.map((m) => m.kind)).toEqual(['text', 'image', 'file', 'text']);
     expect(messages[0]).toMatchObject({ kind: 'text' });
-    expect((messages[0] as { text: string }).text).toBe('Stock de A-1 — ver (https://example.com/a1)\n\nTotal: 10\nDisponible: 7\n\nsku  qty\n---  ---\nA-1    7');
+    expect((messages[0] as { text: string }).text).toBe(
+      'Stock de A-1 — ver (https://example.com/a1)\n\nTotal: 10\nDisponible: 7\n\nsku  qty\n---  ---\nA-1    7',
+    );
     expect(messages[1]).toMatchObject({ filename: 'chart.png', caption: 'gráfica', data: png.toString('base64') });
-    expect(messages[3]).toEqual({ kind: 'text', text: 'fin', buttons: [{ label: 'Siguiente', command: '/stock page:2' }] });
+    expect(messages[3]).toEqual({
+      kind: 'text',
+      text: 'fin',
+      buttons: [{ label: 'Siguiente', command: '/stock page:2' }],
+    });
   });
 
   it('splits on line boundaries, every message within the limit, nothing lost', () => {
@@ -48,7 +57,16 @@ describe('layout', () => {
   });
 
   it('cuts a single over-long line by its measure, keeping emphasis on each piece', () => {
-    const format: PlatformFormat = { ...small, maxLength: 20, renderBlock: (block) => (block.kind === 'text' ? block.spans.map((s) => (typeof s === 'string' ? s : `<b>${blockText({ kind: 'text', spans: [s] })}</b>`)).join('') : '') };
+    const format: PlatformFormat = {
+      ...small,
+      maxLength: 20,
+      renderBlock: (block) =>
+        block.kind === 'text'
+          ? block.spans
+              .map((s) => (typeof s === 'string' ? s : `<b>${blockText({ kind: 'text', spans: [s] })}</b>`))
+              .join('')
+          : '',
+    };
     const messages = texts(layout(reply(text('x'.repeat(15), bold('y'.repeat(30)))), format, t));
     for (const message of messages) expect(message.length).toBeLessThanOrEqual(20);
     expect(messages.join('').replace(/<\/?b>/g, '')).toBe('x'.repeat(15) + 'y'.repeat(30));

@@ -1,5 +1,13 @@
 import type { Translate } from '../i18n/index.ts';
-import { spanText, type Attachment, type Block, type Button, type Reply, type Span, type TextualBlock } from './reply.ts';
+import {
+  type Attachment,
+  type Block,
+  type Button,
+  type Reply,
+  type Span,
+  spanText,
+  type TextualBlock,
+} from './reply.ts';
 import { toCsv } from './table-text.ts';
 
 /** How one platform writes and measures messages. */
@@ -16,9 +24,7 @@ export interface PlatformFormat {
 }
 
 /** One message as a platform sends it. */
-export type OutMessage =
-  | { kind: 'text'; text: string; buttons?: Button[] }
-  | ({ kind: 'file' | 'image' } & Attachment);
+export type OutMessage = { kind: 'text'; text: string; buttons?: Button[] } | ({ kind: 'file' | 'image' } & Attachment);
 
 /**
  * Lays a reply out as platform messages, never losing content: blocks are packed into messages up
@@ -45,7 +51,7 @@ export function layout(value: Reply, format: PlatformFormat, t: Translate): OutM
       flush();
       attachButtons(messages, block.buttons);
     } else {
-      for (const piece of fit(block, format)) add(format.renderBlock(piece));
+      for (const piece of splitToFit(block, format)) add(format.renderBlock(piece));
     }
   }
   flush();
@@ -70,10 +76,10 @@ function tablesAsFiles(blocks: Block[], format: PlatformFormat, t: Translate): B
 }
 
 /** Splits a block into pieces that each render within the limit. */
-export function fit(block: TextualBlock, format: PlatformFormat): TextualBlock[] {
+export function splitToFit(block: TextualBlock, format: PlatformFormat): TextualBlock[] {
   if (format.measure(format.renderBlock(block)) <= format.maxLength) return [block];
   const smaller = halve(block);
-  if (smaller) return smaller.flatMap((piece) => fit(piece, format));
+  if (smaller) return smaller.flatMap((piece) => splitToFit(piece, format));
   return cutLine(block as Extract<TextualBlock, { kind: 'text' }>, format);
 }
 
@@ -124,7 +130,8 @@ function splitSpansOnNewlines(spans: Span[]): Span[][] {
 function cutLine(block: Extract<TextualBlock, { kind: 'text' }>, format: PlatformFormat): TextualBlock[] {
   const chars = block.spans.flatMap((span) => [...spanText(span)].map((char) => ({ span, char })));
   const fits = (count: number, from: number) =>
-    format.measure(format.renderBlock({ kind: 'text', spans: toSpans(chars.slice(from, from + count)) })) <= format.maxLength;
+    format.measure(format.renderBlock({ kind: 'text', spans: toSpans(chars.slice(from, from + count)) })) <=
+    format.maxLength;
   const pieces: TextualBlock[] = [];
   for (let from = 0; from < chars.length; ) {
     let low = 1;

@@ -6,7 +6,9 @@ import { tableLines } from './table-text.ts';
 export function renderPlain(block: TextualBlock): string {
   switch (block.kind) {
     case 'text':
-      return block.spans.map((span) => (typeof span === 'object' && 'url' in span ? `${span.link} (${span.url})` : spanText(span))).join('');
+      return block.spans
+        .map((span) => (typeof span === 'object' && 'url' in span ? `${span.link} (${span.url})` : spanText(span)))
+        .join('');
     case 'fields':
       return block.items.map((item) => `${item.label}: ${item.value}`).join('\n');
     case 'table':

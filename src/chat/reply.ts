@@ -45,7 +45,11 @@ export const fields = (items: Array<[string, string | number]>): Block => ({
   kind: 'fields',
   items: items.map(([label, value]) => ({ label, value: String(value) })),
 });
-export const table = (columns: string[], rows: Array<Array<string | number>>, options: { align?: Array<'left' | 'right'>; name?: string } = {}): Block => ({
+export const table = (
+  columns: string[],
+  rows: Array<Array<string | number>>,
+  options: { align?: Array<'left' | 'right'>; name?: string } = {},
+): Block => ({
   kind: 'table',
   columns,
   rows: rows.map((row) => row.map(String)),
@@ -53,10 +57,18 @@ export const table = (columns: string[], rows: Array<Array<string | number>>, op
 });
 export const buttons = (...list: Button[]): Block => ({ kind: 'buttons', buttons: list });
 export const file = (filename: string, mime: string, data: Buffer, caption?: string): Block => ({
-  kind: 'file', filename, mime, data: data.toString('base64'), ...(caption ? { caption } : {}),
+  kind: 'file',
+  filename,
+  mime,
+  data: data.toString('base64'),
+  ...(caption ? { caption } : {}),
 });
 export const image = (filename: string, mime: string, data: Buffer, caption?: string): Block => ({
-  kind: 'image', filename, mime, data: data.toString('base64'), ...(caption ? { caption } : {}),
+  kind: 'image',
+  filename,
+  mime,
+  data: data.toString('base64'),
+  ...(caption ? { caption } : {}),
 });
 
 export function spanText(span: Span): string {

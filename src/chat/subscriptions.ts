@@ -25,16 +25,29 @@ export function createSubscriptions({ db }: { db: Db }): Subscriptions {
       await db
         .insert(chatSubscriptions)
         .values(list.map((topic) => ({ platform: chat.platform, chatId: chat.chatId, topic, locale })))
-        .onConflictDoUpdate({ target: [chatSubscriptions.platform, chatSubscriptions.chatId, chatSubscriptions.topic], set: { locale } });
+        .onConflictDoUpdate({
+          target: [chatSubscriptions.platform, chatSubscriptions.chatId, chatSubscriptions.topic],
+          set: { locale },
+        });
     },
     async unsubscribe(chat, list) {
       await db
         .delete(chatSubscriptions)
-        .where(and(eq(chatSubscriptions.platform, chat.platform), eq(chatSubscriptions.chatId, chat.chatId), inArray(chatSubscriptions.topic, [...list])));
+        .where(
+          and(
+            eq(chatSubscriptions.platform, chat.platform),
+            eq(chatSubscriptions.chatId, chat.chatId),
+            inArray(chatSubscriptions.topic, [...list]),
+          ),
+        );
     },
     async subscribers(topic, tx = db) {
       return tx
-        .select({ platform: chatSubscriptions.platform, chatId: chatSubscriptions.chatId, locale: chatSubscriptions.locale })
+        .select({
+          platform: chatSubscriptions.platform,
+          chatId: chatSubscriptions.chatId,
+          locale: chatSubscriptions.locale,
+        })
         .from(chatSubscriptions)
         .where(eq(chatSubscriptions.topic, topic));
     },

@@ -1,9 +1,9 @@
 import type { Db } from '../../db/client.ts';
-import { translator, type Locale, type Translate } from '../i18n/index.ts';
+import { type Locale, type Translate, translator } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
 import { errorText } from './error-text.ts';
 import { enqueue } from './outbox/outbox.ts';
-import { errorReply, reply, text, type Reply } from './reply.ts';
+import { errorReply, type Reply, reply, text } from './reply.ts';
 import type { Sender } from './sender.ts';
 import type { Task, Tasks } from './tasks.ts';
 
@@ -24,7 +24,10 @@ export interface TaskDefinition {
 }
 
 /** Declares the work behind a long-running command. */
-export function defineTask<Input>(definition: { kind: string; run(ctx: TaskRunContext<Input>): Promise<Reply> }): TaskDefinition {
+export function defineTask<Input>(definition: {
+  kind: string;
+  run(ctx: TaskRunContext<Input>): Promise<Reply>;
+}): TaskDefinition {
   return definition as TaskDefinition;
 }
 
@@ -66,11 +69,20 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     const t = translator(task.locale);
     const controller = new AbortController();
     active.add(controller);
-    const heartbeat = setInterval(() => {
-      void tasks.heartbeat(task.id, leaseMs).then(({ cancelRequested }) => cancelRequested && controller.abort(), () => {});
-    }, Math.max(50, Math.min(leaseMs / 3, 10_000)));
+    const heartbeat = setInterval(
+      () => {
+        void tasks.heartbeat(task.id, leaseMs).then(
+          ({ cancelRequested }) => cancelRequested && controller.abort(),
+          () => {},
+        );
+      },
+      Math.max(50, Math.min(leaseMs / 3, 10_000)),
+    );
     const sender = senders.get(task.platform);
-    const showTyping = () => void sender?.typing?.(task.chatId).catch((error) => log.debug({ err: error, taskId: task.id }, 'typing action failed'));
+    const showTyping = () =>
+      void sender
+        ?.typing?.(task.chatId)
+        .catch((error) => log.debug({ err: error, taskId: task.id }, 'typing action failed'));
     showTyping();
     const typing = setInterval(showTyping, options.typingEveryMs ?? 4_000);
     let lastShown = 0;
@@ -86,10 +98,17 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     try {
       if (!definition) throw new Error(`No task definition for kind ${task.kind}`);
       const result = await definition.run({
-        taskId: task.id, input: task.input, locale: task.locale, t, requestedBy: task.requestedBy, signal: controller.signal, progress,
+        taskId: task.id,
+        input: task.input,
+        locale: task.locale,
+        t,
+        requestedBy: task.requestedBy,
+        signal: controller.signal,
+        progress,
       });
       if (stopping) return leaveForAnotherRunner(task);
-      if (controller.signal.aborted) await conclude(task, { status: 'cancelled' }, errorReply(text(t('task.cancelled', { id: task.id }))));
+      if (controller.signal.aborted)
+        await conclude(task, { status: 'cancelled' }, errorReply(text(t('task.cancelled', { id: task.id }))));
       else await conclude(task, { status: 'success', result }, result);
     } catch (error) {
       if (stopping) return leaveForAnotherRunner(task);
@@ -98,7 +117,11 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
       } else {
         log.error({ err: error, taskId: task.id, kind: task.kind }, 'task failed');
         const message = errorText(error, t);
-        await conclude(task, { status: 'failed', error: message }, errorReply(text(t('task.failed', { id: task.id, error: message }))));
+        await conclude(
+          task,
+          { status: 'failed', error: message },
+          errorReply(text(t('task.failed', { id: task.id, error: message }))),
+        );
       }
     } finally {
       clearInterval(heartbeat);
@@ -123,7 +146,13 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
   async function conclude(task: Task, outcome: Parameters<Tasks['finish']>[2], message: Reply) {
     await db.transaction(async (tx) => {
       await tasks.finish(tx, task.id, outcome);
-      await enqueue(tx, { platform: task.platform, chatId: task.chatId }, message, task.locale, `task:${task.id}:result`);
+      await enqueue(
+        tx,
+        { platform: task.platform, chatId: task.chatId },
+        message,
+        task.locale,
+        `task:${task.id}:result`,
+      );
     });
     options.onQueued?.();
   }

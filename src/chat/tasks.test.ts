@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/helpers/database.ts';
+import { translator } from '../i18n/index.ts';
 import { createLogger } from '../logger.ts';
 import { firstDelivery, forgetOldUpdates } from './inbound.ts';
 import { layout } from './layout.ts';
@@ -9,7 +10,6 @@ import { plainText, reply, text } from './reply.ts';
 import type { Sender } from './sender.ts';
 import { createTaskRunner, defineTask } from './task-runner.ts';
 import { createTasks } from './tasks.ts';
-import { translator } from '../i18n/index.ts';
 
 const database = useTestDatabase();
 const log = createLogger({ level: 'silent', pretty: false });
@@ -22,7 +22,9 @@ const sender: Sender = {
 };
 
 async function outboxTexts(taskId: number) {
-  const rows = await database().db.execute(sql`select reply from outbox where idempotency_key = ${`task:${taskId}:result`}`);
+  const rows = await database().db.execute(
+    sql`select reply from outbox where idempotency_key = ${`task:${taskId}:result`}`,
+  );
   return rows.map((row) => plainText(row.reply as never));
 }
 
@@ -31,7 +33,8 @@ describe('inbound dedupe', () => {
     expect(await firstDelivery(database().db, 'telegram', '10000')).toBe(true);
     expect(await firstDelivery(database().db, 'telegram', '10000')).toBe(false);
     expect(await firstDelivery(database().db, 'discord', '10000')).toBe(true);
-    await database().sql`update inbound_updates set received_at = now() - interval '25 hours' where platform = 'telegram'`;
+    await database()
+      .sql`update inbound_updates set received_at = now() - interval '25 hours' where platform = 'telegram'`;
     expect(await forgetOldUpdates(database().db, new Date(Date.now() - 24 * 3600 * 1000))).toBe(1);
     expect(await firstDelivery(database().db, 'telegram', '10000')).toBe(true);
   });
@@ -54,12 +57,19 @@ describe('tasks', () => {
     const definition = defineTask<{ n: number }>({
       kind: 'waits',
       run: ({ signal }) =>
-        new Promise((resolve, reject) => {
+        new Promise((_resolve, reject) => {
           started();
           signal.addEventListener('abort', () => reject(new Error('aborted')));
         }),
     });
-    const runner = createTaskRunner({ db: database().db, log, tasks, definitions: [definition], senders: [sender], leaseMs: 300 });
+    const runner = createTaskRunner({
+      db: database().db,
+      log,
+      tasks,
+      definitions: [definition],
+      senders: [sender],
+      leaseMs: 300,
+    });
     const task = await tasks.create({ kind: 'waits', input: { n: 1 }, requestedBy: null, target, locale: 'en' });
     const run = runner.runNext();
     await running;
@@ -71,7 +81,12 @@ describe('tasks', () => {
 
   it('records a failure and tells the chat in its language, without internals', async () => {
     const tasks = createTasks({ db: database().db });
-    const definition = defineTask({ kind: 'breaks', run: async () => { throw new Error('socket hang up at 10.0.0.3'); } });
+    const definition = defineTask({
+      kind: 'breaks',
+      run: async () => {
+        throw new Error('socket hang up at 10.0.0.3');
+      },
+    });
     const runner = createTaskRunner({ db: database().db, log, tasks, definitions: [definition], senders: [sender] });
     const task = await tasks.create({ kind: 'breaks', input: {}, requestedBy: null, target, locale: 'es' });
     await runner.runNext();

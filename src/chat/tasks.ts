@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { tasks, type TaskStatus } from '../../db/schema/tasks.ts';
+import { type TaskStatus, tasks } from '../../db/schema/tasks.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Reply } from './reply.ts';
 import type { ChatTarget } from './target.ts';
@@ -26,11 +26,19 @@ export interface Task {
   finishedAt: Date | null;
 }
 
-export type CancelOutcome = { outcome: 'cancelled' | 'requested' | 'not_found' } | { outcome: 'finished'; status: TaskStatus };
+export type CancelOutcome =
+  | { outcome: 'cancelled' | 'requested' | 'not_found' }
+  | { outcome: 'finished'; status: TaskStatus };
 
 /** Durable long-running work started from chat. */
 export interface Tasks {
-  create(request: { kind: string; input: unknown; requestedBy: number | null; target: ChatTarget; locale: Locale }): Promise<Task>;
+  create(request: {
+    kind: string;
+    input: unknown;
+    requestedBy: number | null;
+    target: ChatTarget;
+    locale: Locale;
+  }): Promise<Task>;
   get(id: number): Promise<Task | undefined>;
   recent(requestedBy: number | null, limit?: number): Promise<Task[]>;
   cancel(id: number): Promise<CancelOutcome>;
@@ -39,7 +47,11 @@ export interface Tasks {
   claim(platforms: string[], leaseMs: number, chatIds?: string[]): Promise<Task | undefined>;
   /** Extends the lease and records progress; answers whether a cancel was requested. */
   heartbeat(id: number, leaseMs: number, progress?: string): Promise<{ cancelRequested: boolean }>;
-  finish(db: Db, id: number, outcome: { status: 'success'; result: Reply } | { status: 'failed'; error: string } | { status: 'cancelled' }): Promise<void>;
+  finish(
+    db: Db,
+    id: number,
+    outcome: { status: 'success'; result: Reply } | { status: 'failed'; error: string } | { status: 'cancelled' },
+  ): Promise<void>;
 }
 
 export function createTasks({ db }: { db: Db }): Tasks {
@@ -110,7 +122,10 @@ export function createTasks({ db }: { db: Db }): Tasks {
     async heartbeat(id, leaseMs, progress) {
       const [row] = await db
         .update(tasks)
-        .set({ leaseUntil: sql`now() + ${leaseMs} * interval '1 millisecond'`, ...(progress === undefined ? {} : { progress }) })
+        .set({
+          leaseUntil: sql`now() + ${leaseMs} * interval '1 millisecond'`,
+          ...(progress === undefined ? {} : { progress }),
+        })
         .where(eq(tasks.id, id))
         .returning({ cancelRequested: tasks.cancelRequested });
       return { cancelRequested: row?.cancelRequested ?? false };

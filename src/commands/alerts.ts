@@ -4,7 +4,7 @@ import type { Subscriptions } from '../chat/subscriptions.ts';
 import type { LowStockNotifier } from '../domain/inventory/index.ts';
 import { formatMoney } from '../domain/inventory/index.ts';
 import type { FilterNotifier, Money, WatchAlert, WatchNotifier } from '../domain/sourcing/index.ts';
-import { t, translator, type Locale, type Translate } from '../i18n/index.ts';
+import { type Locale, type Translate, t, translator } from '../i18n/index.ts';
 import { itemBlock } from './search.ts';
 
 /** Queues the low-stock alert to every chat subscribed to stock, in each chat's language, inside the caller's transaction. */
@@ -12,7 +12,13 @@ export function lowStockNotifier(subscriptions: Subscriptions): LowStockNotifier
   return async (tx, alert) => {
     for (const chat of await subscriptions.subscribers('stock', tx)) {
       const message = reply(text(t(chat.locale, 'stock.low_alert', { ...alert })));
-      await enqueue(tx, chat, message, chat.locale, `low-stock:${alert.productId}:${chat.platform}:${chat.chatId}:${Date.now()}`);
+      await enqueue(
+        tx,
+        chat,
+        message,
+        chat.locale,
+        `low-stock:${alert.productId}:${chat.platform}:${chat.chatId}:${Date.now()}`,
+      );
     }
   };
 }
@@ -47,7 +53,11 @@ function watchAlertLine(alert: WatchAlert, say: Translate, locale: Locale): stri
     case 'below':
       return say('watch.alert_below', { price: money(alert.price), target: money(alert.target) });
     case 'change':
-      return say('watch.alert_change', { from: money(alert.from), to: money(alert.to), percent: `${alert.percent > 0 ? '+' : ''}${alert.percent}` });
+      return say('watch.alert_change', {
+        from: money(alert.from),
+        to: money(alert.to),
+        percent: `${alert.percent > 0 ? '+' : ''}${alert.percent}`,
+      });
     case 'unavailable':
       return say('watch.alert_unavailable');
     case 'back':

@@ -6,14 +6,22 @@ import { requireUser, type Services } from './context.ts';
 import { arg, defineCommand, subcommand } from './registry.ts';
 import { criteriaArgs, searchInput } from './search.ts';
 
-const nameArg = arg.positional(z.string().regex(/^[\p{L}\p{N}_-]{1,32}$/u), { es: 'nombre', en: 'name' }, {
-  es: 'Una palabra que nombra el filtro', en: 'One word naming the filter',
-});
+const nameArg = arg.positional(
+  z.string().regex(/^[\p{L}\p{N}_-]{1,32}$/u),
+  { es: 'nombre', en: 'name' },
+  {
+    es: 'Una palabra que nombra el filtro',
+    en: 'One word naming the filter',
+  },
+);
 
 export const filterCommand = defineCommand({
   name: 'filter',
   aliases: { es: 'filtro' },
-  description: { es: 'Búsquedas guardadas que avisan de productos nuevos', en: 'Saved searches that post new products' },
+  description: {
+    es: 'Búsquedas guardadas que avisan de productos nuevos',
+    en: 'Saved searches that post new products',
+  },
   subcommands: [
     subcommand({
       name: 'add',
@@ -24,8 +32,13 @@ export const filterCommand = defineCommand({
       async run(ctx, args) {
         const { words, criteria } = searchInput(args, ctx.services.currency);
         const saved = await ctx.services.filters.add({
-          name: args.name, platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId, locale: ctx.locale,
-          words, criteria, createdBy: requireUser(ctx).id,
+          name: args.name,
+          platform: ctx.input.chat.platform,
+          chatId: ctx.input.chat.chatId,
+          locale: ctx.locale,
+          words,
+          criteria,
+          createdBy: requireUser(ctx).id,
         });
         return reply(text('✅ ', ctx.t('filter.added', { name: saved.name, cap: saved.dailyCap })));
       },
@@ -39,8 +52,19 @@ export const filterCommand = defineCommand({
         const filters = await ctx.services.filters.list(ctx.input.chat);
         if (filters.length === 0) return reply(text(ctx.t('filter.none')));
         const columns = ['filter.col_name', 'filter.col_search', 'filter.col_last'] as const;
-        const rows = filters.map((f) => [f.name, f.words, f.lastRunAt ? f.lastRunAt.toISOString().slice(0, 16).replace('T', ' ') : ctx.t('filter.never')]);
-        return reply(text(bold(ctx.t('filter.list_title'))), table(columns.map((key) => ctx.t(key)), rows, { name: 'filters' }));
+        const rows = filters.map((f) => [
+          f.name,
+          f.words,
+          f.lastRunAt ? f.lastRunAt.toISOString().slice(0, 16).replace('T', ' ') : ctx.t('filter.never'),
+        ]);
+        return reply(
+          text(bold(ctx.t('filter.list_title'))),
+          table(
+            columns.map((key) => ctx.t(key)),
+            rows,
+            { name: 'filters' },
+          ),
+        );
       },
     }),
     subcommand({
@@ -54,10 +78,14 @@ export const filterCommand = defineCommand({
         const c = filter.criteria;
         const units = (minor: number) => minor / 10 ** minorDigits(c.currency);
         const bounds = [
-          c.minMinor !== undefined ? `min:${units(c.minMinor)}` : '', c.maxMinor !== undefined ? `max:${units(c.maxMinor)}` : '',
-          c.maxShipDays !== undefined ? `ship:${c.maxShipDays}` : '', c.minRating !== undefined ? `rating:${c.minRating}` : '',
-          c.categoryId !== undefined ? `cat:${c.categoryId}` : '', c.minSold !== undefined ? `sold:${c.minSold}` : '',
-          c.match ? `match:${c.match}` : '', c.sort ? `sort:${c.sort}` : '',
+          c.minMinor !== undefined ? `min:${units(c.minMinor)}` : '',
+          c.maxMinor !== undefined ? `max:${units(c.maxMinor)}` : '',
+          c.maxShipDays !== undefined ? `ship:${c.maxShipDays}` : '',
+          c.minRating !== undefined ? `rating:${c.minRating}` : '',
+          c.categoryId !== undefined ? `cat:${c.categoryId}` : '',
+          c.minSold !== undefined ? `sold:${c.minSold}` : '',
+          c.match ? `match:${c.match}` : '',
+          c.sort ? `sort:${c.sort}` : '',
         ].filter(Boolean);
         return reply(text(bold(filter.name), `: /search ${filter.words} ${bounds.join(' ')}`.trimEnd()));
       },
@@ -81,7 +109,12 @@ export const filterCommand = defineCommand({
       args: { name: nameArg },
       async run(ctx, args) {
         const filter = await ctx.services.filters.find(ctx.input.chat, args.name);
-        return { task: { kind: 'filter-run', input: { filterId: filter.id, name: filter.name, platform: filter.platform, chatId: filter.chatId } } };
+        return {
+          task: {
+            kind: 'filter-run',
+            input: { filterId: filter.id, name: filter.name, platform: filter.platform, chatId: filter.chatId },
+          },
+        };
       },
     }),
   ],

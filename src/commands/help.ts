@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { bold, fields, reply, text, errorReply, type Block, type Reply } from '../chat/reply.ts';
+import { type Block, bold, errorReply, fields, type Reply, reply, text } from '../chat/reply.ts';
 import { atLeast, type User } from '../domain/people/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import { usageLine } from './parse.ts';
-import { arg, defineCommand, displayName, type Command, type MinRole, type Registry } from './registry.ts';
+import { arg, type Command, defineCommand, displayName, type MinRole, type Registry } from './registry.ts';
 
 function mayRun(user: User | undefined, minRole: MinRole) {
   return minRole === 'anyone' || (user !== undefined && atLeast(user.role, minRole));
@@ -25,7 +25,8 @@ function detail(command: Command, user: User | undefined, locale: Locale, t: Tra
   const usages: string[] = [];
   const options: Array<[string, string]> = [];
   const name = displayName(command, locale);
-  if (command.action && mayRun(user, command.action.minRole)) usages.push(usageLine([name], command.action.args, locale));
+  if (command.action && mayRun(user, command.action.minRole))
+    usages.push(usageLine([name], command.action.args, locale));
   for (const sub of command.subcommands.filter((s) => mayRun(user, s.minRole))) {
     usages.push(`${usageLine([name, displayName(sub, locale)], sub.args, locale)}  — ${sub.description[locale]}`);
   }
@@ -38,23 +39,37 @@ function detail(command: Command, user: User | undefined, locale: Locale, t: Tra
   blocks.push(text(`${t('help.usage')}:\n${usages.join('\n')}`));
   if (options.length > 0) blocks.push(text(bold(t('help.options'))), fields(options));
   const aliases = [command.name, ...command.aliases.es, ...command.aliases.en].filter((alias) => alias !== name);
-  if (aliases.length > 0) blocks.push(text(t('help.aliases', { aliases: [...new Set(aliases)].map((a) => `/${a}`).join(', ') })));
+  if (aliases.length > 0)
+    blocks.push(text(t('help.aliases', { aliases: [...new Set(aliases)].map((a) => `/${a}`).join(', ') })));
   return reply(...blocks);
 }
 
 export const helpCommand = defineCommand({
   name: 'help',
   aliases: { es: 'ayuda' },
-  description: { es: 'Los comandos que puedes usar, o cómo se usa uno', en: 'The commands you can use, or how to use one' },
+  description: {
+    es: 'Los comandos que puedes usar, o cómo se usa uno',
+    en: 'The commands you can use, or how to use one',
+  },
   minRole: 'anyone',
   args: {
-    command: arg.positional(z.string().optional(), { es: 'comando', en: 'command' }, { es: 'El comando a explicar', en: 'The command to explain' }),
+    command: arg.positional(
+      z.string().optional(),
+      { es: 'comando', en: 'command' },
+      { es: 'El comando a explicar', en: 'The command to explain' },
+    ),
   },
   async run(ctx, args) {
     if (!args.command) return overview(ctx.registry, ctx.user, ctx.locale, ctx.t);
     const command = ctx.registry.find(args.command.replace(/^\//, ''));
     if (!command || !actionsOf(command).some((action) => mayRun(ctx.user, action.minRole))) {
-      return errorReply(text(ctx.t('error.unknown_command', { command: `/${args.command.replace(/^\//, '')}` }), ' ', ctx.t('error.see_help')));
+      return errorReply(
+        text(
+          ctx.t('error.unknown_command', { command: `/${args.command.replace(/^\//, '')}` }),
+          ' ',
+          ctx.t('error.see_help'),
+        ),
+      );
     }
     return detail(command, ctx.user, ctx.locale, ctx.t);
   },

@@ -1,7 +1,7 @@
 import { productCommand } from './catalogue.ts';
 import { filterCommand } from './filters.ts';
-import { cancelCommand, jobsCommand } from './jobs.ts';
 import { helpCommand } from './help.ts';
+import { cancelCommand, jobsCommand } from './jobs.ts';
 import { notifyCommand } from './notify.ts';
 import { inviteCommand, langCommand, revokeCommand, roleCommand, startCommand, usersCommand } from './people.ts';
 import type { Command } from './registry.ts';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { errorReply, reply, table, text } from '../chat/reply.ts';
 import { atLeast } from '../domain/people/index.ts';
 import { requireUser } from './context.ts';
@@ -21,7 +20,14 @@ export const jobsCommand = defineCommand({
       (task.error ?? task.progress ?? '').slice(0, 60),
     ]);
     const columns = ['jobs.col_id', 'jobs.col_kind', 'jobs.col_status', 'jobs.col_started', 'jobs.col_detail'] as const;
-    return reply(text(ctx.t('jobs.title')), table(columns.map((key) => ctx.t(key)), rows, { name: 'jobs' }));
+    return reply(
+      text(ctx.t('jobs.title')),
+      table(
+        columns.map((key) => ctx.t(key)),
+        rows,
+        { name: 'jobs' },
+      ),
+    );
   },
 });
 
@@ -31,10 +37,14 @@ export const cancelCommand = defineCommand({
   description: { es: 'Cancela una tarea larga', en: 'Cancel a long-running job' },
   minRole: 'staff',
   args: {
-    id: arg.positional(recordNumber(), { es: 'tarea', en: 'job' }, {
-      es: 'El número de la tarea (#12)',
-      en: 'The job number (#12)',
-    }),
+    id: arg.positional(
+      recordNumber(),
+      { es: 'tarea', en: 'job' },
+      {
+        es: 'El número de la tarea (#12)',
+        en: 'The job number (#12)',
+      },
+    ),
   },
   async run(ctx, args) {
     const user = requireUser(ctx);

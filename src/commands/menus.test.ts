@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { contractCommands } from '../../bots/core/contract-commands.ts';
 import { coreCommands } from './index.ts';
-import { discordCommands, telegramMenu, type DiscordOption } from './menus.ts';
+import { type DiscordOption, discordCommands, telegramMenu } from './menus.ts';
 import { createRegistry } from './registry.ts';
 
 const registry = createRegistry([...coreCommands, ...contractCommands]);
@@ -44,6 +44,8 @@ describe('menus from the registry', () => {
   });
 
   it('refuses two commands claiming the same word', () => {
-    expect(() => createRegistry([...coreCommands, { ...coreCommands[0]!, name: 'ayuda', aliases: { es: [], en: [] } }])).toThrow(/used by/);
+    expect(() =>
+      createRegistry([...coreCommands, { ...coreCommands[0]!, name: 'ayuda', aliases: { es: [], en: [] } }]),
+    ).toThrow(/used by/);
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Locale } from '../i18n/index.ts';
-import { normaliseWord, type ArgSpec, type ArgSpecs, type Command, type Registry } from './registry.ts';
+import { type ArgSpec, type ArgSpecs, type Command, normaliseWord, type Registry } from './registry.ts';
 
 /** One entry of Telegram's `setMyCommands` for a language. */
 export interface TelegramMenuEntry {
@@ -18,7 +18,9 @@ export function telegramMenu(registry: Registry, locale: Locale): TelegramMenuEn
 
 /** Telegram command names: 1-32 of a-z, 0-9 and underscore. */
 function telegramName(word: string): string {
-  return normaliseWord(word).replace(/[^a-z0-9_]/g, '_').slice(0, 32);
+  return normaliseWord(word)
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 32);
 }
 
 export const DiscordOptionType = { SubCommand: 1, String: 3, Integer: 4, Boolean: 5, Number: 10 } as const;
@@ -60,7 +62,8 @@ export function discordCommands(registry: Registry): DiscordCommand[] {
 }
 
 function discordOptionsOf(command: Command): DiscordOption[] {
-  if (command.subcommands.length === 0) return argOptions(command.action?.args ?? {}, Boolean(command.action?.complete));
+  if (command.subcommands.length === 0)
+    return argOptions(command.action?.args ?? {}, Boolean(command.action?.complete));
   // A Discord command with subcommands cannot also run bare; its bare action becomes a subcommand of its own.
   const bare = command.action ? [{ name: 'show', aliases: { es: ['ver'], en: [] }, ...command.action }] : [];
   return [...bare, ...command.subcommands].map((sub) => ({
@@ -97,7 +100,8 @@ function argOption(spec: ArgSpec, autocomplete: boolean): DiscordOption {
 function discordType(spec: ArgSpec): { type: number; choices?: string[] } {
   if (spec.kind === 'flag') return { type: DiscordOptionType.Boolean };
   const inner = unwrap(spec.schema);
-  if (inner instanceof z.ZodNumber) return { type: inner.format === 'safeint' || inner.isInt ? DiscordOptionType.Integer : DiscordOptionType.Number };
+  if (inner instanceof z.ZodNumber)
+    return { type: inner.format === 'safeint' || inner.isInt ? DiscordOptionType.Integer : DiscordOptionType.Number };
   if (inner instanceof z.ZodBoolean) return { type: DiscordOptionType.Boolean };
   if (inner instanceof z.ZodEnum) return { type: DiscordOptionType.String, choices: inner.options.map(String) };
   return { type: DiscordOptionType.String };
@@ -118,5 +122,7 @@ function unwrap(schema: z.ZodType): z.ZodType {
 
 /** Discord names: 1-32 lowercase letters, digits, - and _. */
 function discordName(word: string): string {
-  return normaliseWord(word).replace(/[^\p{L}\p{N}_-]/gu, '_').slice(0, 32);
+  return normaliseWord(word)
+    .replace(/[^\p{L}\p{N}_-]/gu, '_')
+    .slice(0, 32);
 }

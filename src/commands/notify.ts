@@ -9,11 +9,19 @@ export const notifyCommand = defineCommand({
   description: { es: 'Activa o apaga los avisos de este chat', en: "Turn this chat's alerts on or off" },
   minRole: 'viewer',
   args: {
-    state: arg.positional(z.enum(['on', 'off', 'si', 'no']), { es: 'on|off', en: 'on|off' }, { es: 'on (sí) u off (no)', en: 'on or off' }),
-    topic: arg.positional(z.enum(topics).optional(), { es: 'tema', en: 'topic' }, {
-      es: 'stock, filters, prices, orders o reports; sin tema, todos',
-      en: 'stock, filters, prices, orders or reports; none means all',
-    }),
+    state: arg.positional(
+      z.enum(['on', 'off', 'si', 'no']),
+      { es: 'on|off', en: 'on|off' },
+      { es: 'on (sí) u off (no)', en: 'on or off' },
+    ),
+    topic: arg.positional(
+      z.enum(topics).optional(),
+      { es: 'tema', en: 'topic' },
+      {
+        es: 'stock, filters, prices, orders o reports; sin tema, todos',
+        en: 'stock, filters, prices, orders or reports; none means all',
+      },
+    ),
   },
   async run(ctx, args) {
     const chosen = args.topic ? [args.topic] : topics;

@@ -1,4 +1,4 @@
-import { buttons, type Block } from '../chat/reply.ts';
+import { type Block, buttons } from '../chat/reply.ts';
 import type { Translate } from '../i18n/index.ts';
 
 /** Previous/next buttons that re-enter `base` (a command line) on another page; none when there is one page. */

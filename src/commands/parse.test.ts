@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { translator } from '../i18n/index.ts';
 import { bindArgs, closest, splitInvocation, tokenize, usageLine } from './parse.ts';
 import { arg, quantity } from './registry.ts';
@@ -9,10 +9,30 @@ const en = translator('en');
 
 const searchArgs = {
   words: arg.rest(z.string().min(1), { es: 'palabras', en: 'words' }, { es: 'qué buscar', en: 'what to find' }),
-  max: arg.key(z.coerce.number().positive().optional(), ['max'], { es: 'precio', en: 'price' }, { es: 'máximo', en: 'maximum' }),
-  ship: arg.key(z.coerce.number().int().optional(), ['ship', 'envio', 's'], { es: 'días', en: 'days' }, { es: 'envío', en: 'shipping' }),
-  cat: arg.key(z.string().optional(), ['cat'], { es: 'categoría', en: 'category' }, { es: 'categoría', en: 'category' }),
-  sort: arg.key(z.enum(['price', 'orders', 'rating']).optional(), ['sort', 'orden'], { es: 'orden', en: 'order' }, { es: 'orden', en: 'order' }),
+  max: arg.key(
+    z.coerce.number().positive().optional(),
+    ['max'],
+    { es: 'precio', en: 'price' },
+    { es: 'máximo', en: 'maximum' },
+  ),
+  ship: arg.key(
+    z.coerce.number().int().optional(),
+    ['ship', 'envio', 's'],
+    { es: 'días', en: 'days' },
+    { es: 'envío', en: 'shipping' },
+  ),
+  cat: arg.key(
+    z.string().optional(),
+    ['cat'],
+    { es: 'categoría', en: 'category' },
+    { es: 'categoría', en: 'category' },
+  ),
+  sort: arg.key(
+    z.enum(['price', 'orders', 'rating']).optional(),
+    ['sort', 'orden'],
+    { es: 'orden', en: 'order' },
+    { es: 'orden', en: 'order' },
+  ),
 };
 
 function words(line: string) {
@@ -23,20 +43,37 @@ function words(line: string) {
 
 describe('text grammar', () => {
   it('keeps quoted values together with straight, curly and angle quotes', () => {
-    expect(words('a "b c" “d e” «f g» cat:"home decor"').map((t) => t.text)).toEqual(['a', 'b c', 'd e', 'f g', 'cat:home decor']);
+    expect(words('a "b c" “d e” «f g» cat:"home decor"').map((t) => t.text)).toEqual([
+      'a',
+      'b c',
+      'd e',
+      'f g',
+      'cat:home decor',
+    ]);
     expect(tokenize('say "unfinished', es)).toEqual({ ok: false, problems: ['falta cerrar unas comillas'] });
   });
 
   it('finds the command word with an optional slash and an @botname suffix', () => {
-    expect(splitInvocation('/Stock@bodega_bot A-1', { slashRequired: true, botUsername: 'bodega_bot' })).toEqual({ word: 'Stock', rest: 'A-1' });
+    expect(splitInvocation('/Stock@bodega_bot A-1', { slashRequired: true, botUsername: 'bodega_bot' })).toEqual({
+      word: 'Stock',
+      rest: 'A-1',
+    });
     expect(splitInvocation('/stock@other_bot', { slashRequired: true, botUsername: 'bodega_bot' })).toBeUndefined();
     expect(splitInvocation('stock A-1', { slashRequired: true })).toBeUndefined();
     expect(splitInvocation('stock A-1', { slashRequired: false })).toEqual({ word: 'stock', rest: 'A-1' });
   });
 
   it('binds rest words, keys in either language and short aliases, case-insensitively', () => {
-    const parsed = bindArgs(searchArgs, words('mouse inalámbrico MAX:30 Envio:7 orden:price cat:"oficina y hogar"'), 'es', es);
-    expect(parsed).toEqual({ ok: true, value: { words: 'mouse inalámbrico', max: 30, ship: 7, sort: 'price', cat: 'oficina y hogar' } });
+    const parsed = bindArgs(
+      searchArgs,
+      words('mouse inalámbrico MAX:30 Envio:7 orden:price cat:"oficina y hogar"'),
+      'es',
+      es,
+    );
+    expect(parsed).toEqual({
+      ok: true,
+      value: { words: 'mouse inalámbrico', max: 30, ship: 7, sort: 'price', cat: 'oficina y hogar' },
+    });
     expect(bindArgs(searchArgs, words('cable s:3'), 'en', en)).toMatchObject({ ok: true, value: { ship: 3 } });
   });
 
@@ -58,9 +95,15 @@ describe('text grammar', () => {
       ],
     });
     const qty = { qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty' }, { es: 'unidades', en: 'units' }) };
-    expect(bindArgs(qty, words('2.5'), 'en', en)).toEqual({ ok: false, problems: ['qty must be a whole number (got "2.5")'] });
+    expect(bindArgs(qty, words('2.5'), 'en', en)).toEqual({
+      ok: false,
+      problems: ['qty must be a whole number (got "2.5")'],
+    });
     expect(bindArgs(qty, words('0'), 'es', es)).toEqual({ ok: false, problems: ['cantidad debe ser al menos 1'] });
-    expect(bindArgs(qty, words('99999999'), 'es', es)).toEqual({ ok: false, problems: ['cantidad debe ser como máximo 1000000'] });
+    expect(bindArgs(qty, words('99999999'), 'es', es)).toEqual({
+      ok: false,
+      problems: ['cantidad debe ser como máximo 1000000'],
+    });
     expect(bindArgs(qty, words('3 4'), 'en', en)).toEqual({ ok: false, problems: ['unexpected: 4'] });
   });
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Locale, Translate } from '../i18n/index.ts';
-import { normaliseWord, type ArgSpec, type ArgSpecs } from './registry.ts';
+import { type ArgSpec, type ArgSpecs, normaliseWord } from './registry.ts';
 
 export interface Token {
   text: string;
@@ -59,7 +59,12 @@ export function splitInvocation(
 }
 
 /** Binds words to a command's arguments and validates each with its zod schema, in the user's language. */
-export function bindArgs(specs: ArgSpecs, tokens: Token[], locale: Locale, t: Translate): Parsed<Record<string, unknown>> {
+export function bindArgs(
+  specs: ArgSpecs,
+  tokens: Token[],
+  locale: Locale,
+  t: Translate,
+): Parsed<Record<string, unknown>> {
   const raw: Record<string, unknown> = {};
   const problems: string[] = [];
   const positionals: string[] = [];
@@ -70,11 +75,19 @@ export function bindArgs(specs: ArgSpecs, tokens: Token[], locale: Locale, t: Tr
   }
   for (const token of tokens) {
     const colon = token.text.indexOf(':');
-    const keyPart = colon > 0 && (token.quotedFrom === undefined || colon < token.quotedFrom) ? token.text.slice(0, colon) : undefined;
+    const keyPart =
+      colon > 0 && (token.quotedFrom === undefined || colon < token.quotedFrom)
+        ? token.text.slice(0, colon)
+        : undefined;
     const keyName = keyPart === undefined ? undefined : keyOwner.get(normaliseWord(keyPart));
     if (keyName) {
       raw[keyName] = token.text.slice(colon + 1);
-    } else if (keyPart !== undefined && /^[\p{L}_]+$/u.test(keyPart) && !/^https?$/i.test(keyPart) && keyOwner.size > 0) {
+    } else if (
+      keyPart !== undefined &&
+      /^[\p{L}_]+$/u.test(keyPart) &&
+      !/^https?$/i.test(keyPart) &&
+      keyOwner.size > 0
+    ) {
       problems.push(t('args.unknown_key', { key: keyPart }));
     } else if (token.quotedFrom === undefined && flagOwner.has(normaliseWord(token.text))) {
       raw[flagOwner.get(normaliseWord(token.text)) as string] = true;
@@ -92,7 +105,13 @@ export function bindArgs(specs: ArgSpecs, tokens: Token[], locale: Locale, t: Tr
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
 }
 
-function assignPositionals(specs: ArgSpecs, words: string[], raw: Record<string, unknown>, problems: string[], t: Translate) {
+function assignPositionals(
+  specs: ArgSpecs,
+  words: string[],
+  raw: Record<string, unknown>,
+  problems: string[],
+  t: Translate,
+) {
   const queue = [...words];
   for (const [name, spec] of Object.entries(specs)) {
     if (spec.kind === 'positional' && queue.length > 0) raw[name] = queue.shift();
@@ -101,7 +120,13 @@ function assignPositionals(specs: ArgSpecs, words: string[], raw: Record<string,
   if (queue.length > 0) problems.push(t('args.extra', { words: queue.join(' ') }));
 }
 
-function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value: unknown, locale: Locale, t: Translate): string {
+function describeIssue(
+  issue: z.core.$ZodIssue | undefined,
+  spec: ArgSpec,
+  value: unknown,
+  locale: Locale,
+  t: Translate,
+): string {
   const argName = spec.name[locale];
   const shown = typeof value === 'string' ? value : '';
   if (!issue) return t('args.invalid', { arg: argName });
@@ -137,7 +162,7 @@ export function usageLine(path: string[], specs: ArgSpecs, locale: Locale): stri
         return optional ? `[${name}…]` : `<${name}…>`;
       case 'key':
         return `[${spec.words?.[0]}:${name}]`;
-      case 'flag':
+      default:
         return `[${spec.words?.[locale === 'es' ? spec.words.length - 1 : 0]}]`;
     }
   });
@@ -146,7 +171,9 @@ export function usageLine(path: string[], specs: ArgSpecs, locale: Locale): stri
 
 /** Edit distance counting a swap of neighbours as one edit (optimal string alignment), for "did you mean". */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   const at = (i: number, j: number) => (d[i] as number[])[j] as number;
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {

@@ -1,18 +1,26 @@
 import { z } from 'zod';
 import { reply, table, text } from '../chat/reply.ts';
-import { t } from '../i18n/index.ts';
 import { roles } from '../domain/people/index.ts';
+import { t } from '../i18n/index.ts';
 import { requireUser } from './context.ts';
 import { arg, defineCommand } from './registry.ts';
 
-const roleArg = arg.positional(z.enum(roles), { es: 'rol', en: 'role' }, {
-  es: 'viewer (lector), staff (personal), admin u owner (dueño)',
-  en: 'viewer, staff, admin or owner',
-});
-const userArg = arg.positional(z.string().min(1), { es: 'persona', en: 'user' }, {
-  es: 'El número de /usuarios, el nombre o la cuenta (telegram:123)',
-  en: 'The number from /users, the name, or the account (telegram:123)',
-});
+const roleArg = arg.positional(
+  z.enum(roles),
+  { es: 'rol', en: 'role' },
+  {
+    es: 'viewer (lector), staff (personal), admin u owner (dueño)',
+    en: 'viewer, staff, admin or owner',
+  },
+);
+const userArg = arg.positional(
+  z.string().min(1),
+  { es: 'persona', en: 'user' },
+  {
+    es: 'El número de /usuarios, el nombre o la cuenta (telegram:123)',
+    en: 'The number from /users, the name, or the account (telegram:123)',
+  },
+);
 
 export const startCommand = defineCommand({
   name: 'start',
@@ -20,10 +28,17 @@ export const startCommand = defineCommand({
   description: { es: 'Vincula esta cuenta con un código de invitación', en: 'Link this account with an invite code' },
   minRole: 'anyone',
   args: {
-    code: arg.positional(z.string().optional(), { es: 'código', en: 'code' }, { es: 'El código que te dieron', en: 'The code you were given' }),
+    code: arg.positional(
+      z.string().optional(),
+      { es: 'código', en: 'code' },
+      { es: 'El código que te dieron', en: 'The code you were given' },
+    ),
   },
   async run(ctx, args) {
-    if (ctx.user) return reply(text(ctx.t('start.already_linked', { name: ctx.user.displayName, role: ctx.t(`role.${ctx.user.role}`) })));
+    if (ctx.user)
+      return reply(
+        text(ctx.t('start.already_linked', { name: ctx.user.displayName, role: ctx.t(`role.${ctx.user.role}`) })),
+      );
     if (!args.code) return reply(text(ctx.t('start.need_code')));
     const user = await ctx.services.people.redeem(ctx.input.identity, args.code, ctx.input.displayName);
     return reply(text(ctx.t('start.linked', { name: user.displayName, role: ctx.t(`role.${user.role}`) })));
@@ -33,7 +48,10 @@ export const startCommand = defineCommand({
 export const inviteCommand = defineCommand({
   name: 'invite',
   aliases: { es: 'invitar' },
-  description: { es: 'Crea un código de invitación de un solo uso (24 h)', en: 'Create a single-use invite code (24 h)' },
+  description: {
+    es: 'Crea un código de invitación de un solo uso (24 h)',
+    en: 'Create a single-use invite code (24 h)',
+  },
   minRole: 'admin',
   args: { role: roleArg },
   async run(ctx, args) {
@@ -56,7 +74,14 @@ export const usersCommand = defineCommand({
       person.identities.join(', '),
     ]);
     const columns = ['users.col_id', 'users.col_name', 'users.col_role', 'users.col_accounts'] as const;
-    return reply(text(ctx.t('users.title')), table(columns.map((key) => ctx.t(key)), rows, { name: 'users' }));
+    return reply(
+      text(ctx.t('users.title')),
+      table(
+        columns.map((key) => ctx.t(key)),
+        rows,
+        { name: 'users' },
+      ),
+    );
   },
 });
 
@@ -89,7 +114,9 @@ export const langCommand = defineCommand({
   aliases: { es: 'idioma' },
   description: { es: 'Elige tu idioma: es o en', en: 'Choose your language: es or en' },
   minRole: 'viewer',
-  args: { language: arg.positional(z.enum(['es', 'en']), { es: 'idioma', en: 'language' }, { es: 'es o en', en: 'es or en' }) },
+  args: {
+    language: arg.positional(z.enum(['es', 'en']), { es: 'idioma', en: 'language' }, { es: 'es o en', en: 'es or en' }),
+  },
   async run(ctx, args) {
     await ctx.services.people.setLocale(requireUser(ctx).id, args.language);
     return reply(text(t(args.language, 'lang.set')));

@@ -71,7 +71,8 @@ interface AliasDefinition {
   en?: string | string[];
 }
 
-const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+const list = (value: string | string[] | undefined) =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 function action<A extends ArgSpecs>(definition: ActionDefinition<A>, description: Localized): ActionBase {
   return {
@@ -84,12 +85,14 @@ function action<A extends ArgSpecs>(definition: ActionDefinition<A>, description
 }
 
 /** Defines a command once; help, menus, slash commands and the text grammar all come from it. */
-export function defineCommand<A extends ArgSpecs>(definition: {
-  name: string;
-  aliases?: AliasDefinition;
-  description: Localized;
-  subcommands?: Subcommand[];
-} & Partial<ActionDefinition<A>>): Command {
+export function defineCommand<A extends ArgSpecs>(
+  definition: {
+    name: string;
+    aliases?: AliasDefinition;
+    description: Localized;
+    subcommands?: Subcommand[];
+  } & Partial<ActionDefinition<A>>,
+): Command {
   const { name, aliases, description, subcommands = [] } = definition;
   const hasAction = definition.run !== undefined && definition.minRole !== undefined;
   return {
@@ -102,11 +105,13 @@ export function defineCommand<A extends ArgSpecs>(definition: {
 }
 
 /** Defines a subcommand such as `add`/`agregar`. */
-export function subcommand<A extends ArgSpecs>(definition: {
-  name: string;
-  aliases?: AliasDefinition;
-  description: Localized;
-} & ActionDefinition<A>): Subcommand {
+export function subcommand<A extends ArgSpecs>(
+  definition: {
+    name: string;
+    aliases?: AliasDefinition;
+    description: Localized;
+  } & ActionDefinition<A>,
+): Subcommand {
   return {
     name: definition.name,
     aliases: { es: list(definition.aliases?.es), en: list(definition.aliases?.en) },
@@ -117,16 +122,30 @@ export function subcommand<A extends ArgSpecs>(definition: {
 /** Argument builders: `arg.positional(z.string(), {es:'sku', en:'sku'}, {...})`. */
 export const arg = {
   positional: <S extends z.ZodType>(schema: S, name: Localized, description: Localized): ArgSpec<S> => ({
-    kind: 'positional', schema, name, description,
+    kind: 'positional',
+    schema,
+    name,
+    description,
   }),
   rest: <S extends z.ZodType>(schema: S, name: Localized, description: Localized): ArgSpec<S> => ({
-    kind: 'rest', schema, name, description,
+    kind: 'rest',
+    schema,
+    name,
+    description,
   }),
   key: <S extends z.ZodType>(schema: S, words: string[], name: Localized, description: Localized): ArgSpec<S> => ({
-    kind: 'key', schema, name, description, words,
+    kind: 'key',
+    schema,
+    name,
+    description,
+    words,
   }),
   flag: (words: string[], name: Localized, description: Localized): ArgSpec<z.ZodDefault<z.ZodBoolean>> => ({
-    kind: 'flag', schema: z.boolean().default(false), name, description, words,
+    kind: 'flag',
+    schema: z.boolean().default(false),
+    name,
+    description,
+    words,
   }),
 };
 
@@ -137,7 +156,11 @@ export const quantity = () => z.coerce.number().int().min(1).max(1_000_000);
 export const priceText = () => z.string().regex(/^\d{1,12}([.,]\d{1,4})?$/);
 
 /** The number of a record shown in chat as #12 (task, reservation, watch), typed with or without the #. */
-export const recordNumber = () => z.string().regex(/^#?\d{1,15}$/).transform((value) => Number(value.replace('#', '')));
+export const recordNumber = () =>
+  z
+    .string()
+    .regex(/^#?\d{1,15}$/)
+    .transform((value) => Number(value.replace('#', '')));
 
 /** The commands of one running bodega (no module-level registry, so tests can build their own). */
 export interface Registry {
@@ -153,7 +176,8 @@ export function createRegistry(commands: Command[]): Registry {
     for (const word of [command.name, ...command.aliases.es, ...command.aliases.en]) {
       const key = normaliseWord(word);
       const clash = byWord.get(key);
-      if (clash && clash !== command) throw new Error(`Command word "${word}" is used by /${clash.name} and /${command.name}`);
+      if (clash && clash !== command)
+        throw new Error(`Command word "${word}" is used by /${clash.name} and /${command.name}`);
       byWord.set(key, command);
     }
   }
@@ -166,7 +190,10 @@ export function createRegistry(commands: Command[]): Registry {
 
 /** Lower case without accents, so /estadisticas finds /estadísticas. */
 export function normaliseWord(word: string): string {
-  return word.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return word
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase();
 }
 
 /** The name a user of `locale` sees for a command or subcommand. */

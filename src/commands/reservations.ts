@@ -3,30 +3,62 @@ import { reply, text } from '../chat/reply.ts';
 import { arg, defineCommand, quantity, recordNumber } from './registry.ts';
 import { chatOrigin } from './stock.ts';
 
-const idArg = arg.positional(recordNumber(), { es: 'reserva', en: 'reservation' }, {
-  es: 'El número de la reserva (#12)', en: 'The reservation number (#12)',
-});
+const idArg = arg.positional(
+  recordNumber(),
+  { es: 'reserva', en: 'reservation' },
+  {
+    es: 'El número de la reserva (#12)',
+    en: 'The reservation number (#12)',
+  },
+);
 
 export const reserveCommand = defineCommand({
   name: 'reserve',
   aliases: { es: 'reservar' },
-  description: { es: 'Aparta unidades por un tiempo (15 min por defecto)', en: 'Hold units for a while (15 min by default)' },
+  description: {
+    es: 'Aparta unidades por un tiempo (15 min por defecto)',
+    en: 'Hold units for a while (15 min by default)',
+  },
   minRole: 'staff',
   args: {
-    sku: arg.positional(z.string().min(1).max(64), { es: 'sku', en: 'sku' }, { es: 'El código del producto', en: 'The product code' }),
+    sku: arg.positional(
+      z.string().min(1).max(64),
+      { es: 'sku', en: 'sku' },
+      { es: 'El código del producto', en: 'The product code' },
+    ),
     qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty' }, { es: 'Unidades', en: 'Units' }),
-    ttl: arg.key(z.coerce.number().int().min(1).max(7 * 24 * 60).optional(), ['ttl', 'minutos', 'm'], { es: 'minutos', en: 'minutes' }, {
-      es: 'Minutos que dura la reserva', en: 'Minutes the reservation lasts',
-    }),
+    ttl: arg.key(
+      z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 24 * 60)
+        .optional(),
+      ['ttl', 'minutos', 'm'],
+      { es: 'minutos', en: 'minutes' },
+      {
+        es: 'Minutos que dura la reserva',
+        en: 'Minutes the reservation lasts',
+      },
+    ),
   },
   async run(ctx, args) {
     const origin = chatOrigin(ctx);
     const { reservation } = await ctx.services.inventory.reservations.reserve({
-      sku: args.sku, qty: args.qty, ttlSeconds: args.ttl === undefined ? undefined : args.ttl * 60,
-      reference: origin.reference, idempotencyKey: origin.key, actor: origin.actor,
+      sku: args.sku,
+      qty: args.qty,
+      ttlSeconds: args.ttl === undefined ? undefined : args.ttl * 60,
+      reference: origin.reference,
+      idempotencyKey: origin.key,
+      actor: origin.actor,
     });
     const expires = reservation.expiresAt.toISOString().slice(0, 16).replace('T', ' ');
-    return reply(text('✅ ', ctx.t('reservation.created', { id: reservation.id, qty: reservation.qty, sku: reservation.sku, expires })));
+    return reply(
+      text(
+        '✅ ',
+        ctx.t('reservation.created', { id: reservation.id, qty: reservation.qty, sku: reservation.sku, expires }),
+      ),
+    );
   },
 });
 
@@ -39,9 +71,15 @@ export const releaseCommand = defineCommand({
   async run(ctx, args) {
     const reservation = await ctx.services.inventory.reservations.release(args.id, chatOrigin(ctx).actor);
     if (reservation.status !== 'released') {
-      return reply(text(ctx.t('reservation.state', { id: reservation.id, status: ctx.t(`reservation.status.${reservation.status}`) })));
+      return reply(
+        text(
+          ctx.t('reservation.state', { id: reservation.id, status: ctx.t(`reservation.status.${reservation.status}`) }),
+        ),
+      );
     }
-    return reply(text('✅ ', ctx.t('reservation.released', { id: reservation.id, qty: reservation.qty, sku: reservation.sku })));
+    return reply(
+      text('✅ ', ctx.t('reservation.released', { id: reservation.id, qty: reservation.qty, sku: reservation.sku })),
+    );
   },
 });
 
@@ -53,6 +91,11 @@ export const commitCommand = defineCommand({
   args: { id: idArg },
   async run(ctx, args) {
     const reservation = await ctx.services.inventory.reservations.commit(args.id, chatOrigin(ctx).actor);
-    return reply(text('✅ ', ctx.t('reservation.committed_ok', { id: reservation.id, qty: reservation.qty, sku: reservation.sku })));
+    return reply(
+      text(
+        '✅ ',
+        ctx.t('reservation.committed_ok', { id: reservation.id, qty: reservation.qty, sku: reservation.sku }),
+      ),
+    );
   },
 });

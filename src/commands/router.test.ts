@@ -13,9 +13,13 @@ const log = createLogger({ level: 'silent', pretty: false });
 
 function input(identity: string, text: string, extra: Partial<CommandInput> = {}): CommandInput {
   return {
-    platform: 'telegram', identity, text, displayName: 'Test',
+    platform: 'telegram',
+    identity,
+    text,
+    displayName: 'Test',
     chat: { platform: 'telegram', chatId: identity.split(':')[1] ?? '1', kind: 'private' },
-    slashRequired: true, ...extra,
+    slashRequired: true,
+    ...extra,
   };
 }
 
@@ -45,8 +49,12 @@ describe('router', () => {
   it('accepts the @botname suffix, ignores other bots and plain text where a slash is required', async () => {
     const core = createCore({ database: database(), config: loadConfig({}), log });
     await core.services.people.ensureOwners(['telegram:889']);
-    expect(await core.router.handle(input('telegram:889', '/ayuda@bodega_bot', { botUsername: 'bodega_bot' }))).toBeDefined();
-    expect(await core.router.handle(input('telegram:889', '/ayuda@other_bot', { botUsername: 'bodega_bot' }))).toBeUndefined();
+    expect(
+      await core.router.handle(input('telegram:889', '/ayuda@bodega_bot', { botUsername: 'bodega_bot' })),
+    ).toBeDefined();
+    expect(
+      await core.router.handle(input('telegram:889', '/ayuda@other_bot', { botUsername: 'bodega_bot' })),
+    ).toBeUndefined();
     expect(await core.router.handle(input('telegram:889', 'hola'))).toBeUndefined();
     expect(await core.router.handle(input('telegram:889', 'AYUDA', { slashRequired: false }))).toBeDefined();
   });
@@ -55,7 +63,11 @@ describe('router', () => {
     const core = createCore({ database: database(), config: loadConfig({}), log });
     await core.services.people.ensureOwners(['telegram:891']);
     const task = await core.services.tasks.create({
-      kind: 'search', input: {}, requestedBy: null, target: { platform: 'telegram', chatId: '891' }, locale: 'es',
+      kind: 'search',
+      input: {},
+      requestedBy: null,
+      target: { platform: 'telegram', chatId: '891' },
+      locale: 'es',
     });
     const jobs = await core.router.handle(input('telegram:891', '/tareas'));
     expect(plainText(jobs!.reply)).toMatch(new RegExp(`#${task.id} \\| search \\| en espera`));
@@ -70,7 +82,8 @@ describe('router', () => {
     const rateLimit = createCommandRateLimit({ max: 3, windowMs: 60_000, now: () => clock.now().getTime() });
     const core = createCore({ database: database(), config: loadConfig({}), log, clock, rateLimit });
     await core.services.people.ensureOwners(['telegram:890']);
-    for (let i = 0; i < 3; i++) expect((await core.router.handle(input('telegram:890', '/invitar staff')))!.reply.error).toBeUndefined();
+    for (let i = 0; i < 3; i++)
+      expect((await core.router.handle(input('telegram:890', '/invitar staff')))!.reply.error).toBeUndefined();
     const before = await database().sql`select count(*)::int as n from invite_codes`;
     const refused = await core.router.handle(input('telegram:890', '/invitar staff'));
     expect(plainText(refused!.reply)).toBe('Vas muy rápido: espera 60 s y vuelve a intentarlo.');

@@ -1,15 +1,15 @@
 import { errorText } from '../chat/error-text.ts';
-import { errorReply, reply, text, type Reply } from '../chat/reply.ts';
+import { errorReply, type Reply, reply, text } from '../chat/reply.ts';
 import type { Clock } from '../clock.ts';
 import { atLeast, type User } from '../domain/people/index.ts';
 import { isAppError } from '../errors.ts';
-import { pickLocale, translator, type Locale, type Translate } from '../i18n/index.ts';
+import { type Locale, pickLocale, type Translate, translator } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { CommandContext, CommandInput, Services } from './context.ts';
 import { bindArgs, closest, splitInvocation, tokenize, usageLine } from './parse.ts';
 import type { CommandRateLimit } from './rate-limit.ts';
-import { displayName, findSubcommand, type Command, type Outcome, type Registry, type Subcommand } from './registry.ts';
+import { type Command, displayName, findSubcommand, type Outcome, type Registry, type Subcommand } from './registry.ts';
 
 export interface RouterDeps {
   registry: Registry;
@@ -41,7 +41,10 @@ export function createRouter(deps: RouterDeps): Router {
 
   return {
     async handle(input) {
-      const invocation = splitInvocation(input.text, { slashRequired: input.slashRequired, botUsername: input.botUsername });
+      const invocation = splitInvocation(input.text, {
+        slashRequired: input.slashRequired,
+        botUsername: input.botUsername,
+      });
       if (!invocation) return undefined;
       const user = await services.people.findByIdentity(input.identity);
       const locale = pickLocale(user?.locale, input.languageCode, deps.defaultLocale);
@@ -64,7 +67,8 @@ export function createRouter(deps: RouterDeps): Router {
         return handled;
       } catch (error) {
         outcome = 'error';
-        if (!isAppError(error)) log.error({ err: error, command: command?.name, identity: input.identity }, 'command failed');
+        if (!isAppError(error))
+          log.error({ err: error, command: command?.name, identity: input.identity }, 'command failed');
         return { reply: errorReply(text(errorText(error, t))), locale };
       } finally {
         const name = command?.name ?? 'unknown';
@@ -82,7 +86,14 @@ export function createRouter(deps: RouterDeps): Router {
     return errorReply(text(lines.join(' ')));
   }
 
-  async function runCommand(command: Command, rest: string, input: CommandInput, user: User | undefined, locale: Locale, t: Translate): Promise<Handled> {
+  async function runCommand(
+    command: Command,
+    rest: string,
+    input: CommandInput,
+    user: User | undefined,
+    locale: Locale,
+    t: Translate,
+  ): Promise<Handled> {
     const refuse = (message: string): Handled => ({ reply: errorReply(text(message)), locale });
     const tokens = tokenize(rest, t);
     if (!tokens.ok) return refuse(tokens.problems.join('\n'));
@@ -93,7 +104,9 @@ export function createRouter(deps: RouterDeps): Router {
     if (!action) {
       if (!user) return refuse(t('error.not_linked'));
       const options = command.subcommands.map((s) => displayName(s, locale)).join(', ');
-      const problem = first ? t('args.unknown_subcommand', { sub: first.text, options }) : t('args.missing_subcommand', { options });
+      const problem = first
+        ? t('args.unknown_subcommand', { sub: first.text, options })
+        : t('args.missing_subcommand', { options });
       return refuse(problem);
     }
     if (action.minRole !== 'anyone') {

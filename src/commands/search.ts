@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bold, link, reply, text, type Block, type Reply, type Span } from '../chat/reply.ts';
+import { type Block, bold, link, type Reply, reply, type Span, text } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
 import { formatMoney, parsePrice } from '../domain/inventory/index.ts';
 import type { Criteria, ResultPage, SupplierItem, SupplierSearch } from '../domain/sourcing/index.ts';
@@ -10,10 +10,26 @@ import { arg, defineCommand, priceText } from './registry.ts';
 
 const PAGE_SIZE = 8;
 const SORT_WORDS: Record<string, 'price' | 'orders' | 'rating'> = {
-  price: 'price', precio: 'price', orders: 'orders', pedidos: 'orders', ventas: 'orders', rating: 'rating', valoracion: 'rating', 'valoración': 'rating',
+  price: 'price',
+  precio: 'price',
+  orders: 'orders',
+  pedidos: 'orders',
+  ventas: 'orders',
+  rating: 'rating',
+  valoracion: 'rating',
+  valoración: 'rating',
 };
-const MATCH_WORDS: Record<string, 'any' | 'all'> = { any: 'any', alguna: 'any', cualquiera: 'any', all: 'all', todas: 'all' };
-const sort = z.preprocess((value) => (typeof value === 'string' ? SORT_WORDS[value.toLowerCase()] ?? value : value), z.enum(['price', 'orders', 'rating']).optional());
+const MATCH_WORDS: Record<string, 'any' | 'all'> = {
+  any: 'any',
+  alguna: 'any',
+  cualquiera: 'any',
+  all: 'all',
+  todas: 'all',
+};
+const sort = z.preprocess(
+  (value) => (typeof value === 'string' ? (SORT_WORDS[value.toLowerCase()] ?? value) : value),
+  z.enum(['price', 'orders', 'rating']).optional(),
+);
 
 interface SearchInput {
   words: string;
@@ -23,7 +39,8 @@ interface SearchInput {
 /** A supplier product for chat: title, price (and was-price), rating, sales, shipping tags and its link. */
 export function itemBlock(item: SupplierItem, prefix: string, t: Translate, locale: Locale): Block {
   const facts = [formatMoney(item.price.minor, item.price.currency, locale)];
-  if (item.originalPrice && item.originalPrice.minor > item.price.minor) facts[0] += ` (${t('search.before', { price: formatMoney(item.originalPrice.minor, item.originalPrice.currency, locale) })})`;
+  if (item.originalPrice && item.originalPrice.minor > item.price.minor)
+    facts[0] += ` (${t('search.before', { price: formatMoney(item.originalPrice.minor, item.originalPrice.currency, locale) })})`;
   if (item.rating) facts.push(`⭐ ${item.rating}`);
   if (item.soldCount !== undefined) facts.push(t('search.sold', { count: item.soldCount }));
   if (item.shipDays !== undefined) facts.push(t('search.ship_days', { days: item.shipDays }));
@@ -41,7 +58,8 @@ export function searchReply(result: ResultPage, page: number, t: Translate, loca
   for (const item of result.items) blocks.push(itemBlock(item, `${item.position + 1}. `, t, locale));
   // Result pages rarely tell delivery days; say so rather than let ship: look applied.
   const { maxShipDays } = result.criteria;
-  if (maxShipDays !== undefined && result.items.some((item) => item.shipDays === undefined)) blocks.push(text(t('search.ship_unknown', { days: maxShipDays })));
+  if (maxShipDays !== undefined && result.items.some((item) => item.shipDays === undefined))
+    blocks.push(text(t('search.ship_unknown', { days: maxShipDays })));
   return reply(...blocks, ...pageButtons(t, `/search #${result.searchId}`, page, page < pages));
 }
 
@@ -51,27 +69,83 @@ async function showPage(search: SupplierSearch, searchId: number, page: number, 
 
 /** The criteria keys shared by /search and /filter add. */
 export const criteriaArgs = {
-    words: arg.rest(z.string().min(1).max(200), { es: 'palabras', en: 'words' }, { es: 'Qué buscar', en: 'What to look for' }),
-    min: arg.key(priceText().optional(), ['min'], { es: 'precio', en: 'price' }, { es: 'Precio mínimo', en: 'Lowest price' }),
-    max: arg.key(priceText().optional(), ['max'], { es: 'precio', en: 'price' }, { es: 'Precio máximo', en: 'Highest price' }),
-    ship: arg.key(z.coerce.number().int().min(1).max(120).optional(), ['ship', 'envio'], { es: 'días', en: 'days' }, {
-      es: 'Días de envío como máximo (cuando se conocen)', en: 'Most shipping days (where known)',
-    }),
-    rating: arg.key(z.coerce.number().min(0).max(5).optional(), ['rating', 'valoracion'], { es: 'estrellas', en: 'stars' }, { es: 'Valoración mínima (0-5)', en: 'Lowest rating (0-5)' }),
-    cat: arg.key(z.string().max(60).optional(), ['cat'], { es: 'categoría', en: 'category' }, {
-      es: 'Número de categoría de AliExpress, o una palabra que se suma a la búsqueda', en: 'AliExpress category number, or a word added to the search',
-    }),
-    match: arg.key(z.preprocess((value) => (typeof value === 'string' ? MATCH_WORDS[value.toLowerCase()] ?? value : value), z.enum(['any', 'all']).optional()),
-      ['match', 'coincidir'], { es: 'todas|alguna', en: 'all|any' }, {
-        es: 'El título debe tener todas las palabras o alguna (alguna: una búsqueda por palabra)', en: 'Titles must have all the words or any one (any: one search per word)',
-      }),
-    sort: arg.key(sort, ['sort', 'orden'], { es: 'orden', en: 'order' }, { es: 'price (precio), orders (pedidos) o rating (valoración)', en: 'price, orders or rating' }),
-    sold: arg.key(z.coerce.number().int().min(0).max(10_000_000).optional(), ['sold', 'vendidos'], { es: 'ventas', en: 'sales' }, { es: 'Ventas mínimas', en: 'Fewest sales' }),
+  words: arg.rest(
+    z.string().min(1).max(200),
+    { es: 'palabras', en: 'words' },
+    { es: 'Qué buscar', en: 'What to look for' },
+  ),
+  min: arg.key(
+    priceText().optional(),
+    ['min'],
+    { es: 'precio', en: 'price' },
+    { es: 'Precio mínimo', en: 'Lowest price' },
+  ),
+  max: arg.key(
+    priceText().optional(),
+    ['max'],
+    { es: 'precio', en: 'price' },
+    { es: 'Precio máximo', en: 'Highest price' },
+  ),
+  ship: arg.key(
+    z.coerce.number().int().min(1).max(120).optional(),
+    ['ship', 'envio'],
+    { es: 'días', en: 'days' },
+    {
+      es: 'Días de envío como máximo (cuando se conocen)',
+      en: 'Most shipping days (where known)',
+    },
+  ),
+  rating: arg.key(
+    z.coerce.number().min(0).max(5).optional(),
+    ['rating', 'valoracion'],
+    { es: 'estrellas', en: 'stars' },
+    { es: 'Valoración mínima (0-5)', en: 'Lowest rating (0-5)' },
+  ),
+  cat: arg.key(
+    z.string().max(60).optional(),
+    ['cat'],
+    { es: 'categoría', en: 'category' },
+    {
+      es: 'Número de categoría de AliExpress, o una palabra que se suma a la búsqueda',
+      en: 'AliExpress category number, or a word added to the search',
+    },
+  ),
+  match: arg.key(
+    z.preprocess(
+      (value) => (typeof value === 'string' ? (MATCH_WORDS[value.toLowerCase()] ?? value) : value),
+      z.enum(['any', 'all']).optional(),
+    ),
+    ['match', 'coincidir'],
+    { es: 'todas|alguna', en: 'all|any' },
+    {
+      es: 'El título debe tener todas las palabras o alguna (alguna: una búsqueda por palabra)',
+      en: 'Titles must have all the words or any one (any: one search per word)',
+    },
+  ),
+  sort: arg.key(
+    sort,
+    ['sort', 'orden'],
+    { es: 'orden', en: 'order' },
+    { es: 'price (precio), orders (pedidos) o rating (valoración)', en: 'price, orders or rating' },
+  ),
+  sold: arg.key(
+    z.coerce.number().int().min(0).max(10_000_000).optional(),
+    ['sold', 'vendidos'],
+    { es: 'ventas', en: 'sales' },
+    { es: 'Ventas mínimas', en: 'Fewest sales' },
+  ),
 };
 
 type SearchArgs = {
-  words: string; min?: string | undefined; max?: string | undefined; ship?: number | undefined; rating?: number | undefined; cat?: string | undefined;
-  match?: 'any' | 'all' | undefined; sort?: 'price' | 'orders' | 'rating' | undefined; sold?: number | undefined;
+  words: string;
+  min?: string | undefined;
+  max?: string | undefined;
+  ship?: number | undefined;
+  rating?: number | undefined;
+  cat?: string | undefined;
+  match?: 'any' | 'all' | undefined;
+  sort?: 'price' | 'orders' | 'rating' | undefined;
+  sold?: number | undefined;
 };
 
 export const searchCommand = defineCommand({
@@ -81,7 +155,12 @@ export const searchCommand = defineCommand({
   minRole: 'staff',
   args: {
     ...criteriaArgs,
-    page: arg.key(z.coerce.number().int().min(1).max(1_000).default(1), ['page', 'pagina'], { es: 'página', en: 'page' }, { es: 'Página de resultados', en: 'Page of results' }),
+    page: arg.key(
+      z.coerce.number().int().min(1).max(1_000).default(1),
+      ['page', 'pagina'],
+      { es: 'página', en: 'page' },
+      { es: 'Página de resultados', en: 'Page of results' },
+    ),
   },
   async run(ctx, args) {
     const stored = args.words.match(/^#(\d{1,15})$/);
@@ -97,7 +176,12 @@ export function searchInput(args: SearchArgs, currency: string): SearchInput {
     currency,
     minMinor: args.min === undefined ? undefined : parsePrice(args.min, currency),
     maxMinor: args.max === undefined ? undefined : parsePrice(args.max, currency),
-    maxShipDays: args.ship, minRating: args.rating, minSold: args.sold, categoryId, match: args.match, sort: args.sort,
+    maxShipDays: args.ship,
+    minRating: args.rating,
+    minSold: args.sold,
+    categoryId,
+    match: args.match,
+    sort: args.sort,
   };
   return { words: args.cat && !categoryId ? `${args.words} ${args.cat}` : args.words, criteria };
 }
@@ -108,7 +192,12 @@ export function searchTask(services: Services): TaskDefinition {
     kind: 'search',
     async run({ input, locale, t, requestedBy, progress, signal }) {
       const { searchId } = await services.search.run({
-        words: input.words, criteria: input.criteria, locale, shipTo: services.shipTo, requestedBy, signal,
+        words: input.words,
+        criteria: input.criteria,
+        locale,
+        shipTo: services.shipTo,
+        requestedBy,
+        signal,
         progress: (done, of) => progress(t('search.progress', { done, of })),
       });
       return showPage(services.search, searchId, 1, t, locale);

@@ -4,7 +4,7 @@ import { useTestDatabase } from '../../test/helpers/database.ts';
 import { plainText } from '../chat/reply.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
-import { createCore, type Core } from '../main.ts';
+import { type Core, createCore } from '../main.ts';
 import type { CommandInput } from './context.ts';
 import { createCommandRateLimit } from './rate-limit.ts';
 
@@ -14,7 +14,9 @@ let message = 0;
 
 beforeAll(async () => {
   core = createCore({
-    database: database(), config: loadConfig({ BODEGA_CURRENCY: 'MXN' }), log: createLogger({ level: 'silent', pretty: false }),
+    database: database(),
+    config: loadConfig({ BODEGA_CURRENCY: 'MXN' }),
+    log: createLogger({ level: 'silent', pretty: false }),
     rateLimit: createCommandRateLimit({ max: 10_000 }),
   });
   await core.services.people.ensureOwners(['telegram:100']);
@@ -26,7 +28,12 @@ beforeAll(async () => {
 async function say(text: string, options: { as?: string; lang?: string; messageId?: string } = {}) {
   const identity = options.as ?? 'telegram:100';
   const input: CommandInput = {
-    platform: 'telegram', identity, displayName: 'Test', text, slashRequired: true, languageCode: options.lang ?? 'es',
+    platform: 'telegram',
+    identity,
+    displayName: 'Test',
+    text,
+    slashRequired: true,
+    languageCode: options.lang ?? 'es',
     chat: { platform: 'telegram', chatId: identity.split(':')[1] as string, kind: 'private' },
     messageId: options.messageId ?? `m${++message}`,
   };
@@ -40,8 +47,9 @@ async function levels(sku: string) {
 
 describe('stock commands', () => {
   it('adds a product and shows its stock in Spanish, then in English', async () => {
-    expect((await say('/producto agregar taza-7 Taza de barro “negra” precio:199.90 stock:12 umbral:4')).text)
-      .toBe('✅ Producto TAZA-7 agregado: Taza de barro negra, $199.90 MXN, stock 12.');
+    expect((await say('/producto agregar taza-7 Taza de barro “negra” precio:199.90 stock:12 umbral:4')).text).toBe(
+      '✅ Producto TAZA-7 agregado: Taza de barro negra, $199.90 MXN, stock 12.',
+    );
     const spanish = await say('/inventario TAZA-7');
     expect(spanish.text).toContain('disponible: 12');
     const english = await say('/stock taza', { lang: 'en' });
@@ -53,7 +61,9 @@ describe('stock commands', () => {
     await say('/stock agregar TAZA-7 3 llegó el pedido', { messageId: 'dup-1' });
     await say('/stock agregar TAZA-7 3 llegó el pedido', { messageId: 'dup-1' });
     expect((await levels('TAZA-7'))?.total).toBe(15);
-    const [row] = await database().db.execute(sql`select note, actor from stock_ledger where idempotency_key like '%:dup-1'`);
+    const [row] = await database().db.execute(
+      sql`select note, actor from stock_ledger where idempotency_key like '%:dup-1'`,
+    );
     expect(row).toMatchObject({ note: 'llegó el pedido', actor: expect.stringMatching(/^user:\d+$/) });
   });
 
@@ -62,7 +72,9 @@ describe('stock commands', () => {
     await core.services.inventory.reservations.reserve({ sku: 'TAZA-7', qty: 2, actor: 'web' });
     const warned = await say('/stock fijar TAZA-7 20');
     expect(warned.error).toBe(true);
-    expect(warned.text).toContain('Ojo: el stock de TAZA-7 cambió desde que lo viste (ahora: total 15, reservado 2, vendido 0, disponible 13)');
+    expect(warned.text).toContain(
+      'Ojo: el stock de TAZA-7 cambió desde que lo viste (ahora: total 15, reservado 2, vendido 0, disponible 13)',
+    );
     expect((await levels('TAZA-7'))?.total).toBe(15);
     expect((await say('/stock fijar TAZA-7 20 confirmar')).text).toContain('total 20');
   });
@@ -77,7 +89,10 @@ describe('stock commands', () => {
       ['/stock quitar TAZA-7 500', 'No hay stock suficiente (disponible: 18).'],
       ['/reservar TAZA-7 1000', 'No hay stock suficiente'],
       ['/producto agregar TAZA-7 Otra precio:10', 'Ya existe un producto con el SKU TAZA-7.'],
-      ['/producto agregar X-1 Algo precio:10.999', 'El precio debe ser un número con hasta 2 decimales (recibí "10.999")'],
+      [
+        '/producto agregar X-1 Algo precio:10.999',
+        'El precio debe ser un número con hasta 2 decimales (recibí "10.999")',
+      ],
       ['/producto agregar X-2 Algo', 'falta precio'],
       ['/liberar abc', 'reserva no es válido'],
     ];
@@ -102,15 +117,25 @@ describe('stock commands', () => {
     const id = reserved.text.match(/Reserva #(\d+)/)?.[1];
     expect(id).toBeDefined();
     expect((await say(`/confirmar #${id}`)).text).toBe(`✅ Reserva #${id} confirmada como venta (2 de TAZA-7).`);
-    expect((await say(`/liberar ${id}`)).text).toBe(`La reserva #${id} ya se confirmó como venta; no se puede liberar.`);
+    expect((await say(`/liberar ${id}`)).text).toBe(
+      `La reserva #${id} ya se confirmó como venta; no se puede liberar.`,
+    );
   });
 
   it('pages long listings with buttons that re-enter the listing', async () => {
     for (let i = 1; i <= 20; i++) {
-      await core.services.inventory.products.add({ sku: `PAGE-${String(i).padStart(2, '0')}`, title: `Vaso ${i}`, priceMinor: 100, currency: 'MXN' }, { actor: 't', key: `page:${i}` });
+      await core.services.inventory.products.add(
+        { sku: `PAGE-${String(i).padStart(2, '0')}`, title: `Vaso ${i}`, priceMinor: 100, currency: 'MXN' },
+        { actor: 't', key: `page:${i}` },
+      );
     }
     const first = await core.router.handle({
-      platform: 'telegram', identity: 'telegram:100', displayName: 'T', text: '/stock vaso', slashRequired: true, languageCode: 'es',
+      platform: 'telegram',
+      identity: 'telegram:100',
+      displayName: 'T',
+      text: '/stock vaso',
+      slashRequired: true,
+      languageCode: 'es',
       chat: { platform: 'telegram', chatId: '100', kind: 'private' },
     });
     const page1 = plainText(first!.reply);
@@ -132,7 +157,9 @@ describe('stock commands', () => {
     await say('/idioma en');
     await say('/stock threshold TAZA-7 18'); // 16 available: below at once, one alert
     await say('/stock remove TAZA-7 1'); // still low: no second alert
-    const rows = await database().db.execute(sql`select chat_id, reply from outbox where idempotency_key like 'low-stock:%' order by chat_id`);
+    const rows = await database().db.execute(
+      sql`select chat_id, reply from outbox where idempotency_key like 'low-stock:%' order by chat_id`,
+    );
     expect(rows.map((row) => [row.chat_id, plainText(row.reply as never)])).toEqual([
       ['100', '⚠️ Low stock: TAZA-7 (Taza de barro negra) — 16 available (threshold 18).'],
       ['200', '⚠️ Stock bajo: TAZA-7 (Taza de barro negra) — quedan 16 disponibles (umbral 18).'],

@@ -18,7 +18,8 @@ interface WatchAddInput {
 /** What a watch alerts on, in words: "below $10.00 USD · changes of 10% or more · unavailability". */
 export function watchTerms(watch: Watch, t: Translate, locale: Locale): string {
   const terms: string[] = [];
-  if (watch.belowMinor !== null) terms.push(t('watch.term_below', { price: formatMoney(watch.belowMinor, watch.currency, locale) }));
+  if (watch.belowMinor !== null)
+    terms.push(t('watch.term_below', { price: formatMoney(watch.belowMinor, watch.currency, locale) }));
   if (watch.changePercent !== null) terms.push(t('watch.term_change', { percent: watch.changePercent }));
   terms.push(t('watch.term_unavailable'));
   return terms.join(' · ');
@@ -27,7 +28,10 @@ export function watchTerms(watch: Watch, t: Translate, locale: Locale): string {
 export const watchCommand = defineCommand({
   name: 'watch',
   aliases: { es: 'vigilar' },
-  description: { es: 'Vigila el precio y la disponibilidad de un producto de proveedor', en: "Track a supplier product's price and availability" },
+  description: {
+    es: 'Vigila el precio y la disponibilidad de un producto de proveedor',
+    en: "Track a supplier product's price and availability",
+  },
   subcommands: [
     subcommand({
       name: 'add',
@@ -38,19 +42,41 @@ export const watchCommand = defineCommand({
       },
       minRole: 'staff',
       args: {
-        product: arg.positional(z.string().min(1).max(500), { es: 'enlace o id', en: 'link or id' }, { es: 'El enlace del producto o su número', en: "The product's link or number" }),
-        below: arg.key(priceText().optional(), ['below', 'bajo', 'menos'], { es: 'precio', en: 'price' }, {
-          es: 'Avisa cuando el precio baje de aquí', en: 'Alert when the price drops below this',
-        }),
-        change: arg.key(z.coerce.number().int().min(1).max(1000).optional(), ['change', 'cambio'], { es: 'porcentaje', en: 'percent' }, {
-          es: 'Avisa cuando el precio cambie este % o más', en: 'Alert when the price moves this % or more',
-        }),
+        product: arg.positional(
+          z.string().min(1).max(500),
+          { es: 'enlace o id', en: 'link or id' },
+          { es: 'El enlace del producto o su número', en: "The product's link or number" },
+        ),
+        below: arg.key(
+          priceText().optional(),
+          ['below', 'bajo', 'menos'],
+          { es: 'precio', en: 'price' },
+          {
+            es: 'Avisa cuando el precio baje de aquí',
+            en: 'Alert when the price drops below this',
+          },
+        ),
+        change: arg.key(
+          z.coerce.number().int().min(1).max(1000).optional(),
+          ['change', 'cambio'],
+          { es: 'porcentaje', en: 'percent' },
+          {
+            es: 'Avisa cuando el precio cambie este % o más',
+            en: 'Alert when the price moves this % or more',
+          },
+        ),
       },
       async run(ctx, args) {
         // Link and price are checked here, so a typo is refused at once, before any lookup.
         const product = productIdFrom(args.product);
         if (args.below !== undefined) parsePrice(args.below, ctx.services.currency);
-        const input: WatchAddInput = { product, below: args.below, change: args.change, platform: ctx.input.chat.platform, chatId: ctx.input.chat.chatId };
+        const input: WatchAddInput = {
+          product,
+          below: args.below,
+          change: args.change,
+          platform: ctx.input.chat.platform,
+          chatId: ctx.input.chat.chatId,
+        };
         return { task: { kind: 'watch-add', input } };
       },
     }),
@@ -62,15 +88,30 @@ export const watchCommand = defineCommand({
       async run(ctx) {
         const watches = await ctx.services.watches.list(ctx.input.chat);
         if (watches.length === 0) return reply(text(ctx.t('watch.none')));
-        const columns = ['watch.col_id', 'watch.col_product', 'watch.col_price', 'watch.col_alerts', 'watch.col_checked'] as const;
+        const columns = [
+          'watch.col_id',
+          'watch.col_product',
+          'watch.col_price',
+          'watch.col_alerts',
+          'watch.col_checked',
+        ] as const;
         const rows = watches.map((w) => [
           `#${w.id}`,
           w.title.length > 40 ? `${w.title.slice(0, 39)}…` : w.title,
           w.available ? formatMoney(w.price.minor, w.price.currency, ctx.locale) : ctx.t('watch.unavailable_short'),
           watchTerms(w, ctx.t, ctx.locale),
-          w.lastError ? ctx.t('watch.check_failed') : (w.lastCheckedAt?.toISOString().slice(0, 16).replace('T', ' ') ?? ctx.t('filter.never')),
+          w.lastError
+            ? ctx.t('watch.check_failed')
+            : (w.lastCheckedAt?.toISOString().slice(0, 16).replace('T', ' ') ?? ctx.t('filter.never')),
         ]);
-        return reply(text(bold(ctx.t('watch.list_title'))), table(columns.map((key) => ctx.t(key)), rows, { name: 'watches' }));
+        return reply(
+          text(bold(ctx.t('watch.list_title'))),
+          table(
+            columns.map((key) => ctx.t(key)),
+            rows,
+            { name: 'watches' },
+          ),
+        );
       },
     }),
     subcommand({
@@ -79,9 +120,14 @@ export const watchCommand = defineCommand({
       description: { es: 'Deja de vigilar un producto', en: 'Stop watching a product' },
       minRole: 'staff',
       args: {
-        id: arg.positional(recordNumber(), { es: 'vigilancia', en: 'watch' }, {
-          es: 'El número de la vigilancia (#3, mira /vigilar lista)', en: 'The watch number (#3, see /watch list)',
-        }),
+        id: arg.positional(
+          recordNumber(),
+          { es: 'vigilancia', en: 'watch' },
+          {
+            es: 'El número de la vigilancia (#3, mira /vigilar lista)',
+            en: 'The watch number (#3, see /watch list)',
+          },
+        ),
       },
       async run(ctx, args) {
         await ctx.services.watches.remove(ctx.input.chat, args.id);
@@ -97,11 +143,18 @@ export function watchAddTask(services: Services): TaskDefinition {
     kind: 'watch-add',
     async run({ input, locale, t, requestedBy }) {
       const watch = await services.watches.add({
-        product: input.product, platform: input.platform, chatId: input.chatId, locale, currency: services.currency,
+        product: input.product,
+        platform: input.platform,
+        chatId: input.chatId,
+        locale,
+        currency: services.currency,
         belowMinor: input.below === undefined ? undefined : parsePrice(input.below, services.currency),
-        changePercent: input.change, createdBy: requestedBy,
+        changePercent: input.change,
+        createdBy: requestedBy,
       });
-      const price = watch.available ? formatMoney(watch.price.minor, watch.price.currency, locale) : t('watch.unavailable_short');
+      const price = watch.available
+        ? formatMoney(watch.price.minor, watch.price.currency, locale)
+        : t('watch.unavailable_short');
       return reply(
         text('👀 ', t('watch.added', { id: watch.id, title: watch.title, price })),
         text(t('watch.alerts_on', { terms: watchTerms(watch, t, locale) }), '\n', link(t('search.open'), watch.url)),

@@ -10,8 +10,8 @@ export interface AppDeps {
   log: Logger;
   metrics: Metrics;
   readiness: Readiness;
-  /** Feature routes (webhooks, storefront, files) mounted by the composition root. */
-  /** Each feature app has its own Env (variables it sets); only its routes are mounted here. */
+  /** Feature routes (webhooks, storefront, files) mounted by the composition root; each has its own Env. */
+  // biome-ignore lint/suspicious/noExplicitAny: Hono's Env is invariant, so apps with different Variables share no narrower type.
   routes?: Array<{ path: string; app: Hono<any> }>;
 }
 

@@ -10,14 +10,16 @@ export const en: Record<keyof typeof es, string> = {
   'error.unknown_command': "I don't know the command {command}.",
   'error.did_you_mean': 'Did you mean {suggestion}?',
   'error.see_help': 'Type /help to see the commands.',
-  'error.not_linked': "I don't know this account yet. Link it with /start <code> (ask whoever runs the shop for a code).",
+  'error.not_linked':
+    "I don't know this account yet. Link it with /start <code> (ask whoever runs the shop for a code).",
   'error.forbidden': 'Your role does not allow {command}.',
   'error.rate_limited': "You're going too fast: wait {seconds} s and try again.",
   'error.not_found': "I couldn't find it.",
   'error.invalid_input': "That isn't valid: {message}",
   'error.conflict': "Couldn't do it: {message}",
   'error.insufficient_stock': 'Not enough stock (available: {available}).',
-  'error.upstream_blocked': "{source} is blocking our requests for now. We don't make up results: try later, or configure the official API or a proxy.",
+  'error.upstream_blocked':
+    "{source} is blocking our requests for now. We don't make up results: try later, or configure the official API or a proxy.",
   'error.upstream_failed': "{source} didn't answer properly. Try again in a few minutes.",
   'error.unavailable': 'This is not available: {message}',
   'error.unauthorized': 'Not authorised.',
@@ -58,7 +60,8 @@ export const en: Record<keyof typeof es, string> = {
   'users.col_accounts': 'accounts',
   'users.revoked': 'revoked',
   'role.changed': '{name} now has the role {role}.',
-  'role.not_allowed': "You can't change that role: only an owner changes owners or grants owner, and nobody changes their own.",
+  'role.not_allowed':
+    "You can't change that role: only an owner changes owners or grants owner, and nobody changes their own.",
   'role.last_owner': 'At least one owner must remain.',
   'revoke.done': '{name} no longer has access.',
   'user.not_found': "I couldn't find the person {user}. See /users.",
@@ -102,7 +105,8 @@ export const en: Record<keyof typeof es, string> = {
   'search.before': 'was {price}',
   'search.open': 'Open on AliExpress',
   'search.ship_days': 'delivery in {days} days',
-  'search.ship_unknown': 'AliExpress does not tell the delivery days of some of these products: ship:{days} was applied only where it does.',
+  'search.ship_unknown':
+    'AliExpress does not tell the delivery days of some of these products: ship:{days} was applied only where it does.',
   'search.progress': 'read {done} of {of} result pages',
   'filter.added': 'Filter “{name}” saved. I will check every hour and post new products here (at most {cap} a day).',
   'filter.exists': 'There is already a filter called “{name}” in this chat.',
@@ -125,7 +129,8 @@ export const en: Record<keyof typeof es, string> = {
   'watch.exists': 'This chat already watches “{title}”. See /watch list.',
   'watch.not_found': 'There is no watch #{id} in this chat. See /watch list.',
   'watch.gone': 'AliExpress does not have product {id} (or no longer sells it). Nothing was added.',
-  'watch.bad_product': 'That is not an AliExpress product: paste its link (…aliexpress.com/item/1005….html) or its number.',
+  'watch.bad_product':
+    'That is not an AliExpress product: paste its link (…aliexpress.com/item/1005….html) or its number.',
   'watch.currency': 'AliExpress priced it in {currency}, not in the shop currency. Nothing was added.',
   'watch.removed': 'Watch #{id} removed.',
   'watch.none': 'This chat watches no products. Add one with /watch add <link> [below:price] [change:%].',
@@ -161,7 +166,8 @@ export const en: Record<keyof typeof es, string> = {
   'stock.threshold_set': '{sku} threshold: {threshold}. I will alert when available drops below it.',
   'stock.threshold_off': 'Low-stock alerts for {sku} turned off.',
   'stock.count_below_committed': 'You cannot count fewer than are already reserved or sold ({available}).',
-  'stock.stale': 'Careful: {sku} stock changed since you saw it (now: total {total}, reserved {reserved}, sold {sold}, available {available}). I changed nothing.',
+  'stock.stale':
+    'Careful: {sku} stock changed since you saw it (now: total {total}, reserved {reserved}, sold {sold}, available {available}). I changed nothing.',
   'stock.set_anyway': 'Set {qty} anyway',
   'stock.low_alert': '⚠️ Low stock: {sku} ({title}) — {available} available (threshold {threshold}).',
   'stock.verify_ok': 'Stock matches its history and the reservations.',

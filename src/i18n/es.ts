@@ -8,14 +8,16 @@ export const es = {
   'error.unknown_command': 'No conozco el comando {command}.',
   'error.did_you_mean': '¿Quisiste decir {suggestion}?',
   'error.see_help': 'Escribe /ayuda para ver los comandos.',
-  'error.not_linked': 'Todavía no conozco esta cuenta. Vincúlala con /inicio <código> (pide un código a quien administra la tienda).',
+  'error.not_linked':
+    'Todavía no conozco esta cuenta. Vincúlala con /inicio <código> (pide un código a quien administra la tienda).',
   'error.forbidden': 'Tu rol no permite usar {command}.',
   'error.rate_limited': 'Vas muy rápido: espera {seconds} s y vuelve a intentarlo.',
   'error.not_found': 'No lo encontré.',
   'error.invalid_input': 'Eso no es válido: {message}',
   'error.conflict': 'No se pudo: {message}',
   'error.insufficient_stock': 'No hay stock suficiente (disponible: {available}).',
-  'error.upstream_blocked': '{source} está bloqueando nuestras consultas por ahora. No inventamos resultados: intenta más tarde o configura la API oficial o un proxy.',
+  'error.upstream_blocked':
+    '{source} está bloqueando nuestras consultas por ahora. No inventamos resultados: intenta más tarde o configura la API oficial o un proxy.',
   'error.upstream_failed': '{source} no respondió bien. Intenta de nuevo en unos minutos.',
   'error.unavailable': 'Esta función no está disponible: {message}',
   'error.unauthorized': 'No autorizado.',
@@ -43,11 +45,13 @@ export const es = {
   'help.role': 'Rol mínimo: {role}',
   'help.aliases': 'También: {aliases}',
 
-  'start.need_code': 'Para vincular esta cuenta escribe /inicio <código>. El código te lo da quien administra la tienda.',
+  'start.need_code':
+    'Para vincular esta cuenta escribe /inicio <código>. El código te lo da quien administra la tienda.',
   'start.bad_code': 'Ese código no existe, ya se usó o venció.',
   'start.linked': '¡Hola, {name}! Tu cuenta quedó vinculada con el rol {role}.',
   'start.already_linked': 'Esta cuenta ya está vinculada ({name}, {role}).',
-  'invite.created': 'Código de invitación para {role}: {code}\nSirve una sola vez y vence en 24 h. Se usa así: /inicio {code}',
+  'invite.created':
+    'Código de invitación para {role}: {code}\nSirve una sola vez y vence en 24 h. Se usa así: /inicio {code}',
   'invite.too_high': 'Solo puedes invitar con un rol igual o menor al tuyo ({role}).',
   'users.title': 'Personas',
   'users.col_id': 'id',
@@ -56,7 +60,8 @@ export const es = {
   'users.col_accounts': 'cuentas',
   'users.revoked': 'revocado',
   'role.changed': '{name} ahora tiene el rol {role}.',
-  'role.not_allowed': 'No puedes cambiar ese rol: solo un dueño cambia a dueños o asigna el rol de dueño, y nadie cambia el suyo.',
+  'role.not_allowed':
+    'No puedes cambiar ese rol: solo un dueño cambia a dueños o asigna el rol de dueño, y nadie cambia el suyo.',
   'role.last_owner': 'Debe quedar al menos un dueño.',
   'revoke.done': '{name} ya no tiene acceso.',
   'user.not_found': 'No encontré a la persona {user}. Mira /usuarios.',
@@ -100,9 +105,11 @@ export const es = {
   'search.before': 'antes {price}',
   'search.open': 'Ver en AliExpress',
   'search.ship_days': 'entrega en {days} días',
-  'search.ship_unknown': 'AliExpress no dice los días de entrega de algunos de estos productos: envio:{days} solo se aplicó donde los dice.',
+  'search.ship_unknown':
+    'AliExpress no dice los días de entrega de algunos de estos productos: envio:{days} solo se aplicó donde los dice.',
   'search.progress': 'leí {done} de {of} páginas de resultados',
-  'filter.added': 'Filtro “{name}” guardado. Revisaré cada hora y avisaré aquí de productos nuevos (máximo {cap} al día).',
+  'filter.added':
+    'Filtro “{name}” guardado. Revisaré cada hora y avisaré aquí de productos nuevos (máximo {cap} al día).',
   'filter.exists': 'Ya hay un filtro llamado “{name}” en este chat.',
   'filter.not_found': 'No hay un filtro llamado “{name}” en este chat. Mira /filtro lista.',
   'filter.removed': 'Filtro “{name}” borrado.',
@@ -123,7 +130,8 @@ export const es = {
   'watch.exists': 'Este chat ya vigila “{title}”. Mira /vigilar lista.',
   'watch.not_found': 'No hay una vigilancia #{id} en este chat. Mira /vigilar lista.',
   'watch.gone': 'AliExpress no tiene el producto {id} (o ya no lo vende). No agregué nada.',
-  'watch.bad_product': 'Eso no es un producto de AliExpress: pega el enlace (…aliexpress.com/item/1005….html) o su número.',
+  'watch.bad_product':
+    'Eso no es un producto de AliExpress: pega el enlace (…aliexpress.com/item/1005….html) o su número.',
   'watch.currency': 'AliExpress dio el precio en {currency}, no en la moneda de la tienda. No agregué nada.',
   'watch.removed': 'Vigilancia #{id} quitada.',
   'watch.none': 'Este chat no vigila productos. Agrega uno con /vigilar agregar <enlace> [below:precio] [change:%].',
@@ -159,7 +167,8 @@ export const es = {
   'stock.threshold_set': 'Umbral de {sku}: {threshold}. Avisaré cuando el disponible baje de ahí.',
   'stock.threshold_off': 'Avisos de stock bajo para {sku} apagados.',
   'stock.count_below_committed': 'No puedes contar menos de lo que ya está reservado o vendido ({available}).',
-  'stock.stale': 'Ojo: el stock de {sku} cambió desde que lo viste (ahora: total {total}, reservado {reserved}, vendido {sold}, disponible {available}). No cambié nada.',
+  'stock.stale':
+    'Ojo: el stock de {sku} cambió desde que lo viste (ahora: total {total}, reservado {reserved}, vendido {sold}, disponible {available}). No cambié nada.',
   'stock.set_anyway': 'Fijar {qty} de todos modos',
   'stock.low_alert': '⚠️ Stock bajo: {sku} ({title}) — quedan {available} disponibles (umbral {threshold}).',
   'stock.verify_ok': 'El stock cuadra con el historial y las reservas.',

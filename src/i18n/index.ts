@@ -24,7 +24,11 @@ export function translator(locale: Locale): Translate {
 }
 
 /** The language to answer in: the user's choice, else the platform's language code, else the default. */
-export function pickLocale(chosen: string | null | undefined, platformCode: string | undefined, fallback: Locale): Locale {
+export function pickLocale(
+  chosen: string | null | undefined,
+  platformCode: string | undefined,
+  fallback: Locale,
+): Locale {
   if (chosen === 'es' || chosen === 'en') return chosen;
   const base = platformCode?.toLowerCase().split(/[-_]/)[0];
   if (base === 'es' || base === 'en') return base;

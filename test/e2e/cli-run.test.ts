@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
 import { bodegaBin, childEnv, runBodega, startBodegaProcess, useTempDataDirs } from '../helpers/cli.ts';
 
 const freshDataDir = useTempDataDirs();
@@ -53,7 +53,10 @@ describe('bodega run', () => {
 
   it('holds an interactive chat as the owner until /salir', async () => {
     const dataDir = await freshDataDir();
-    const child = spawn(process.execPath, [bodegaBin, 'chat'], { env: childEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bodegaBin, 'chat'], {
+      env: childEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stdin.write('/ayuda invitar\n/idioma en\n/hepl\n/salir\n');

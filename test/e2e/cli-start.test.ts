@@ -23,7 +23,9 @@ describe('bodega start with the embedded database', () => {
 
       const second = await runBodega(['start'], { DATA_DIR: dataDir, PORT: '1' });
       expect(second.code).toBe(1);
-      expect(second.stderr).toContain(`Another bodega (start, pid ${first.child.pid}) is already running with DATA_DIR=${dataDir}`);
+      expect(second.stderr).toContain(
+        `Another bodega (start, pid ${first.child.pid}) is already running with DATA_DIR=${dataDir}`,
+      );
 
       const migrate = await runBodega(['migrate'], { DATA_DIR: dataDir });
       expect(migrate.code).toBe(0);

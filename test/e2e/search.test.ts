@@ -10,7 +10,13 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   fake = await startFakeAliexpress({ pages: 1, perPage: 60 });
-  env = { DATABASE_URL: database().url, ALIEXPRESS_BASE_URL: fake.baseUrl, BODEGA_CURRENCY: 'USD', LOG_LEVEL: 'warn', DATA_DIR: await freshDataDir() };
+  env = {
+    DATABASE_URL: database().url,
+    ALIEXPRESS_BASE_URL: fake.baseUrl,
+    BODEGA_CURRENCY: 'USD',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: await freshDataDir(),
+  };
 });
 afterAll(async () => {
   await fake.close();
@@ -52,7 +58,8 @@ describe('/buscar through bodega run against AliExpress', () => {
     expect((await runBodega(['run', '/buscar mouse max:30 sort:price'], env)).code).toBe(0);
     expect(await count('supplier_products')).toBe(products);
     expect(await count('supplier_price_history')).toBe(history);
-    const [search] = await database().sql`select status, fetched, matched, finished_at from searches order by id desc limit 1`;
+    const [search] = await database()
+      .sql`select status, fetched, matched, finished_at from searches order by id desc limit 1`;
     expect(search).toMatchObject({ status: 'success', fetched: 60 });
     expect(search?.finished_at).not.toBeNull();
   });
@@ -62,7 +69,9 @@ describe('/buscar through bodega run against AliExpress', () => {
     try {
       const blocked = await runBodega(['run', '/buscar lámpara'], env);
       expect(blocked.code).toBe(1);
-      expect(blocked.stdout).toContain('AliExpress está bloqueando nuestras consultas por ahora. No inventamos resultados');
+      expect(blocked.stdout).toContain(
+        'AliExpress está bloqueando nuestras consultas por ahora. No inventamos resultados',
+      );
       expect(blocked.stdout).not.toContain('aliexpress.com/item/');
       const [search] = await database().sql`select status, error from searches order by id desc limit 1`;
       expect(search).toEqual({ status: 'failed', error: 'upstream_blocked' });
@@ -72,7 +81,9 @@ describe('/buscar through bodega run against AliExpress', () => {
   });
 
   it('has a saved filter report only the new items on its second run', async () => {
-    expect((await runBodega(['run', '/filtro agregar baratos mouse max:5'], env)).stdout).toContain('✅ Filtro “baratos” guardado');
+    expect((await runBodega(['run', '/filtro agregar baratos mouse max:5'], env)).stdout).toContain(
+      '✅ Filtro “baratos” guardado',
+    );
     const first = await runBodega(['run', '/filtro ejecutar baratos'], env);
     expect(first.code).toBe(0);
     const reported = Number(first.stdout.match(/Filtro “baratos” revisado: (\d+) productos nuevos avisados\./)?.[1]);
@@ -96,7 +107,9 @@ describe('/buscar through bodega run against AliExpress', () => {
     await database().sql`update saved_filters set daily_cap = 3 where name = 'tope'`;
     const first = await runBodega(['run', '/filtro ejecutar tope'], env);
     expect(first.stdout).toContain('Filtro “tope”: 3 productos nuevos');
-    expect(first.stdout).toMatch(/Filtro “tope” revisado: 3 productos nuevos avisados\. \d+ más esperan al límite diario\./);
+    expect(first.stdout).toMatch(
+      /Filtro “tope” revisado: 3 productos nuevos avisados\. \d+ más esperan al límite diario\./,
+    );
     const second = await runBodega(['run', '/filtro ejecutar tope'], env);
     expect(second.stdout).toContain('Filtro “tope” revisado: 0 productos nuevos avisados.');
     expect(second.stdout).not.toContain('Filtro “tope”: ');
@@ -104,14 +117,17 @@ describe('/buscar through bodega run against AliExpress', () => {
     await database().sql`update saved_filters set notified_day = notified_day - 1 where name = 'tope'`;
     const nextDay = await runBodega(['run', '/filtro ejecutar tope'], env);
     expect(nextDay.stdout).toContain('Filtro “tope”: 3 productos nuevos');
-    const [seen] = await database().sql`select count(*)::int as n, count(distinct supplier_product_id)::int as d from filter_seen f join saved_filters s on s.id = f.filter_id where s.name = 'tope'`;
+    const [seen] = await database()
+      .sql`select count(*)::int as n, count(distinct supplier_product_id)::int as d from filter_seen f join saved_filters s on s.id = f.filter_id where s.name = 'tope'`;
     expect(seen).toEqual({ n: 6, d: 6 });
   });
 
   it('says that ship: could not apply where result pages do not tell delivery days', async () => {
     const shipped = await runBodega(['run', '/buscar mouse envio:10'], env);
     expect(shipped.code).toBe(0);
-    expect(shipped.stdout).toContain('AliExpress no dice los días de entrega de algunos de estos productos: envio:10 solo se aplicó donde los dice.');
+    expect(shipped.stdout).toContain(
+      'AliExpress no dice los días de entrega de algunos de estos productos: envio:10 solo se aplicó donde los dice.',
+    );
     expect((await runBodega(['run', '/buscar mouse'], env)).stdout).not.toContain('días de entrega');
   });
 
@@ -119,7 +135,10 @@ describe('/buscar through bodega run against AliExpress', () => {
     const pagesBefore = fake.requests.filter((request) => request.path.startsWith('/w/')).length;
     const callsBefore = fake.affiliateCalls.length;
     const api = await runBodega(['run', '/buscar teclado max:20 sort:price'], {
-      ...env, ALIEXPRESS_APP_KEY: FAKE_APP_KEY, ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET, ALIEXPRESS_API_BASE: fake.baseUrl,
+      ...env,
+      ALIEXPRESS_APP_KEY: FAKE_APP_KEY,
+      ALIEXPRESS_APP_SECRET: FAKE_APP_SECRET,
+      ALIEXPRESS_API_BASE: fake.baseUrl,
     });
     expect(api.code).toBe(0);
     expect(api.stdout).toMatch(/Resultados para “teclado” · página 1 de \d+ \(\d+ productos\)/);
@@ -128,7 +147,9 @@ describe('/buscar through bodega run against AliExpress', () => {
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
     expect(prices.every((price) => price <= 20)).toBe(true);
     expect(fake.requests.filter((request) => request.path.startsWith('/w/')).length).toBe(pagesBefore);
-    expect(fake.affiliateCalls.slice(callsBefore).map((call) => call.method)).toEqual(['aliexpress.affiliate.product.query']);
+    expect(fake.affiliateCalls.slice(callsBefore).map((call) => call.method)).toEqual([
+      'aliexpress.affiliate.product.query',
+    ]);
   });
 
   it('explains bad search arguments with the usage line', async () => {

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
 import { createApiKeys } from '../../src/domain/apikeys/index.ts';
 import { createInventory } from '../../src/domain/inventory/index.ts';
-import { systemClock } from '../../src/clock.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import { startStorefrontServer } from '../helpers/storefront-server.ts';
 
@@ -18,8 +18,14 @@ beforeAll(async () => {
   const inventory = createInventory({ db: database.db, clock: systemClock });
   const apiKeys = createApiKeys({ db: database.db });
   apiKey = (await apiKeys.create('web shop')).key;
-  await inventory.products.add({ sku: 'FLASH-1', title: 'Flash sale mug', priceMinor: 9900, currency: 'MXN', stock: 100 }, { actor: 'test', key: 'seed:flash' });
-  await inventory.products.add({ sku: 'CALM-1', title: 'Calm mug', priceMinor: 9900, currency: 'MXN', stock: 10 }, { actor: 'test', key: 'seed:calm' });
+  await inventory.products.add(
+    { sku: 'FLASH-1', title: 'Flash sale mug', priceMinor: 9900, currency: 'MXN', stock: 100 },
+    { actor: 'test', key: 'seed:flash' },
+  );
+  await inventory.products.add(
+    { sku: 'CALM-1', title: 'Calm mug', priceMinor: 9900, currency: 'MXN', stock: 10 },
+    { actor: 'test', key: 'seed:calm' },
+  );
   const server = await startStorefrontServer({ inventory, apiKeys });
   base = server.base;
   close = async () => {
@@ -33,15 +39,25 @@ afterAll(async () => {
   await close?.();
 });
 
-async function call(method: string, path: string, options: { body?: string; headers?: Record<string, string>; key?: string | null } = {}) {
+async function call(
+  method: string,
+  path: string,
+  options: { body?: string; headers?: Record<string, string>; key?: string | null } = {},
+) {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (options.key !== null) headers.authorization = `Bearer ${options.key ?? apiKey}`;
-  const response = await request(`${base}${path}`, { method: method as 'GET', body: options.body, headers, dispatcher: agent });
+  const response = await request(`${base}${path}`, {
+    method: method as 'GET',
+    body: options.body,
+    headers,
+    dispatcher: agent,
+  });
   const text = await response.body.text();
   return { status: response.statusCode, headers: response.headers, json: text ? JSON.parse(text) : undefined };
 }
 
-const reserve = (body: unknown, key: string) => call('POST', '/reservations', { body: JSON.stringify(body), headers: { 'idempotency-key': key } });
+const reserve = (body: unknown, key: string) =>
+  call('POST', '/reservations', { body: JSON.stringify(body), headers: { 'idempotency-key': key } });
 
 async function levels(sku: string) {
   return (await call('GET', `/stock/${sku}`)).json;
@@ -49,14 +65,28 @@ async function levels(sku: string) {
 
 describe('storefront API', () => {
   it('sells exactly the stock under 500 concurrent reservations over many connections', async () => {
-    const answers = await Promise.all(Array.from({ length: 500 }, (_, i) => reserve({ sku: 'FLASH-1', qty: 1 }, `flash-${i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => reserve({ sku: 'FLASH-1', qty: 1 }, `flash-${i}`)),
+    );
     const created = answers.filter((a) => a.status === 201);
     const refused = answers.filter((a) => a.status === 409);
     expect(created).toHaveLength(100);
     expect(refused).toHaveLength(400);
     expect(refused.every((a) => a.json.error === 'insufficient_stock' && a.json.available === 0)).toBe(true);
-    expect(created[0]?.json).toMatchObject({ sku: 'FLASH-1', qty: 1, status: 'pending', expires_at: expect.any(String) });
-    expect(await levels('FLASH-1')).toEqual({ sku: 'FLASH-1', title: 'Flash sale mug', total: 100, reserved: 100, sold: 0, available: 0 });
+    expect(created[0]?.json).toMatchObject({
+      sku: 'FLASH-1',
+      qty: 1,
+      status: 'pending',
+      expires_at: expect.any(String),
+    });
+    expect(await levels('FLASH-1')).toEqual({
+      sku: 'FLASH-1',
+      title: 'Flash sale mug',
+      total: 100,
+      reserved: 100,
+      sold: 0,
+      available: 0,
+    });
     const [ledger] = await database.db.execute(sql`
       select sum(delta_reserved)::int as reserved, count(*) filter (where reason = 'reserve')::int as holds
       from stock_ledger l join products p on p.id = l.product_id where p.sku = 'FLASH-1'`);
@@ -81,10 +111,16 @@ describe('storefront API', () => {
 
   it('commits and releases reservations, and refuses to release a sale', async () => {
     const sale = await reserve({ sku: 'CALM-1', qty: 1 }, 'order-2001');
-    expect(await call('POST', `/reservations/${sale.json.id}/commit`)).toMatchObject({ status: 200, json: { id: sale.json.id, status: 'committed' } });
+    expect(await call('POST', `/reservations/${sale.json.id}/commit`)).toMatchObject({
+      status: 200,
+      json: { id: sale.json.id, status: 'committed' },
+    });
     expect((await call('DELETE', `/reservations/${sale.json.id}`)).status).toBe(409);
     const hold = await reserve({ sku: 'CALM-1', qty: 1 }, 'order-2002');
-    expect(await call('DELETE', `/reservations/${hold.json.id}`)).toMatchObject({ status: 200, json: { id: hold.json.id, status: 'released' } });
+    expect(await call('DELETE', `/reservations/${hold.json.id}`)).toMatchObject({
+      status: 200,
+      json: { id: hold.json.id, status: 'released' },
+    });
     expect((await call('POST', `/reservations/${hold.json.id}/commit`)).status).toBe(409);
     expect(await levels('CALM-1')).toMatchObject({ sold: 1 });
   });
@@ -95,8 +131,16 @@ describe('storefront API', () => {
       [call('GET', '/stock/CALM-1', { key: null }), 401, 'unauthorized'],
       [call('GET', '/stock/CALM-1', { key: 'bdg_wrongwrongwrongwrongwrongwrongwron' }), 401, 'unauthorized'],
       [call('GET', '/stock/NOPE-404'), 404, 'not_found'],
-      [call('POST', '/reservations', { body: '{"sku": "CALM-1", "qty": 1' , headers: { 'idempotency-key': 'k1' } }), 400, 'invalid_json'],
-      [call('POST', '/reservations', { body: JSON.stringify({ sku: 'CALM-1', qty: 1 }) }), 400, 'missing_idempotency_key'],
+      [
+        call('POST', '/reservations', { body: '{"sku": "CALM-1", "qty": 1', headers: { 'idempotency-key': 'k1' } }),
+        400,
+        'invalid_json',
+      ],
+      [
+        call('POST', '/reservations', { body: JSON.stringify({ sku: 'CALM-1', qty: 1 }) }),
+        400,
+        'missing_idempotency_key',
+      ],
       [reserve({ sku: 'CALM-1', qty: -2 }, 'k2'), 422, 'invalid_input'],
       [reserve({ sku: 'CALM-1', qty: 1e9 }, 'k3'), 422, 'invalid_input'],
       [reserve({ sku: 'CALM-1', qty: 1.5 }, 'k4'), 422, 'invalid_input'],
@@ -108,7 +152,14 @@ describe('storefront API', () => {
       [call('POST', '/reservations/abc/commit'), 404, 'not_found'],
       [call('POST', '/reservations/999999/commit'), 404, 'not_found'],
       [call('DELETE', '/reservations/999999'), 404, 'not_found'],
-      [call('POST', '/reservations', { body: JSON.stringify({ sku: 'CALM-1', qty: 1, reference: 'x'.repeat(20_000) }), headers: { 'idempotency-key': 'k10' } }), 413, 'payload_too_large'],
+      [
+        call('POST', '/reservations', {
+          body: JSON.stringify({ sku: 'CALM-1', qty: 1, reference: 'x'.repeat(20_000) }),
+          headers: { 'idempotency-key': 'k10' },
+        }),
+        413,
+        'payload_too_large',
+      ],
     ];
     for (const [pending, status, error] of cases) {
       const answer = await pending;

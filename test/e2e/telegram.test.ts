@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../db/client.ts';
 import { systemClock } from '../../src/clock.ts';
 import { createInventory } from '../../src/domain/inventory/index.ts';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/telegram.ts';
-import { freePort, startBodegaProcess, useTempDataDirs, type BodegaProcess } from '../helpers/cli.ts';
+import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram.ts';
+import { type BodegaProcess, freePort, startBodegaProcess, useTempDataDirs } from '../helpers/cli.ts';
 
 const OWNER = 1111111;
 const SECRET = 'e2e-secret_42';
@@ -16,7 +16,9 @@ function message(text: string, languageCode = 'es', from = OWNER) {
   return {
     update_id: ++updateId,
     message: {
-      message_id: updateId, date: Math.floor(Date.now() / 1000), text,
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      text,
       chat: { id: from, type: 'private', first_name: 'Ana' },
       from: { id: from, is_bot: false, first_name: 'Ana', language_code: languageCode },
       entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }],
@@ -34,7 +36,10 @@ async function databaseOfRunning(dataDir: string) {
 /** Texts sent to the owner's chat after `from` calls, waiting until `count` have arrived. */
 async function repliesAfter(fake: FakeTelegram, from: number, count = 1, timeoutMs = 15_000): Promise<string[]> {
   return fake.waitFor(() => {
-    const texts = fake.calls.slice(from).filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(OWNER)).map((c) => String(c.params.text));
+    const texts = fake.calls
+      .slice(from)
+      .filter((c) => c.method === 'sendMessage' && String(c.params.chat_id) === String(OWNER))
+      .map((c) => String(c.params.text));
     return texts.length >= count ? texts : undefined;
   }, timeoutMs);
 }
@@ -50,8 +55,12 @@ describe('bodega start with Telegram by webhook', () => {
       port,
       dataDir: await freshDataDir(),
       env: {
-        TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, TELEGRAM_WEBHOOK_SECRET: SECRET,
-        PUBLIC_URL: `http://127.0.0.1:${port}`, BODEGA_OWNERS: `telegram:${OWNER}`, BODEGA_CURRENCY: 'MXN',
+        TELEGRAM_BOT_TOKEN: fake.token,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        TELEGRAM_WEBHOOK_SECRET: SECRET,
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        BODEGA_OWNERS: `telegram:${OWNER}`,
+        BODEGA_CURRENCY: 'MXN',
       },
     });
     await fake.waitFor(() => fake.webhook());
@@ -64,7 +73,9 @@ describe('bodega start with Telegram by webhook', () => {
 
   it('registers its webhook with the secret, publishes menus and reports Telegram ready', async () => {
     expect(fake.webhook()).toEqual({ url: `${bodega.url}/webhooks/telegram`, secret: SECRET });
-    const menus = fake.calls.filter((c) => c.method === 'setMyCommands').map((c) => c.params.language_code ?? 'default');
+    const menus = fake.calls
+      .filter((c) => c.method === 'setMyCommands')
+      .map((c) => c.params.language_code ?? 'default');
     expect(menus.sort()).toEqual(['default', 'en', 'es']);
     const ready = (await (await fetch(`${bodega.url}/health/ready`)).json()) as { checks: Record<string, string> };
     expect(ready.checks.telegram).toBe('ok');
@@ -75,7 +86,9 @@ describe('bodega start with Telegram by webhook', () => {
     expect(await fake.deliver(message('/ayuda'), { secret: null })).toBe(401);
     expect(await fake.deliver(message('/ayuda'), { secret: 'nope' })).toBe(401);
     const garbage = await fetch(`${bodega.url}/webhooks/telegram`, {
-      method: 'POST', body: '{"text":"hola"}', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      method: 'POST',
+      body: '{"text":"hola"}',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
     });
     expect(garbage.status).toBe(400);
     await new Promise((resolve) => setTimeout(resolve, 700));
@@ -95,7 +108,9 @@ describe('bodega start with Telegram by webhook', () => {
   it('runs a stock flow in Spanish and in English', async () => {
     let before = fake.calls.length;
     await fake.deliver(message('/producto agregar TAZA-9 Taza <negra> & roja precio:150 stock:8'));
-    expect(await repliesAfter(fake, before)).toEqual(['✅ Producto TAZA-9 agregado: Taza &lt;negra&gt; &amp; roja, $150.00 MXN, stock 8.']);
+    expect(await repliesAfter(fake, before)).toEqual([
+      '✅ Producto TAZA-9 agregado: Taza &lt;negra&gt; &amp; roja, $150.00 MXN, stock 8.',
+    ]);
     before = fake.calls.length;
     await fake.deliver(message('/stock agregar TAZA-9 2'));
     expect(await repliesAfter(fake, before)).toEqual(['✅ TAZA-9: total 10, reservado 0, vendido 0, disponible 10.']);
@@ -109,7 +124,10 @@ describe('bodega start with Telegram by webhook', () => {
     const database = await databaseOfRunning(bodega.dataDir);
     const inventory = createInventory({ db: database.db, clock: systemClock });
     for (let i = 1; i <= 18; i++) {
-      await inventory.products.add({ sku: `PLATO-${String(i).padStart(2, '0')}`, title: `Plato ${i}`, priceMinor: 100, currency: 'MXN' }, { actor: 'seed', key: `seed:plato:${i}` });
+      await inventory.products.add(
+        { sku: `PLATO-${String(i).padStart(2, '0')}`, title: `Plato ${i}`, priceMinor: 100, currency: 'MXN' },
+        { actor: 'seed', key: `seed:plato:${i}` },
+      );
     }
     await database.close();
     let before = fake.calls.length;
@@ -117,14 +135,18 @@ describe('bodega start with Telegram by webhook', () => {
     const [firstPage] = await repliesAfter(fake, before);
     expect(firstPage).toContain('PLATO-15');
     expect(firstPage).not.toContain('PLATO-16');
-    const keyboard = fake.calls.slice(before).find((c) => c.method === 'sendMessage')?.params.reply_markup as { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> };
+    const keyboard = fake.calls.slice(before).find((c) => c.method === 'sendMessage')?.params.reply_markup as {
+      inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
+    };
     const next = keyboard.inline_keyboard.flat().find((button) => button.text === 'Siguiente ▶');
     expect(next?.callback_data).toBe('/stock plato page:2');
     before = fake.calls.length;
     await fake.deliver({
       update_id: ++updateId,
       callback_query: {
-        id: `cb-${updateId}`, chat_instance: '42', data: next?.callback_data,
+        id: `cb-${updateId}`,
+        chat_instance: '42',
+        data: next?.callback_data,
         from: { id: OWNER, is_bot: false, first_name: 'Ana', language_code: 'es' },
         message: { message_id: 1, date: 0, chat: { id: OWNER, type: 'private' } },
       },

@@ -12,8 +12,12 @@ const id = '1005000000000005';
 beforeAll(async () => {
   fake = await startFakeAliexpress({ pages: 1, perPage: 10 });
   env = {
-    DATABASE_URL: database().url, ALIEXPRESS_BASE_URL: fake.baseUrl, ALIEXPRESS_MTOP_URL: fake.baseUrl,
-    BODEGA_CURRENCY: 'USD', LOG_LEVEL: 'warn', DATA_DIR: await freshDataDir(),
+    DATABASE_URL: database().url,
+    ALIEXPRESS_BASE_URL: fake.baseUrl,
+    ALIEXPRESS_MTOP_URL: fake.baseUrl,
+    BODEGA_CURRENCY: 'USD',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: await freshDataDir(),
   };
 });
 afterAll(async () => {
@@ -25,7 +29,10 @@ const occurrences = (haystack: string, needle: string) => haystack.split(needle)
 describe('/vigilar through bodega run and the watch-prices job', () => {
   it('watches a product by its link, alerts once on a drop below the target, and stops when removed', async () => {
     fake.setProduct(id, { cents: 1299 });
-    const added = await runBodega(['run', `/vigilar agregar https://es.aliexpress.com/item/${id}.html?spm=a2g0o below:10`], env);
+    const added = await runBodega(
+      ['run', `/vigilar agregar https://es.aliexpress.com/item/${id}.html?spm=a2g0o below:10`],
+      env,
+    );
     expect(added.code).toBe(0);
     const watchId = added.stdout.match(/👀 Vigilancia #(\d+): “producto [^”]+”, ahora a \$12\.99 USD\./)?.[1];
     expect(watchId).toBeDefined();

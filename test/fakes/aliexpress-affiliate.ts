@@ -28,11 +28,18 @@ export function affiliateHandler(options: {
     const params = Object.fromEntries(new URLSearchParams(await c.req.text())) as Record<string, string>;
     const method = params.method ?? '';
     options.calls.push({ method, params });
-    const refuse = (code: string, msg: string) => c.json({ error_response: { type: 'ISV', code, msg, request_id: 'fake' } });
+    const refuse = (code: string, msg: string) =>
+      c.json({ error_response: { type: 'ISV', code, msg, request_id: 'fake' } });
     if (params.app_key !== options.appKey) return refuse('InvalidApiKey', 'The specified API key is invalid');
     const { sign, ...signed } = params;
-    const text = Object.keys(signed).sort().map((key) => `${key}${signed[key]}`).join('');
-    if (params.sign_method !== 'sha256' || sign !== createHmac('sha256', options.appSecret).update(text).digest('hex').toUpperCase()) {
+    const text = Object.keys(signed)
+      .sort()
+      .map((key) => `${key}${signed[key]}`)
+      .join('');
+    if (
+      params.sign_method !== 'sha256' ||
+      sign !== createHmac('sha256', options.appSecret).update(text).digest('hex').toUpperCase()
+    ) {
       return refuse('IncompleteSignature', 'The request signature does not conform to platform standards');
     }
     const currency = params.target_currency ?? 'USD';
@@ -58,12 +65,18 @@ export function affiliateHandler(options: {
           resp_result: {
             resp_code: 200,
             resp_msg: 'Call succeeds',
-            result: { current_page_no: Number(params.page_no ?? 1), current_record_count: products.length, total_record_count: products.length, products: { product: products.map(shape) } },
+            result: {
+              current_page_no: Number(params.page_no ?? 1),
+              current_record_count: products.length,
+              total_record_count: products.length,
+              products: { product: products.map(shape) },
+            },
           },
         },
         request_id: 'fake',
       });
-    if (method === 'aliexpress.affiliate.product.query') return answer(options.search(params.keywords ?? '', Number(params.page_no ?? 1), params.sort));
+    if (method === 'aliexpress.affiliate.product.query')
+      return answer(options.search(params.keywords ?? '', Number(params.page_no ?? 1), params.sort));
     if (method === 'aliexpress.affiliate.productdetail.get') {
       return answer((params.product_ids ?? '').split(',').flatMap((id) => options.lookup(id) ?? []));
     }

@@ -6,7 +6,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/aliexpress/aliexpress-pdp-mtop-real.excerpt.json', import.meta.url)), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(
+    fileURLToPath(new URL('../fixtures/aliexpress/aliexpress-pdp-mtop-real.excerpt.json', import.meta.url)),
+    'utf8',
+  ),
+) as {
   data: { result: Record<string, any> };
 };
 const APP_KEY = '12574478';
@@ -21,11 +26,21 @@ export interface FakeProduct {
 const jsonp = (body: unknown) => `mtopjsonp1(${JSON.stringify(body)})`;
 
 /** Handles GET /h5/mtop.aliexpress.pdp.pc.query/1.0/ for the fake; `lookup` says what a product is now. */
-export function mtopHandler(options: { lookup(id: string): FakeProduct | undefined; blocked(): boolean; tokens: Set<string> }) {
+export function mtopHandler(options: {
+  lookup(id: string): FakeProduct | undefined;
+  blocked(): boolean;
+  tokens: Set<string>;
+}) {
   return (c: Context) => {
     const query = c.req.query();
-    const reply = (ret: string, data: unknown = {}) => c.body(jsonp({ api: 'mtop.aliexpress.pdp.pc.query', data, ret: [ret], v: '1.0' }), 200, { 'content-type': 'application/javascript' });
-    if (options.blocked()) return reply('RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试', { url: 'https://acs.aliexpress.com/_____tmd_____/punish?x5secdata=abc' });
+    const reply = (ret: string, data: unknown = {}) =>
+      c.body(jsonp({ api: 'mtop.aliexpress.pdp.pc.query', data, ret: [ret], v: '1.0' }), 200, {
+        'content-type': 'application/javascript',
+      });
+    if (options.blocked())
+      return reply('RGV587_ERROR::SM::哎哟喂,被挤爆啦,请稍后重试', {
+        url: 'https://acs.aliexpress.com/_____tmd_____/punish?x5secdata=abc',
+      });
     const token = (c.req.header('cookie') ?? '').match(/_m_h5_tk=([^_;]+)_\d+/)?.[1];
     if (!token || !options.tokens.has(token)) {
       const fresh = randomBytes(16).toString('hex');
@@ -39,7 +54,9 @@ export function mtopHandler(options: { lookup(id: string): FakeProduct | undefin
     const data = JSON.parse(query.data ?? '{}') as { productId?: string; _currency?: string };
     const product = options.lookup(String(data.productId));
     if (!product) return reply('FAIL_BIZ_ITEM_NOT_FOUND::商品不存在');
-    return reply('SUCCESS::调用成功', { result: productModules(String(data.productId), product, data._currency ?? 'USD') });
+    return reply('SUCCESS::调用成功', {
+      result: productModules(String(data.productId), product, data._currency ?? 'USD'),
+    });
   };
 }
 
@@ -52,7 +69,11 @@ function productModules(id: string, product: FakeProduct, currency: string): Rec
   result.GLOBAL_DATA.globalData.productId = id;
   result.GLOBAL_DATA.globalData.subject = product.title;
   result.GLOBAL_DATA.globalData.currencyCode = currency;
-  result.GLOBAL_DATA.globalData.productInfo = { ...result.GLOBAL_DATA.globalData.productInfo, productId: id, hasStock: product.available };
+  result.GLOBAL_DATA.globalData.productInfo = {
+    ...result.GLOBAL_DATA.globalData.productInfo,
+    productId: id,
+    hasStock: product.available,
+  };
   result.QUANTITY_PC.totalAvailableInventory = product.available ? 120 : 0;
   result.PRICE.targetSkuPriceInfo = {
     ...result.PRICE.targetSkuPriceInfo,

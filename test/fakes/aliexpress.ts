@@ -8,10 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { affiliateHandler, type AffiliateCall, type AffiliateProduct } from './aliexpress-affiliate.ts';
-import { mtopHandler, type FakeProduct } from './aliexpress-mtop.ts';
+import { type AffiliateCall, type AffiliateProduct, affiliateHandler } from './aliexpress-affiliate.ts';
+import { type FakeProduct, mtopHandler } from './aliexpress-mtop.ts';
 
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../fixtures/aliexpress/aliexpress-search-itemList.sample.json', import.meta.url)), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(
+    fileURLToPath(new URL('../fixtures/aliexpress/aliexpress-search-itemList.sample.json', import.meta.url)),
+    'utf8',
+  ),
+) as {
   content: Array<Record<string, any>>;
 };
 
@@ -32,7 +37,12 @@ export function catalogue(words: string, count: number, locale: 'es' | 'en'): Ar
     const cents = 150 + ((i * 977) % 4850);
     item.productId = id;
     item.title.displayTitle = `${words} ${item.title.displayTitle.split(' ').slice(0, 4).join(' ')} #${i + 1}`;
-    item.prices.salePrice = { ...item.prices.salePrice, cent: cents, minPrice: cents / 100, formattedPrice: `US $${(cents / 100).toFixed(2)}` };
+    item.prices.salePrice = {
+      ...item.prices.salePrice,
+      cent: cents,
+      minPrice: cents / 100,
+      formattedPrice: `US $${(cents / 100).toFixed(2)}`,
+    };
     item.prices.originalPrice = { ...item.prices.originalPrice, cent: cents * 2, minPrice: (cents * 2) / 100 };
     item.trade.tradeDesc = locale === 'es' ? `${(i * 37) % 2000} vendidos` : `${(i * 37) % 2000} sold`;
     item.evaluation = { starRating: 3 + (i % 5) * 0.5 };
@@ -45,7 +55,8 @@ export function pageHtml(items: unknown[]): string {
   return `<!doctype html><html><body><script>/*!-->init-data-start--*/window._dida_config_._init_data_= { data: ${payload} }/*!-->init-data-end--*/</script></body></html>`;
 }
 
-export const BLOCK_PAGE = '<html><body><script>window.location.href="https://www.aliexpress.com/_____tmd_____/punish?x5secdata=xyz&x5step=1"</script></body></html>';
+export const BLOCK_PAGE =
+  '<html><body><script>window.location.href="https://www.aliexpress.com/_____tmd_____/punish?x5secdata=xyz&x5step=1"</script></body></html>';
 
 export const FAKE_APP_KEY = '500123';
 export const FAKE_APP_SECRET = 'fake-affiliate-secret';
@@ -63,28 +74,42 @@ export async function startFakeAliexpress(options: { pages?: number; perPage?: n
   const lookup = (id: string): FakeProduct | undefined => {
     if (changed.has(id)) return changed.get(id);
     const listed = [...fresh, ...catalogue('producto', pages * perPage, 'en')].find((item) => item.productId === id);
-    return listed ? { title: listed.title.displayTitle, cents: listed.prices.salePrice.cent, available: true } : undefined;
+    return listed
+      ? { title: listed.title.displayTitle, cents: listed.prices.salePrice.cent, available: true }
+      : undefined;
   };
   const asAffiliate = (item: Record<string, any>): AffiliateProduct => ({
-    id: item.productId, title: item.title.displayTitle, cents: item.prices.salePrice.cent,
-    volume: Number(String(item.trade.tradeDesc).match(/\d+/)?.[0] ?? 0), categoryId: item.trace.exposure.postCategoryId,
+    id: item.productId,
+    title: item.title.displayTitle,
+    cents: item.prices.salePrice.cent,
+    volume: Number(String(item.trade.tradeDesc).match(/\d+/)?.[0] ?? 0),
+    categoryId: item.trace.exposure.postCategoryId,
   });
   const app = new Hono();
   app.get('/h5/mtop.aliexpress.pdp.pc.query/1.0/', (c) => {
     requests.push({ path: c.req.path, query: c.req.query(), headers: c.req.header(), at: Date.now() });
     return mtopHandler({ lookup, blocked: () => mode === 'block', tokens })(c);
   });
-  app.post('/sync', affiliateHandler({
-    appKey: FAKE_APP_KEY, appSecret: FAKE_APP_SECRET, calls: affiliateCalls,
-    lookup: (id) => {
-      const product = lookup(id);
-      return product?.available ? { id, title: product.title, cents: product.cents, volume: 0, categoryId: '201513902' } : undefined;
-    },
-    search: (words, page, sort) => {
-      const items = catalogue(words, pages * perPage, 'en').slice((page - 1) * 50, page * 50).map(asAffiliate);
-      return sort === 'SALE_PRICE_ASC' ? items.sort((a, b) => a.cents - b.cents) : items;
-    },
-  }));
+  app.post(
+    '/sync',
+    affiliateHandler({
+      appKey: FAKE_APP_KEY,
+      appSecret: FAKE_APP_SECRET,
+      calls: affiliateCalls,
+      lookup: (id) => {
+        const product = lookup(id);
+        return product?.available
+          ? { id, title: product.title, cents: product.cents, volume: 0, categoryId: '201513902' }
+          : undefined;
+      },
+      search: (words, page, sort) => {
+        const items = catalogue(words, pages * perPage, 'en')
+          .slice((page - 1) * 50, page * 50)
+          .map(asAffiliate);
+        return sort === 'SALE_PRICE_ASC' ? items.sort((a, b) => a.cents - b.cents) : items;
+      },
+    }),
+  );
   app.get('/w/:slug', async (c) => {
     requests.push({ path: c.req.path, query: c.req.query(), headers: c.req.header(), at: Date.now() });
     if (mode === 'block') return c.html(BLOCK_PAGE);
@@ -93,9 +118,17 @@ export async function startFakeAliexpress(options: { pages?: number; perPage?: n
     const words = c.req.query('SearchText') ?? '';
     const locale = /b_locale=es/.test(c.req.header('cookie') ?? '') ? 'es' : 'en';
     const page = Number(c.req.query('page') ?? 1);
-    let items: Array<Record<string, any>> = [...(page === 1 ? fresh.map((item) => ({ ...item, title: { ...item.title, displayTitle: `${words} ${item.title.displayTitle}` } })) : []),
-      ...catalogue(words, pages * perPage, locale).slice((page - 1) * perPage, page * perPage)];
-    if (c.req.query('SortType') === 'price_asc') items = items.sort((a, b) => a.prices.salePrice.cent - b.prices.salePrice.cent);
+    let items: Array<Record<string, any>> = [
+      ...(page === 1
+        ? fresh.map((item) => ({
+            ...item,
+            title: { ...item.title, displayTitle: `${words} ${item.title.displayTitle}` },
+          }))
+        : []),
+      ...catalogue(words, pages * perPage, locale).slice((page - 1) * perPage, page * perPage),
+    ];
+    if (c.req.query('SortType') === 'price_asc')
+      items = items.sort((a, b) => a.prices.salePrice.cent - b.prices.salePrice.cent);
     const html = pageHtml(page > pages ? [] : items);
     return c.html(mode === 'malformed' ? html.slice(0, html.length / 2) : html);
   });
@@ -105,7 +138,9 @@ export async function startFakeAliexpress(options: { pages?: number; perPage?: n
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     affiliateCalls,
-    setMode: (next: FakeMode) => void (mode = next),
+    setMode: (next: FakeMode) => {
+      mode = next;
+    },
     /** Changes a product's price or stock from now on, as the item page and the API show it. */
     setProduct(id: string, change: Partial<FakeProduct>) {
       const now = lookup(id) ?? { title: `producto ${id}`, cents: 1000, available: true };

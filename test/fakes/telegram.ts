@@ -3,7 +3,7 @@
 // 64 bytes, command names), 429 answers on demand, a record of every call, and webhook delivery.
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 
 export interface TelegramCall {
   method: string;
@@ -13,16 +13,34 @@ export interface TelegramCall {
   file?: { name: string; content: Buffer };
 }
 
-type Answer = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after: number } };
+type Answer =
+  | { ok: true; result: unknown }
+  | { ok: false; error_code: number; description: string; parameters?: { retry_after: number } };
 
-const ALLOWED_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'a', 'code', 'pre', 'blockquote', 'tg-spoiler']);
+const ALLOWED_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'a',
+  'code',
+  'pre',
+  'blockquote',
+  'tg-spoiler',
+]);
 
 /** Parses Telegram HTML the way the Bot API does; answers the visible text or the error Telegram would give. */
 export function parseTelegramHtml(html: string): { text: string } | { error: string } {
   const stack: string[] = [];
   for (const match of html.matchAll(/<(\/?)([a-zA-Z-]+)([^>]*)>|<|&(?!(lt|gt|quot|amp|#\d+);)/g)) {
     if (match[0] === '<') return { error: `can't parse entities: unsupported start tag at byte offset ${match.index}` };
-    if (match[0].startsWith('&')) return { error: `can't parse entities: unsupported entity at byte offset ${match.index}` };
+    if (match[0].startsWith('&'))
+      return { error: `can't parse entities: unsupported entity at byte offset ${match.index}` };
     const [, closing, tag = ''] = match;
     if (!ALLOWED_TAGS.has(tag.toLowerCase())) return { error: `can't parse entities: unsupported start tag "${tag}"` };
     if (closing) {
@@ -31,8 +49,14 @@ export function parseTelegramHtml(html: string): { text: string } | { error: str
       stack.push(tag);
     }
   }
-  if (stack.length > 0) return { error: `can't parse entities: can't find end tag corresponding to start tag "${stack.at(-1)}"` };
-  const text = html.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  if (stack.length > 0)
+    return { error: `can't parse entities: can't find end tag corresponding to start tag "${stack.at(-1)}"` };
+  const text = html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
   return { text };
 }
 
@@ -82,23 +106,33 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
   let updateWaiters: Array<() => void> = [];
 
   const ok = (result: unknown): Answer => ({ ok: true, result });
-  const bad = (description: string, code = 400): Answer => ({ ok: false, error_code: code, description: `Bad Request: ${description}` });
+  const bad = (description: string, code = 400): Answer => ({
+    ok: false,
+    error_code: code,
+    description: `Bad Request: ${description}`,
+  });
 
   function checkText(value: unknown, limit: number, field: string): Answer | string {
     if (typeof value !== 'string' || value.length === 0) return bad(`${field} must be non-empty`);
     const parsed = parseTelegramHtml(value);
     if ('error' in parsed) return bad(parsed.error);
     if (parsed.text.trim().length === 0) return bad(`${field} must be non-empty`);
-    if (parsed.text.length > limit) return bad(field === 'caption' ? 'message caption is too long' : 'message is too long');
+    if (parsed.text.length > limit)
+      return bad(field === 'caption' ? 'message caption is too long' : 'message is too long');
     return parsed.text;
   }
 
   function checkKeyboard(markup: unknown): Answer | undefined {
     const parsed = typeof markup === 'string' ? JSON.parse(markup) : markup;
-    for (const row of (parsed as { inline_keyboard?: Array<Array<{ callback_data?: string; text?: string }>> })?.inline_keyboard ?? []) {
+    for (const row of (parsed as { inline_keyboard?: Array<Array<{ callback_data?: string; text?: string }>> })
+      ?.inline_keyboard ?? []) {
       for (const button of row) {
         if (!button.text) return bad('BUTTON_TEXT_INVALID');
-        if (button.callback_data !== undefined && (Buffer.byteLength(button.callback_data) > 64 || button.callback_data === '')) return bad('BUTTON_DATA_INVALID');
+        if (
+          button.callback_data !== undefined &&
+          (Buffer.byteLength(button.callback_data) > 64 || button.callback_data === '')
+        )
+          return bad('BUTTON_DATA_INVALID');
       }
     }
     return undefined;
@@ -108,11 +142,26 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
     const key = String(chatId);
     const id = (messageIds.get(key) ?? 0) + 1;
     messageIds.set(key, id);
-    return { message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: Number(chatId), type: Number(chatId) < 0 ? 'group' : 'private' }, ...(text === undefined ? {} : { text }), ...extra };
+    return {
+      message_id: id,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: Number(chatId), type: Number(chatId) < 0 ? 'group' : 'private' },
+      ...(text === undefined ? {} : { text }),
+      ...extra,
+    };
   }
 
   const methods: Record<string, (params: Record<string, unknown>, call: TelegramCall) => Answer | Promise<Answer>> = {
-    getMe: () => ok({ id: 987654321, is_bot: true, first_name: 'Bodega Test', username, can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false }),
+    getMe: () =>
+      ok({
+        id: 987654321,
+        is_bot: true,
+        first_name: 'Bodega Test',
+        username,
+        can_join_groups: true,
+        can_read_all_group_messages: false,
+        supports_inline_queries: false,
+      }),
     setWebhook: (p) => {
       webhook = { url: String(p.url), secret: p.secret_token === undefined ? undefined : String(p.secret_token) };
       return ok(true);
@@ -122,10 +171,14 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
       return ok(true);
     },
     setMyCommands: (p) => {
-      const list = (typeof p.commands === 'string' ? JSON.parse(p.commands) : p.commands) as Array<{ command: string; description: string }>;
+      const list = (typeof p.commands === 'string' ? JSON.parse(p.commands) : p.commands) as Array<{
+        command: string;
+        description: string;
+      }>;
       for (const entry of list) {
         if (!/^[a-z0-9_]{1,32}$/.test(entry.command)) return bad('BOT_COMMAND_INVALID');
-        if (entry.description.length < 1 || entry.description.length > 256) return bad('BOT_COMMAND_DESCRIPTION_INVALID');
+        if (entry.description.length < 1 || entry.description.length > 256)
+          return bad('BOT_COMMAND_DESCRIPTION_INVALID');
       }
       return ok(true);
     },
@@ -140,7 +193,9 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
       const text = checkText(p.text, 4096, 'text');
       if (typeof text !== 'string') return text;
       if (Number(p.message_id) > (messageIds.get(String(p.chat_id)) ?? 0)) return bad('message to edit not found');
-      return checkKeyboard(p.reply_markup) ?? ok({ message_id: Number(p.message_id), chat: { id: Number(p.chat_id) }, text });
+      return (
+        checkKeyboard(p.reply_markup) ?? ok({ message_id: Number(p.message_id), chat: { id: Number(p.chat_id) }, text })
+      );
     },
     sendDocument: (p, call) => sendFile(p, call, 'document'),
     sendPhoto: (p, call) => sendFile(p, call, 'photo'),
@@ -163,7 +218,11 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
       const caption = checkText(p.caption, 1024, 'caption');
       if (typeof caption !== 'string') return caption;
     }
-    return ok(nextMessage(p.chat_id, undefined, { [field]: { file_name: call.file.name, file_size: call.file.content.length } }));
+    return ok(
+      nextMessage(p.chat_id, undefined, {
+        [field]: { file_name: call.file.name, file_size: call.file.content.length },
+      }),
+    );
   }
 
   async function readParams(c: Context): Promise<{ params: Record<string, unknown>; file?: TelegramCall['file'] }> {
@@ -195,7 +254,15 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
     const retryAfter = failures.get(method);
     if (retryAfter !== undefined) {
       failures.delete(method);
-      return c.json({ ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } }, 429);
+      return c.json(
+        {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${retryAfter}`,
+          parameters: { retry_after: retryAfter },
+        },
+        429,
+      );
     }
     const handler = methods[method];
     if (!handler) return c.json({ ok: false, error_code: 404, description: 'Not Found: method not found' }, 404);
@@ -219,7 +286,10 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
       const secret = deliverOptions.secret === undefined ? webhook.secret : deliverOptions.secret;
       const response = await fetch(webhook.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}),
+        },
         body: JSON.stringify(update),
       });
       await response.arrayBuffer();

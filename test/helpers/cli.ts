@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -56,7 +58,10 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Runs one `bodega` verb to completion. */
 export async function runBodega(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
-  const child = spawn(process.execPath, [bodegaBin, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bodegaBin, ...args], {
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -68,7 +73,9 @@ export async function runBodega(args: string[], env: Record<string, string>, tim
 }
 
 /** Starts `bodega start` as a child process and waits until `/health` answers 200. */
-export async function startBodegaProcess(options: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<BodegaProcess> {
+export async function startBodegaProcess(
+  options: { env?: Record<string, string>; dataDir?: string; port?: number } = {},
+): Promise<BodegaProcess> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? (await tempDataDir());
   const child = spawn(process.execPath, [bodegaBin, 'start'], {
@@ -100,7 +107,10 @@ async function waitForHealth(url: string, exited: Promise<number | null>, output
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gone) throw new Error(`bodega exited before it was healthy:\n${output()}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -10,7 +10,9 @@ export interface TestDatabase extends Database {
 }
 
 /** A fresh, migrated database copied from the run's template; drop it with `drop()`. */
-export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase & { drop(): Promise<void> }> {
+export async function createTestDatabase(
+  options: { poolSize?: number } = {},
+): Promise<TestDatabase & { drop(): Promise<void> }> {
   const adminUrl = inject('adminUrl');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });

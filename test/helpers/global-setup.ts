@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { connect } from '../../db/client.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../db/embedded.ts';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../db/embedded.ts';
 import { applyMigrations } from '../../db/migrate.ts';
 import { databaseUrl, quietLog } from './database-url.ts';
 

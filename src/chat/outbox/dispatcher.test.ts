@@ -14,7 +14,10 @@ const log = createLogger({ level: 'silent', pretty: false });
 const database = useTestDatabase({ poolSize: 20 });
 
 /** A sender that records what reached the "platform"; `fail` decides per attempt whether to throw instead. */
-function recordingSender(platform: string, fail: (message: OutMessage, attempt: number) => Error | undefined = () => undefined): Sender & {
+function recordingSender(
+  platform: string,
+  fail: (message: OutMessage, attempt: number) => Error | undefined = () => undefined,
+): Sender & {
   delivered: Array<{ chatId: string; text: string }>;
 } {
   const delivered: Array<{ chatId: string; text: string }> = [];
@@ -36,7 +39,13 @@ function recordingSender(platform: string, fail: (message: OutMessage, attempt: 
 
 async function queue(platform: string, count: number, chats = 5) {
   for (let i = 0; i < count; i++) {
-    await enqueue(database().db, { platform, chatId: `chat-${i % chats}` }, reply(text(`message ${i}`)), 'es', `${platform}:${i}`);
+    await enqueue(
+      database().db,
+      { platform, chatId: `chat-${i % chats}` },
+      reply(text(`message ${i}`)),
+      'es',
+      `${platform}:${i}`,
+    );
   }
 }
 
@@ -90,11 +99,15 @@ describe('outbox', () => {
 
   it('waits out a retry-after before trying again', async () => {
     await enqueue(database().db, { platform: 'slowdown', chatId: 'c' }, reply(text('hello')), 'es', 'slowdown:1');
-    const sender = recordingSender('slowdown', (_m, attempt) => (attempt === 1 ? new SendError('429 Too Many Requests', true, 300) : undefined));
+    const sender = recordingSender('slowdown', (_m, attempt) =>
+      attempt === 1 ? new SendError('429 Too Many Requests', true, 300) : undefined,
+    );
     const dispatcher = createDispatcher({ db: database().db, log, senders: [sender], ...fast });
     await dispatcher.drainAll();
     expect(sender.delivered).toHaveLength(0);
-    const [row] = await database().db.execute(sql`select extract(epoch from next_attempt_at - now()) * 1000 as wait_ms from outbox where idempotency_key = 'slowdown:1'`);
+    const [row] = await database().db.execute(
+      sql`select extract(epoch from next_attempt_at - now()) * 1000 as wait_ms from outbox where idempotency_key = 'slowdown:1'`,
+    );
     expect(Number(row?.wait_ms)).toBeGreaterThan(150);
     await new Promise((resolve) => setTimeout(resolve, 350));
     await dispatcher.drainAll();
@@ -104,13 +117,17 @@ describe('outbox', () => {
   it('dead-letters after the last attempt, keeping the error, and moves on to the next message of the chat', async () => {
     await enqueue(database().db, { platform: 'dead', chatId: 'c' }, reply(text('doomed')), 'es', 'dead:1');
     await enqueue(database().db, { platform: 'dead', chatId: 'c' }, reply(text('after')), 'es', 'dead:2');
-    const sender = recordingSender('dead', (message) => (message.kind === 'text' && message.text === 'doomed' ? new Error('chat not found') : undefined));
+    const sender = recordingSender('dead', (message) =>
+      message.kind === 'text' && message.text === 'doomed' ? new Error('chat not found') : undefined,
+    );
     const dispatcher = createDispatcher({ db: database().db, log, senders: [sender], maxAttempts: 3, ...fast });
     for (let i = 0; i < 20; i++) {
       await dispatcher.drainAll();
       await new Promise((resolve) => setTimeout(resolve, 8));
     }
-    const rows = await database().db.execute(sql`select idempotency_key, status, attempts, last_error from outbox where platform = 'dead' order by id`);
+    const rows = await database().db.execute(
+      sql`select idempotency_key, status, attempts, last_error from outbox where platform = 'dead' order by id`,
+    );
     expect(rows.map((r) => [r.idempotency_key, r.status, r.attempts, r.last_error])).toEqual([
       ['dead:1', 'dead', 3, 'chat not found'],
       ['dead:2', 'sent', 1, null],
@@ -119,12 +136,22 @@ describe('outbox', () => {
   });
 
   it('reports the platform message id of a task acknowledgement, so progress can edit it', async () => {
-    await enqueue(database().db, { platform: 'ack', chatId: 'c' }, { ...reply(text('working on it')), taskId: 42 }, 'es', 'ack:1');
+    await enqueue(
+      database().db,
+      { platform: 'ack', chatId: 'c' },
+      { ...reply(text('working on it')), taskId: 42 },
+      'es',
+      'ack:1',
+    );
     const sent: Array<{ taskId: number | undefined; messageId: string }> = [];
     const sender = recordingSender('ack');
     await createDispatcher({
-      db: database().db, log, senders: [sender], ...fast,
-      onFirstPartSent: async ({ reply: delivered, messageId }) => void sent.push({ taskId: delivered.taskId, messageId }),
+      db: database().db,
+      log,
+      senders: [sender],
+      ...fast,
+      onFirstPartSent: async ({ reply: delivered, messageId }) =>
+        void sent.push({ taskId: delivered.taskId, messageId }),
     }).drainAll();
     expect(sent).toEqual([{ taskId: 42, messageId: '1' }]);
   });
@@ -133,7 +160,9 @@ describe('outbox', () => {
     await enqueue(database().db, { platform: 'final', chatId: 'c' }, reply(text('x')), 'es', 'final:1');
     const sender = recordingSender('final', () => new SendError('bot was blocked by the user', false));
     await createDispatcher({ db: database().db, log, senders: [sender], ...fast }).drainAll();
-    const [row] = await database().db.execute(sql`select status, attempts from outbox where idempotency_key = 'final:1'`);
+    const [row] = await database().db.execute(
+      sql`select status, attempts from outbox where idempotency_key = 'final:1'`,
+    );
     expect([row?.status, row?.attempts]).toEqual(['dead', 1]);
   });
 });

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import type { Logger } from '../../logger.ts';
 import type { Locale } from '../../i18n/index.ts';
+import type { Logger } from '../../logger.ts';
 import type { Reply } from '../reply.ts';
 import { SendError, type Sender } from '../sender.ts';
 import { createRateLimiter } from './rate-limiter.ts';
@@ -93,9 +93,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const { messageId } = await sender.send(row.chat_id, messages[part] as (typeof messages)[number]);
         await db.execute(sql`update outbox set parts_sent = ${part + 1},
           lease_until = now() + ${leaseMs} * interval '1 millisecond' where id = ${row.id}`);
-        if (part === 0) await options.onFirstPartSent?.({ reply: row.reply, platform: row.platform, chatId: row.chat_id, messageId });
+        if (part === 0)
+          await options.onFirstPartSent?.({ reply: row.reply, platform: row.platform, chatId: row.chat_id, messageId });
       }
-      await db.execute(sql`update outbox set status = 'sent', sent_at = now(), lease_until = null, last_error = null where id = ${row.id}`);
+      await db.execute(
+        sql`update outbox set status = 'sent', sent_at = now(), lease_until = null, last_error = null where id = ${row.id}`,
+      );
     } catch (error) {
       await recordFailure(row, error);
     }
@@ -105,13 +108,21 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const retryable = !(error instanceof SendError) || error.retryable;
     const message = error instanceof Error ? error.message : String(error);
     if (!retryable || row.attempts >= maxAttempts) {
-      log.error({ err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts }, 'outbox message dead-lettered');
-      await db.execute(sql`update outbox set status = 'dead', lease_until = null, last_error = ${message} where id = ${row.id}`);
+      log.error(
+        { err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts },
+        'outbox message dead-lettered',
+      );
+      await db.execute(
+        sql`update outbox set status = 'dead', lease_until = null, last_error = ${message} where id = ${row.id}`,
+      );
       return;
     }
     const retryAfter = error instanceof SendError ? (error.retryAfterMs ?? 0) : 0;
     const delay = Math.max(retryAfter, backoff(row.attempts));
-    log.warn({ err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts, delayMs: delay }, 'outbox send failed; will retry');
+    log.warn(
+      { err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts, delayMs: delay },
+      'outbox send failed; will retry',
+    );
     await db.execute(sql`update outbox set status = 'pending', lease_until = null, last_error = ${message},
       next_attempt_at = now() + ${delay} * interval '1 millisecond' where id = ${row.id}`);
   }

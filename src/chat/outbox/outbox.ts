@@ -9,7 +9,13 @@ import type { ChatTarget } from '../target.ts';
  * Queues a reply for a chat inside the caller's transaction (pass the transaction as `db`), so the
  * message exists exactly when the change it reports does. A repeated key is ignored; answers whether it was new.
  */
-export async function enqueue(db: Db, target: ChatTarget, value: Reply, locale: Locale, idempotencyKey: string): Promise<boolean> {
+export async function enqueue(
+  db: Db,
+  target: ChatTarget,
+  value: Reply,
+  locale: Locale,
+  idempotencyKey: string,
+): Promise<boolean> {
   const inserted = await db
     .insert(outbox)
     .values({ platform: target.platform, chatId: target.chatId, reply: value, locale, idempotencyKey })

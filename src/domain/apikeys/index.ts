@@ -16,9 +16,17 @@ export function createApiKeys({ db }: { db: Db }) {
   return {
     async create(name: string): Promise<{ id: number; key: string }> {
       const trimmed = name.trim();
-      if (!/^[\p{L}\p{N} ._-]{1,64}$/u.test(trimmed)) throw new AppError('invalid_input', 'Name must be 1-64 letters, digits, spaces, dots, dashes or underscores', {});
+      if (!/^[\p{L}\p{N} ._-]{1,64}$/u.test(trimmed))
+        throw new AppError(
+          'invalid_input',
+          'Name must be 1-64 letters, digits, spaces, dots, dashes or underscores',
+          {},
+        );
       const key = `bdg_${randomBytes(24).toString('base64url')}`;
-      const [row] = await db.insert(apiKeys).values({ name: trimmed, keyHash: hash(key), prefix: key.slice(0, 8) }).returning({ id: apiKeys.id });
+      const [row] = await db
+        .insert(apiKeys)
+        .values({ name: trimmed, keyHash: hash(key), prefix: key.slice(0, 8) })
+        .returning({ id: apiKeys.id });
       return { id: row?.id ?? 0, key };
     },
 
@@ -32,8 +40,15 @@ export function createApiKeys({ db }: { db: Db }) {
         .where(and(eq(apiKeys.keyHash, digest), isNull(apiKeys.revokedAt)));
       if (!row || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(digest))) return undefined;
       // Touch at most once a minute, so authentication adds no write to a busy checkout.
-      await db.update(apiKeys).set({ lastUsedAt: sql`now()` })
-        .where(and(eq(apiKeys.id, row.id), sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute')`));
+      await db
+        .update(apiKeys)
+        .set({ lastUsedAt: sql`now()` })
+        .where(
+          and(
+            eq(apiKeys.id, row.id),
+            sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute')`,
+          ),
+        );
       return { id: row.id, name: row.name };
     },
   };

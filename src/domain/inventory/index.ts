@@ -10,8 +10,8 @@ import { createStockViews } from './views.ts';
 export { decimalMinor, formatMoney, minorDigits, parsePrice } from './money.ts';
 export { DEFAULT_TTL_SECONDS } from './reservations.ts';
 export { normaliseSku } from './stock.ts';
-export type { Discrepancy } from './verify.ts';
 export type { ChangeOrigin, Levels, LowStockAlert, LowStockNotifier, Reservation, StockView } from './types.ts';
+export type { Discrepancy } from './verify.ts';
 
 /** Stock, products and reservations over one database; `notify` queues low-stock alerts in the same transaction. */
 export function createInventory(deps: { db: Db; clock: Clock; notify?: LowStockNotifier }) {

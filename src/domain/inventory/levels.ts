@@ -30,7 +30,11 @@ interface LevelsRow {
  * then the ledger row with the resulting levels, then the low-stock check. Answers undefined when
  * the change would make `available` (or any level) negative. Run it inside a transaction.
  */
-export async function applyChange(tx: Db, change: Change, notify?: LowStockNotifier): Promise<{ levels: Levels; ledgerId: number } | undefined> {
+export async function applyChange(
+  tx: Db,
+  change: Change,
+  notify?: LowStockNotifier,
+): Promise<{ levels: Levels; ledgerId: number } | undefined> {
   const dt = change.deltaTotal ?? 0;
   const dr = change.deltaReserved ?? 0;
   const ds = change.deltaSold ?? 0;
@@ -68,9 +72,17 @@ export async function checkLowStock(
 ) {
   const low = row.threshold > 0 && row.available < row.threshold;
   if (low && !row.low_alerted) {
-    const flipped = await tx.execute(sql`update stock_levels set low_alerted = true where product_id = ${productId} and not low_alerted returning 1`);
+    const flipped = await tx.execute(
+      sql`update stock_levels set low_alerted = true where product_id = ${productId} and not low_alerted returning 1`,
+    );
     if (flipped.length > 0 && notify) {
-      await notify(tx, { productId, sku: row.sku, title: row.title, available: row.available, threshold: row.threshold });
+      await notify(tx, {
+        productId,
+        sku: row.sku,
+        title: row.title,
+        available: row.available,
+        threshold: row.threshold,
+      });
     }
   } else if (!low && row.low_alerted) {
     await tx.execute(sql`update stock_levels set low_alerted = false where product_id = ${productId}`);
@@ -82,13 +94,22 @@ export async function recheckLowStock(tx: Db, productId: number, notify?: LowSto
   const [row] = (await tx.execute(sql`
     select s.available, s.low_alerted, p.low_stock_threshold as threshold, p.sku, p.title
     from stock_levels s join products p on p.id = s.product_id where s.product_id = ${productId} for update of s`)) as unknown as Array<{
-    available: number; low_alerted: boolean; threshold: number; sku: string; title: string;
+    available: number;
+    low_alerted: boolean;
+    threshold: number;
+    sku: string;
+    title: string;
   }>;
   if (row) await checkLowStock(tx, productId, row, notify);
 }
 
 /** Runs `work` in a transaction unless this idempotency key already changed stock; then answers the earlier result. */
-export async function onceFor<T>(db: Db, key: string, replay: (tx: Db) => Promise<T>, work: (tx: Db) => Promise<T>): Promise<T> {
+export async function onceFor<T>(
+  db: Db,
+  key: string,
+  replay: (tx: Db) => Promise<T>,
+  work: (tx: Db) => Promise<T>,
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
@@ -102,7 +123,6 @@ export async function onceFor<T>(db: Db, key: string, replay: (tx: Db) => Promis
     }
   }
 }
-
 
 export function insufficient(available: number): AppError {
   return new AppError('insufficient_stock', 'Not enough stock available', { available });

@@ -22,7 +22,13 @@ export function parsePrice(input: string, currency: string): number {
  */
 export function decimalMinor(decimal: string, currency: string): number | undefined {
   try {
-    return parsePrice(decimal.trim().replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, ''), currency);
+    return parsePrice(
+      decimal
+        .trim()
+        .replace(/(\.\d*?)0+$/, '$1')
+        .replace(/\.$/, ''),
+      currency,
+    );
   } catch {
     return undefined;
   }
@@ -32,7 +38,10 @@ export function decimalMinor(decimal: string, currency: string): number | undefi
 export function formatMoney(minor: number, currency: string, locale: 'es' | 'en'): string {
   const digits = minorDigits(currency);
   const formatted = new Intl.NumberFormat(locale === 'es' ? 'es-MX' : 'en-US', {
-    style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: digits,
+    style: 'currency',
+    currency,
+    currencyDisplay: 'narrowSymbol',
+    minimumFractionDigits: digits,
   }).format(minor / 10 ** digits);
   return `${formatted} ${currency}`;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { AppError } from '../../errors.ts';
 import { isUniqueViolation } from '../../../db/errors.ts';
+import { AppError } from '../../errors.ts';
 import { applyChange } from './levels.ts';
 import { checkQuantity, normaliseSku } from './stock.ts';
 import type { ChangeOrigin, LowStockNotifier } from './types.ts';
@@ -23,7 +23,8 @@ export interface ProductEdit {
 
 function checkTitle(title: string) {
   const trimmed = title.trim();
-  if (trimmed.length < 1 || trimmed.length > 140) throw new AppError('invalid_input', 'Title must be 1-140 characters', { title });
+  if (trimmed.length < 1 || trimmed.length > 140)
+    throw new AppError('invalid_input', 'Title must be 1-140 characters', { title });
   return trimmed;
 }
 
@@ -34,21 +35,26 @@ export function createProducts(deps: { db: Db; notify?: LowStockNotifier | undef
     async add(product: NewProduct, origin: ChangeOrigin): Promise<{ productId: number }> {
       const sku = normaliseSku(product.sku);
       const title = checkTitle(product.title);
-      if (!Number.isSafeInteger(product.priceMinor) || product.priceMinor < 0) throw new AppError('invalid_input', 'Price must not be negative', {});
+      if (!Number.isSafeInteger(product.priceMinor) || product.priceMinor < 0)
+        throw new AppError('invalid_input', 'Price must not be negative', {});
       if (product.stock !== undefined) checkQuantity(product.stock, { allowZero: true });
       if (product.threshold !== undefined) checkQuantity(product.threshold, { allowZero: true });
       try {
         return await db.transaction(async (tx) => {
           const [row] = (await tx.execute(sql`
             insert into products (sku, title, price_minor, currency, low_stock_threshold)
-            values (${sku}, ${title}, ${product.priceMinor}, ${product.currency}, ${product.threshold ?? 0}) returning id`)) as unknown as Array<{ id: string }>;
+            values (${sku}, ${title}, ${product.priceMinor}, ${product.currency}, ${product.threshold ?? 0}) returning id`)) as unknown as Array<{
+            id: string;
+          }>;
           const productId = Number(row?.id);
           await tx.execute(sql`insert into stock_levels (product_id) values (${productId})`);
-          if (product.stock) await applyChange(tx, { productId, reason: 'receive', deltaTotal: product.stock, ...origin }, notify);
+          if (product.stock)
+            await applyChange(tx, { productId, reason: 'receive', deltaTotal: product.stock, ...origin }, notify);
           return { productId };
         });
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('conflict', `SKU ${sku} already exists`, { sku }, 'product.exists');
+        if (isUniqueViolation(error))
+          throw new AppError('conflict', `SKU ${sku} already exists`, { sku }, 'product.exists');
         throw error;
       }
     },
@@ -69,7 +75,9 @@ export function createProducts(deps: { db: Db; notify?: LowStockNotifier | undef
     },
 
     async currencyOf(skuInput: string): Promise<string | undefined> {
-      const [row] = (await db.execute(sql`select currency from products where sku = ${normaliseSku(skuInput)}`)) as unknown as Array<{ currency: string }>;
+      const [row] = (await db.execute(
+        sql`select currency from products where sku = ${normaliseSku(skuInput)}`,
+      )) as unknown as Array<{ currency: string }>;
       return row?.currency;
     },
   };

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import { isUniqueViolation } from '../../../db/errors.ts';
 import type { ReservationStatus } from '../../../db/schema/inventory.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { isUniqueViolation } from '../../../db/errors.ts';
 import { applyChange, insufficient, recheckLowStock } from './levels.ts';
 import { checkQuantity, normaliseSku } from './stock.ts';
 import type { LowStockNotifier, Reservation } from './types.ts';
@@ -74,10 +74,18 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
   }
 
   async function returnUnits(tx: Db, row: { id: string; product_id: string; qty: number }) {
-    await applyChange(tx, {
-      productId: Number(row.product_id), reason: 'expire', deltaReserved: -row.qty,
-      actor: 'system', reference: `reservation:${row.id}`, key: `reservation:${row.id}:expire`,
-    }, notify);
+    await applyChange(
+      tx,
+      {
+        productId: Number(row.product_id),
+        reason: 'expire',
+        deltaReserved: -row.qty,
+        actor: 'system',
+        reference: `reservation:${row.id}`,
+        key: `reservation:${row.id}:expire`,
+      },
+      notify,
+    );
   }
 
   /**
@@ -117,18 +125,34 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
       select p.id as product_id, made.id as reservation_id, (select count(*) from logged) as logged,
         (p.low_stock_threshold > 0 and held.available < p.low_stock_threshold and not held.low_alerted) as may_be_low
       from p left join held on true left join made on true`)) as unknown as Array<{
-      product_id: string; reservation_id: string | null; may_be_low: boolean | null;
+      product_id: string;
+      reservation_id: string | null;
+      may_be_low: boolean | null;
     }>;
     const row = rows[0];
     if (!row) return { outcome: 'no_product' };
     const productId = Number(row.product_id);
     if (row.reservation_id === null) return { outcome: 'short', productId };
-    const reservation: Reservation = { id: Number(row.reservation_id), sku, qty: request.qty, status: 'pending', expiresAt, reference: request.reference ?? null };
+    const reservation: Reservation = {
+      id: Number(row.reservation_id),
+      sku,
+      qty: request.qty,
+      status: 'pending',
+      expiresAt,
+      reference: request.reference ?? null,
+    };
     return { outcome: 'held', reservation, productId, mayBeLow: Boolean(row.may_be_low) };
   }
 
   /** Short of stock: a retry of a request that took the last units is a replay; else expire overdue holds and try once more. */
-  async function whenShort(tx: Db, request: ReserveRequest, sku: string, ttl: number, productId: number, replay: (on: Db) => Promise<ReserveResult | undefined>): Promise<ReserveResult | AppError> {
+  async function whenShort(
+    tx: Db,
+    request: ReserveRequest,
+    sku: string,
+    ttl: number,
+    productId: number,
+    replay: (on: Db) => Promise<ReserveResult | undefined>,
+  ): Promise<ReserveResult | AppError> {
     const earlier = await replay(tx);
     if (earlier) return earlier;
     if ((await expireWhere(tx, sql`product_id = ${productId}`, 1_000)) > 0) {
@@ -138,7 +162,9 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
         return { reservation: second.reservation, replayed: false };
       }
     }
-    const [levels] = (await tx.execute(sql`select available from stock_levels where product_id = ${productId}`)) as unknown as Array<{ available: number }>;
+    const [levels] = (await tx.execute(
+      sql`select available from stock_levels where product_id = ${productId}`,
+    )) as unknown as Array<{ available: number }>;
     // Returned, not thrown: the expiries above must commit even though this request is refused.
     return insufficient(levels?.available ?? 0);
   }
@@ -153,14 +179,21 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
       const sku = normaliseSku(request.sku);
       const ttl = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
       if (!Number.isInteger(ttl) || ttl < 30 || ttl > MAX_TTL_SECONDS) {
-        throw new AppError('invalid_input', `ttl_seconds must be a whole number from 30 to ${MAX_TTL_SECONDS}`, { ttl_seconds: ttl });
+        throw new AppError('invalid_input', `ttl_seconds must be a whole number from 30 to ${MAX_TTL_SECONDS}`, {
+          ttl_seconds: ttl,
+        });
       }
       const replay = async (on: Db) => {
         if (!request.idempotencyKey) return undefined;
         const existing = await find(on, sql`r.idempotency_key = ${request.idempotencyKey}`);
         if (!existing) return undefined;
         if (existing.sku !== sku || existing.qty !== request.qty) {
-          throw new AppError('conflict', 'This Idempotency-Key was used for a different request', {}, 'reservation.key_reused');
+          throw new AppError(
+            'conflict',
+            'This Idempotency-Key was used for a different request',
+            {},
+            'reservation.key_reused',
+          );
         }
         return { reservation: toReservation(existing), replayed: true };
       };
@@ -187,7 +220,9 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
     async sweepLowStock(): Promise<number> {
       const due = (await db.execute(sql`
         select s.product_id from stock_levels s join products p on p.id = s.product_id
-        where p.low_stock_threshold > 0 and s.available < p.low_stock_threshold and not s.low_alerted`)) as unknown as Array<{ product_id: string }>;
+        where p.low_stock_threshold > 0 and s.available < p.low_stock_threshold and not s.low_alerted`)) as unknown as Array<{
+        product_id: string;
+      }>;
       for (const row of due) await db.transaction((tx) => alertIfLow(tx, Number(row.product_id)));
       return due.length;
     },
@@ -202,10 +237,19 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
           returning id, product_id, qty`)) as unknown as Array<{ product_id: string; qty: number }>;
         const row = claimed[0];
         if (row) {
-          await applyChange(tx, {
-            productId: Number(row.product_id), reason: 'commit', deltaReserved: -row.qty, deltaSold: row.qty,
-            actor, reference: `reservation:${id}`, key: `reservation:${id}:commit`,
-          }, notify);
+          await applyChange(
+            tx,
+            {
+              productId: Number(row.product_id),
+              reason: 'commit',
+              deltaReserved: -row.qty,
+              deltaSold: row.qty,
+              actor,
+              reference: `reservation:${id}`,
+              key: `reservation:${id}:commit`,
+            },
+            notify,
+          );
           return toReservation((await find(tx, sql`r.id = ${id}`)) as ReservationRow);
         }
         const current = await find(tx, sql`r.id = ${id}`);
@@ -225,18 +269,34 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
       return db.transaction(async (tx) => {
         const claimed = (await tx.execute(sql`
           update reservations set status = 'released', updated_at = now()
-          where id = ${id} and status = 'pending' returning id, product_id, qty`)) as unknown as Array<{ product_id: string; qty: number }>;
+          where id = ${id} and status = 'pending' returning id, product_id, qty`)) as unknown as Array<{
+          product_id: string;
+          qty: number;
+        }>;
         const row = claimed[0];
         if (row) {
-          await applyChange(tx, {
-            productId: Number(row.product_id), reason: 'release', deltaReserved: -row.qty,
-            actor, reference: `reservation:${id}`, key: `reservation:${id}:release`,
-          }, notify);
+          await applyChange(
+            tx,
+            {
+              productId: Number(row.product_id),
+              reason: 'release',
+              deltaReserved: -row.qty,
+              actor,
+              reference: `reservation:${id}`,
+              key: `reservation:${id}:release`,
+            },
+            notify,
+          );
         }
         const current = await find(tx, sql`r.id = ${id}`);
         if (!current) throw new AppError('not_found', `No reservation ${id}`, { id });
         if (current.status === 'committed') {
-          throw new AppError('conflict', `Reservation ${id} is committed`, { id, status: 'committed' }, 'reservation.committed');
+          throw new AppError(
+            'conflict',
+            `Reservation ${id} is committed`,
+            { id, status: 'committed' },
+            'reservation.committed',
+          );
         }
         return toReservation(current);
       });

@@ -18,7 +18,9 @@ export function normaliseSku(sku: string): string {
 
 export function checkQuantity(qty: number, { allowZero = false } = {}) {
   if (!Number.isInteger(qty) || qty < (allowZero ? 0 : 1) || qty > MAX_QTY) {
-    throw new AppError('invalid_input', `Quantity must be a whole number from ${allowZero ? 0 : 1} to ${MAX_QTY}`, { qty });
+    throw new AppError('invalid_input', `Quantity must be a whole number from ${allowZero ? 0 : 1} to ${MAX_QTY}`, {
+      qty,
+    });
   }
 }
 
@@ -71,14 +73,20 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
   const { db, clock, notify } = deps;
 
   async function productId(tx: Db, sku: string): Promise<number> {
-    const [row] = (await tx.execute(sql`select id from products where sku = ${normaliseSku(sku)} and active`)) as unknown as Array<{ id: string }>;
+    const [row] = (await tx.execute(
+      sql`select id from products where sku = ${normaliseSku(sku)} and active`,
+    )) as unknown as Array<{ id: string }>;
     if (!row) throw new AppError('not_found', `No product with SKU ${sku}`, { sku: normaliseSku(sku) });
     return Number(row.id);
   }
 
   async function levelsAfter(tx: Db, key: string): Promise<Levels> {
-    const [row] = (await tx.execute(sql`select total_after, reserved_after, sold_after from stock_ledger where idempotency_key = ${key}`)) as unknown as Array<{
-      total_after: number; reserved_after: number; sold_after: number;
+    const [row] = (await tx.execute(
+      sql`select total_after, reserved_after, sold_after from stock_ledger where idempotency_key = ${key}`,
+    )) as unknown as Array<{
+      total_after: number;
+      reserved_after: number;
+      sold_after: number;
     }>;
     const total = row?.total_after ?? 0;
     const reserved = row?.reserved_after ?? 0;
@@ -89,33 +97,52 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
   /** Adds or takes units from the total (`receive` when positive, `adjust` when negative). */
   async function move(sku: string, delta: number, origin: ChangeOrigin): Promise<Levels> {
     checkQuantity(Math.abs(delta));
-    return onceFor(db, origin.key, (tx) => levelsAfter(tx, origin.key), async (tx) => {
-      const id = await productId(tx, sku);
-      const result = await applyChange(tx, { productId: id, reason: delta > 0 ? 'receive' : 'adjust', deltaTotal: delta, ...origin }, notify);
-      if (!result) throw insufficient(await availableOf(tx, id));
-      return result.levels;
-    });
+    return onceFor(
+      db,
+      origin.key,
+      (tx) => levelsAfter(tx, origin.key),
+      async (tx) => {
+        const id = await productId(tx, sku);
+        const result = await applyChange(
+          tx,
+          { productId: id, reason: delta > 0 ? 'receive' : 'adjust', deltaTotal: delta, ...origin },
+          notify,
+        );
+        if (!result) throw insufficient(await availableOf(tx, id));
+        return result.levels;
+      },
+    );
   }
 
   async function availableOf(tx: Db, id: number): Promise<number> {
-    const [row] = (await tx.execute(sql`select available from stock_levels where product_id = ${id}`)) as unknown as Array<{ available: number }>;
+    const [row] = (await tx.execute(
+      sql`select available from stock_levels where product_id = ${id}`,
+    )) as unknown as Array<{ available: number }>;
     return row?.available ?? 0;
   }
 
   return {
     /** Stock of one SKU, or undefined. */
     async get(sku: string): Promise<StockView | undefined> {
-      const rows = (await db.execute(stockQuery(clock.now(), sql`p.sku = ${normaliseSku(sku)}`))) as unknown as StockRow[];
+      const rows = (await db.execute(
+        stockQuery(clock.now(), sql`p.sku = ${normaliseSku(sku)}`),
+      )) as unknown as StockRow[];
       return rows[0] ? toView(rows[0]) : undefined;
     },
 
     /** Products whose SKU or title match all the words (or every product), in SKU order. */
     async search(words: string, { limit = 200, offset = 0 } = {}): Promise<StockView[]> {
       const terms = words.trim().split(/\s+/).filter(Boolean);
-      const where = terms.length === 0
-        ? sql`true`
-        : sql.join(terms.map((term) => sql`(p.sku ilike ${`%${term}%`} or p.title ilike ${`%${term}%`})`), sql` and `);
-      const rows = (await db.execute(sql`${stockQuery(clock.now(), where)} limit ${limit} offset ${offset}`)) as unknown as StockRow[];
+      const where =
+        terms.length === 0
+          ? sql`true`
+          : sql.join(
+              terms.map((term) => sql`(p.sku ilike ${`%${term}%`} or p.title ilike ${`%${term}%`})`),
+              sql` and `,
+            );
+      const rows = (await db.execute(
+        sql`${stockQuery(clock.now(), where)} limit ${limit} offset ${offset}`,
+      )) as unknown as StockRow[];
       return rows.map(toView);
     },
 
@@ -131,15 +158,34 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
     /** Sets the physical total after a count; refused when fewer units than are reserved and sold. */
     async count(sku: string, qty: number, origin: ChangeOrigin): Promise<Levels> {
       checkQuantity(qty, { allowZero: true });
-      return onceFor(db, origin.key, (tx) => levelsAfter(tx, origin.key), async (tx) => {
-        const id = await productId(tx, sku);
-        const [current] = (await tx.execute(sql`select total, reserved, sold from stock_levels where product_id = ${id} for update`)) as unknown as Array<{
-          total: number; reserved: number; sold: number;
-        }>;
-        const result = await applyChange(tx, { productId: id, reason: 'count', deltaTotal: qty - (current?.total ?? 0), ...origin }, notify);
-        if (!result) throw new AppError('insufficient_stock', 'Count below reserved plus sold', { available: (current?.reserved ?? 0) + (current?.sold ?? 0) }, 'stock.count_below_committed');
-        return result.levels;
-      });
+      return onceFor(
+        db,
+        origin.key,
+        (tx) => levelsAfter(tx, origin.key),
+        async (tx) => {
+          const id = await productId(tx, sku);
+          const [current] = (await tx.execute(
+            sql`select total, reserved, sold from stock_levels where product_id = ${id} for update`,
+          )) as unknown as Array<{
+            total: number;
+            reserved: number;
+            sold: number;
+          }>;
+          const result = await applyChange(
+            tx,
+            { productId: id, reason: 'count', deltaTotal: qty - (current?.total ?? 0), ...origin },
+            notify,
+          );
+          if (!result)
+            throw new AppError(
+              'insufficient_stock',
+              'Count below reserved plus sold',
+              { available: (current?.reserved ?? 0) + (current?.sold ?? 0) },
+              'stock.count_below_committed',
+            );
+          return result.levels;
+        },
+      );
     },
 
     /** Sets the low-stock threshold (0 turns alerts off); alerts at once if already below. */

@@ -1,2 +1,2 @@
 export { CONSOLE_IDENTITY, createPeople, type People, type Person, type User } from './people.ts';
-export { atLeast, isRole, roles, type Role } from './roles.ts';
+export { atLeast, isRole, type Role, roles } from './roles.ts';

@@ -69,15 +69,25 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
     const condition = /^\d+$/.test(trimmed)
       ? eq(users.id, Number(trimmed))
       : trimmed.includes(':')
-        ? inArray(users.id, db.select({ id: identities.userId }).from(identities).where(eq(identities.identity, trimmed)))
+        ? inArray(
+            users.id,
+            db.select({ id: identities.userId }).from(identities).where(eq(identities.identity, trimmed)),
+          )
         : sql`lower(${users.displayName}) = lower(${trimmed})`;
-    const found = await db.select(userColumns).from(users).where(and(condition, isNull(users.revokedAt)));
-    if (found.length !== 1) throw new AppError('not_found', `No single user matches ${reference}`, { user: reference }, 'user.not_found');
+    const found = await db
+      .select(userColumns)
+      .from(users)
+      .where(and(condition, isNull(users.revokedAt)));
+    if (found.length !== 1)
+      throw new AppError('not_found', `No single user matches ${reference}`, { user: reference }, 'user.not_found');
     return found[0] as User;
   }
 
   async function ownerCount(tx: Db) {
-    const [row] = await tx.select({ n: sql<number>`count(*)::int` }).from(users).where(and(eq(users.role, 'owner'), isNull(users.revokedAt)));
+    const [row] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(users)
+      .where(and(eq(users.role, 'owner'), isNull(users.revokedAt)));
     return row?.n ?? 0;
   }
 
@@ -95,8 +105,12 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
     async ensureOwners(identityList) {
       for (const identity of identityList) {
         await db.transaction(async (tx) => {
-          const [existing] = await tx.select({ userId: identities.userId }).from(identities).where(eq(identities.identity, identity));
-          if (existing) await tx.update(users).set({ role: 'owner', revokedAt: null }).where(eq(users.id, existing.userId));
+          const [existing] = await tx
+            .select({ userId: identities.userId })
+            .from(identities)
+            .where(eq(identities.identity, identity));
+          if (existing)
+            await tx.update(users).set({ role: 'owner', revokedAt: null }).where(eq(users.id, existing.userId));
           else await linkNewUser(tx, identity, identity, 'owner');
         });
       }
@@ -107,7 +121,11 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
       if (existing) return existing;
       return db.transaction(async (tx) => {
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${CONSOLE_IDENTITY}))`);
-        const [again] = await tx.select(userColumns).from(identities).innerJoin(users, eq(users.id, identities.userId)).where(eq(identities.identity, CONSOLE_IDENTITY));
+        const [again] = await tx
+          .select(userColumns)
+          .from(identities)
+          .innerJoin(users, eq(users.id, identities.userId))
+          .where(eq(identities.identity, CONSOLE_IDENTITY));
         return again ?? linkNewUser(tx, CONSOLE_IDENTITY, 'Console', 'owner');
       });
     },
@@ -123,9 +141,16 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
       const code = newCode();
       const now = clock.now();
       await db.transaction(async (tx) => {
-        await tx.update(inviteCodes).set({ expiresAt: now }).where(and(eq(inviteCodes.kind, 'owner'), isNull(inviteCodes.usedAt)));
+        await tx
+          .update(inviteCodes)
+          .set({ expiresAt: now })
+          .where(and(eq(inviteCodes.kind, 'owner'), isNull(inviteCodes.usedAt)));
         await tx.insert(inviteCodes).values({
-          codeHash: hashCode(code), role: 'owner', kind: 'owner', createdAt: now, expiresAt: new Date(now.getTime() + OWNER_CODE_TTL_MS),
+          codeHash: hashCode(code),
+          role: 'owner',
+          kind: 'owner',
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + OWNER_CODE_TTL_MS),
         });
       });
       return code;
@@ -133,29 +158,51 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
 
     async createInvite(by, role) {
       if (!atLeast(by.role, 'admin')) throw new AppError('forbidden', 'Only admins invite', {}, 'role.not_allowed');
-      if (!atLeast(by.role, role)) throw new AppError('forbidden', 'Cannot invite above own role', { role: by.role }, 'invite.too_high');
+      if (!atLeast(by.role, role))
+        throw new AppError('forbidden', 'Cannot invite above own role', { role: by.role }, 'invite.too_high');
       const code = newCode();
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
-      await db.insert(inviteCodes).values({ codeHash: hashCode(code), role, kind: 'invite', createdBy: by.id, createdAt: now, expiresAt });
+      await db
+        .insert(inviteCodes)
+        .values({ codeHash: hashCode(code), role, kind: 'invite', createdBy: by.id, createdAt: now, expiresAt });
       return { code, expiresAt };
     },
 
     async redeem(identity, code, displayName) {
       const linked = await findByIdentity(identity);
-      if (linked) throw new AppError('conflict', 'Identity already linked', { name: linked.displayName, role: linked.role }, 'start.already_linked');
+      if (linked)
+        throw new AppError(
+          'conflict',
+          'Identity already linked',
+          { name: linked.displayName, role: linked.role },
+          'start.already_linked',
+        );
       return db.transaction(async (tx) => {
         const [claimed] = await tx
           .update(inviteCodes)
           .set({ usedAt: clock.now() })
-          .where(and(eq(inviteCodes.codeHash, hashCode(code)), isNull(inviteCodes.usedAt), gt(inviteCodes.expiresAt, clock.now())))
+          .where(
+            and(
+              eq(inviteCodes.codeHash, hashCode(code)),
+              isNull(inviteCodes.usedAt),
+              gt(inviteCodes.expiresAt, clock.now()),
+            ),
+          )
           .returning({ role: inviteCodes.role, codeHash: inviteCodes.codeHash });
         if (!claimed) throw new AppError('invalid_input', 'Unknown, used or expired code', {}, 'start.bad_code');
-        const [stale] = await tx.select({ userId: identities.userId }).from(identities).where(eq(identities.identity, identity));
+        const [stale] = await tx
+          .select({ userId: identities.userId })
+          .from(identities)
+          .where(eq(identities.identity, identity));
         let user: User;
         if (stale) {
           // A revoked identity comes back as a fresh grant, not with its old role.
-          [user] = (await tx.update(users).set({ role: claimed.role, revokedAt: null, displayName }).where(eq(users.id, stale.userId)).returning(userColumns)) as [User];
+          [user] = (await tx
+            .update(users)
+            .set({ role: claimed.role, revokedAt: null, displayName })
+            .where(eq(users.id, stale.userId))
+            .returning(userColumns)) as [User];
         } else {
           user = await linkNewUser(tx, identity, displayName, claimed.role);
         }
@@ -172,7 +219,14 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
         .orderBy(asc(users.id));
       const byId = new Map<number, Person>();
       for (const row of rows) {
-        const person = byId.get(row.id) ?? { id: row.id, displayName: row.displayName, role: row.role, locale: row.locale, identities: [], revoked: row.revokedAt !== null };
+        const person = byId.get(row.id) ?? {
+          id: row.id,
+          displayName: row.displayName,
+          role: row.role,
+          locale: row.locale,
+          identities: [],
+          revoked: row.revokedAt !== null,
+        };
         if (row.identity) person.identities.push(row.identity);
         byId.set(row.id, person);
       }
@@ -195,7 +249,11 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
       assertMayManage(actor, target);
       return db.transaction(async (tx) => {
         await lockRoleChanges(tx);
-        const [updated] = await tx.update(users).set({ revokedAt: clock.now() }).where(eq(users.id, target.id)).returning(userColumns);
+        const [updated] = await tx
+          .update(users)
+          .set({ revokedAt: clock.now() })
+          .where(eq(users.id, target.id))
+          .returning(userColumns);
         if ((await ownerCount(tx)) === 0) throw new AppError('conflict', 'Last owner', {}, 'role.last_owner');
         return updated as User;
       });

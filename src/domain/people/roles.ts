@@ -1,6 +1,6 @@
-import { roles, type Role } from '../../../db/schema/people.ts';
+import { type Role, roles } from '../../../db/schema/people.ts';
 
-export { roles, type Role };
+export { type Role, roles };
 
 const rank: Record<Role, number> = { viewer: 1, staff: 2, admin: 3, owner: 4 };
 

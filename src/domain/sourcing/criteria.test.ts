@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { SupplierItem } from './aliexpress/parse.ts';
-import { meets, sortItems, type Criteria } from './criteria.ts';
+import { type Criteria, meets, sortItems } from './criteria.ts';
 
 const item = (overrides: Partial<SupplierItem>): SupplierItem => ({
-  source: 'aliexpress', externalId: '1', title: 'Lámpara LED de escritorio', price: { minor: 1500, currency: 'USD' },
-  shippingTags: [], url: 'https://www.aliexpress.com/item/1.html', ...overrides,
+  source: 'aliexpress',
+  externalId: '1',
+  title: 'Lámpara LED de escritorio',
+  price: { minor: 1500, currency: 'USD' },
+  shippingTags: [],
+  url: 'https://www.aliexpress.com/item/1.html',
+  ...overrides,
 });
 const usd: Criteria = { currency: 'USD' };
 

@@ -1,5 +1,5 @@
-import type { SupplierItem } from './aliexpress/parse.ts';
 import type { SortOrder } from './aliexpress/pages.ts';
+import type { SupplierItem } from './aliexpress/parse.ts';
 
 /** What a seller asks of supplier products; the same rules serve /search, saved filters and watches. */
 export interface Criteria {
@@ -25,7 +25,13 @@ export function fold(text: string): string {
 
 /** The search words, folded, for keyword matching. */
 export function keywords(words: string): string[] {
-  return [...new Set(fold(words).split(/[^\p{L}\p{N}]+/u).filter(Boolean))];
+  return [
+    ...new Set(
+      fold(words)
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /**
@@ -37,10 +43,13 @@ export function meets(item: SupplierItem, criteria: Criteria, words: string): bo
   if (priced && item.price.currency !== criteria.currency) return false;
   if (criteria.minMinor !== undefined && item.price.minor < criteria.minMinor) return false;
   if (criteria.maxMinor !== undefined && item.price.minor > criteria.maxMinor) return false;
-  if (criteria.minRating !== undefined && (item.rating === undefined || Number(item.rating) < criteria.minRating)) return false;
+  if (criteria.minRating !== undefined && (item.rating === undefined || Number(item.rating) < criteria.minRating))
+    return false;
   if (criteria.minSold !== undefined && (item.soldCount ?? 0) < criteria.minSold) return false;
-  if (criteria.maxShipDays !== undefined && item.shipDays !== undefined && item.shipDays > criteria.maxShipDays) return false;
-  if (criteria.categoryId !== undefined && item.categoryId !== undefined && item.categoryId !== criteria.categoryId) return false;
+  if (criteria.maxShipDays !== undefined && item.shipDays !== undefined && item.shipDays > criteria.maxShipDays)
+    return false;
+  if (criteria.categoryId !== undefined && item.categoryId !== undefined && item.categoryId !== criteria.categoryId)
+    return false;
   if (criteria.match) {
     const title = fold(item.title);
     const found = keywords(words).filter((word) => title.includes(word));
@@ -57,5 +66,8 @@ export function sortItems(items: SupplierItem[], sort: SortOrder | undefined): S
     orders: (item) => -(item.soldCount ?? 0),
     rating: (item) => -Number(item.rating ?? 0),
   };
-  return items.map((item, index) => ({ item, index })).sort((a, b) => key[sort](a.item) - key[sort](b.item) || a.index - b.index).map(({ item }) => item);
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => key[sort](a.item) - key[sort](b.item) || a.index - b.index)
+    .map(({ item }) => item);
 }

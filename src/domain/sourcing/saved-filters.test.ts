@@ -15,7 +15,13 @@ let source: SupplierSource;
 
 beforeAll(async () => {
   fake = await startFakeAliexpress({ pages: 1, perPage: 60 });
-  source = createSupplierSource({ baseUrl: fake.baseUrl, mtopUrl: fake.baseUrl, apiBase: fake.baseUrl, log, http: { pauseMs: 0 } });
+  source = createSupplierSource({
+    baseUrl: fake.baseUrl,
+    mtopUrl: fake.baseUrl,
+    apiBase: fake.baseUrl,
+    log,
+    http: { pauseMs: 0 },
+  });
 });
 afterAll(async () => {
   await source.close();
@@ -27,16 +33,31 @@ describe('saved filter daily cap', () => {
     // 23:30 on 23 November in Mexico City is already 24 November in UTC.
     const clock = manualClock('2026-11-24T05:30:00Z');
     const search = createSupplierSearch({ db: database().db, source });
-    const filters = createSavedFilters({ db: database().db, clock, search, shipTo: 'MX', timezone: 'America/Mexico_City', notify: filterNotifier() });
+    const filters = createSavedFilters({
+      db: database().db,
+      clock,
+      search,
+      shipTo: 'MX',
+      timezone: 'America/Mexico_City',
+      notify: filterNotifier(),
+    });
     const filter = await filters.add({
-      name: 'cap', platform: 'telegram', chatId: '77', locale: 'es', words: 'mouse', criteria: { currency: 'USD', maxMinor: 1000 }, createdBy: null, dailyCap: 3,
+      name: 'cap',
+      platform: 'telegram',
+      chatId: '77',
+      locale: 'es',
+      words: 'mouse',
+      criteria: { currency: 'USD', maxMinor: 1000 },
+      createdBy: null,
+      dailyCap: 3,
     });
     expect(await filters.run(filter)).toMatchObject({ reported: 3 });
     clock.advance(20 * 60_000); // 23:50 in Mexico City: the same day
     expect(await filters.run(filter)).toMatchObject({ reported: 0 });
     clock.advance(20 * 60_000); // 00:10 on 24 November in Mexico City: a new day
     expect(await filters.run(filter)).toMatchObject({ reported: 3 });
-    const [row] = await database().sql`select notified_day::text as day, notified_today from saved_filters where id = ${filter.id}`;
+    const [row] = await database()
+      .sql`select notified_day::text as day, notified_today from saved_filters where id = ${filter.id}`;
     expect(row).toEqual({ day: '2026-11-24', notified_today: 3 });
   });
 });

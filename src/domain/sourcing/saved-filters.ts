@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { isUniqueViolation } from '../../../db/errors.ts';
-import { localDay, type Clock } from '../../clock.ts';
+import { type Clock, localDay } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import type { Criteria } from './criteria.ts';
 import type { StoredItem, SupplierSearch } from './search.ts';
@@ -49,7 +49,9 @@ export function createSavedFilters(deps: Deps) {
   const today = () => localDay(clock.now(), deps.timezone);
 
   async function find(target: { platform: string; chatId: string }, name: string): Promise<SavedFilter> {
-    const [row] = (await db.execute(sql`select * from saved_filters where platform = ${target.platform} and chat_id = ${target.chatId} and lower(name) = lower(${name})`)) as unknown as Array<Record<string, unknown>>;
+    const [row] = (await db.execute(
+      sql`select * from saved_filters where platform = ${target.platform} and chat_id = ${target.chatId} and lower(name) = lower(${name})`,
+    )) as unknown as Array<Record<string, unknown>>;
     if (!row) throw new AppError('not_found', `No filter ${name}`, { name }, 'filter.not_found');
     return toFilter(row);
   }
@@ -57,7 +59,16 @@ export function createSavedFilters(deps: Deps) {
   return {
     find,
 
-    async add(filter: { name: string; platform: string; chatId: string; locale: 'es' | 'en'; words: string; criteria: Criteria; createdBy: number | null; dailyCap?: number }) {
+    async add(filter: {
+      name: string;
+      platform: string;
+      chatId: string;
+      locale: 'es' | 'en';
+      words: string;
+      criteria: Criteria;
+      createdBy: number | null;
+      dailyCap?: number;
+    }) {
       try {
         const [row] = (await db.execute(sql`
           insert into saved_filters (name, platform, chat_id, locale, words, criteria, created_by, daily_cap)
@@ -65,13 +76,16 @@ export function createSavedFilters(deps: Deps) {
             ${filter.createdBy}, ${filter.dailyCap ?? 20}) returning *`)) as unknown as Array<Record<string, unknown>>;
         return toFilter(row as Record<string, unknown>);
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('conflict', 'Filter exists', { name: filter.name }, 'filter.exists');
+        if (isUniqueViolation(error))
+          throw new AppError('conflict', 'Filter exists', { name: filter.name }, 'filter.exists');
         throw error;
       }
     },
 
     async list(target: { platform: string; chatId: string }): Promise<SavedFilter[]> {
-      const rows = (await db.execute(sql`select * from saved_filters where platform = ${target.platform} and chat_id = ${target.chatId} order by name`)) as unknown as Array<Record<string, unknown>>;
+      const rows = (await db.execute(
+        sql`select * from saved_filters where platform = ${target.platform} and chat_id = ${target.chatId} order by name`,
+      )) as unknown as Array<Record<string, unknown>>;
       return rows.map(toFilter);
     },
 
@@ -94,20 +108,43 @@ export function createSavedFilters(deps: Deps) {
      * daily cap; products over the cap stay unreported and go out on a later run, so nothing is lost or repeated.
      */
     async run(filter: SavedFilter): Promise<{ reported: number; heldBack: number }> {
-      const { searchId } = await deps.search.run({ words: filter.words, criteria: filter.criteria, locale: filter.locale, shipTo: deps.shipTo, requestedBy: null });
+      const { searchId } = await deps.search.run({
+        words: filter.words,
+        criteria: filter.criteria,
+        locale: filter.locale,
+        shipTo: deps.shipTo,
+        requestedBy: null,
+      });
       const results = (await deps.search.page(searchId, 1, 1_000)).items;
       return db.transaction(async (tx) => {
         const [state] = (await tx.execute(sql`
-          select notified_day::text as day, notified_today from saved_filters where id = ${filter.id} for update`)) as unknown as Array<{ day: string | null; notified_today: number }>;
+          select notified_day::text as day, notified_today from saved_filters where id = ${filter.id} for update`)) as unknown as Array<{
+          day: string | null;
+          notified_today: number;
+        }>;
         if (!state) throw new AppError('not_found', 'Filter removed', { name: filter.name }, 'filter.not_found');
         const usedToday = state.day === today() ? state.notified_today : 0;
-        const seen = new Set(((await tx.execute(sql`
-          select p.external_id from filter_seen s join supplier_products p on p.id = s.supplier_product_id where s.filter_id = ${filter.id}`)) as unknown as Array<{ external_id: string }>).map((r) => r.external_id));
+        const seen = new Set(
+          (
+            (await tx.execute(sql`
+          select p.external_id from filter_seen s join supplier_products p on p.id = s.supplier_product_id where s.filter_id = ${filter.id}`)) as unknown as Array<{
+              external_id: string;
+            }>
+          ).map((r) => r.external_id),
+        );
         const fresh = results.filter((item) => !seen.has(item.externalId));
         const reported = fresh.slice(0, Math.max(0, filter.dailyCap - usedToday));
         if (reported.length > 0) {
-          const values = sql.join(reported.map((item) => sql`(${filter.id}, (select id from supplier_products where source = ${item.source} and external_id = ${item.externalId}))`), sql`, `);
-          await tx.execute(sql`insert into filter_seen (filter_id, supplier_product_id) values ${values} on conflict do nothing`);
+          const values = sql.join(
+            reported.map(
+              (item) =>
+                sql`(${filter.id}, (select id from supplier_products where source = ${item.source} and external_id = ${item.externalId}))`,
+            ),
+            sql`, `,
+          );
+          await tx.execute(
+            sql`insert into filter_seen (filter_id, supplier_product_id) values ${values} on conflict do nothing`,
+          );
           await deps.notify(tx, filter, reported, `filter:${filter.id}:search:${searchId}`);
         }
         await tx.execute(sql`update saved_filters set last_run_at = ${clock.now().toISOString()}::timestamptz, notified_day = ${today()}::date,

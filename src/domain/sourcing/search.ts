@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import type { SupplierItem } from './aliexpress/parse.ts';
 import type { SupplierSource } from './aliexpress/source.ts';
-import { keywords, meets, sortItems, type Criteria } from './criteria.ts';
+import { type Criteria, keywords, meets, sortItems } from './criteria.ts';
 import { rememberItems } from './store.ts';
 
 export interface SearchRequest {
@@ -34,7 +34,10 @@ export interface ResultPage {
 export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
   const { db, source } = deps;
 
-  async function finish(id: number, fields: { status: 'success' | 'failed'; fetched: number; matched: number; error?: string }) {
+  async function finish(
+    id: number,
+    fields: { status: 'success' | 'failed'; fetched: number; matched: number; error?: string },
+  ) {
     await db.execute(sql`update searches set status = ${fields.status}, fetched = ${fields.fetched}, matched = ${fields.matched},
       error = ${fields.error ?? null}, finished_at = now() where id = ${id}`);
   }
@@ -44,7 +47,9 @@ export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
     async run(request: SearchRequest): Promise<{ searchId: number; matched: number }> {
       const [row] = (await db.execute(sql`
         insert into searches (source, words, criteria, status, requested_by)
-        values ('aliexpress', ${request.words}, ${JSON.stringify(request.criteria)}::jsonb, 'running', ${request.requestedBy}) returning id`)) as unknown as Array<{ id: string }>;
+        values ('aliexpress', ${request.words}, ${JSON.stringify(request.criteria)}::jsonb, 'running', ${request.requestedBy}) returning id`)) as unknown as Array<{
+        id: string;
+      }>;
       const searchId = Number(row?.id);
       const seen: SupplierItem[] = [];
       const { criteria } = request;
@@ -57,7 +62,15 @@ export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
         for (const words of queries) {
           for (let page = 1; page <= perQuery; page++) {
             if (request.signal?.aborted) throw new AppError('conflict', 'cancelled', {});
-            const items = await source.search({ words, page, locale: request.locale, currency: criteria.currency, shipTo: request.shipTo, sort: criteria.sort, categoryId: criteria.categoryId });
+            const items = await source.search({
+              words,
+              page,
+              locale: request.locale,
+              currency: criteria.currency,
+              shipTo: request.shipTo,
+              sort: criteria.sort,
+              categoryId: criteria.categoryId,
+            });
             seen.push(...items);
             await request.progress?.(++done, total);
             if (items.length === 0) break;
@@ -65,16 +78,27 @@ export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
         }
         const ids = await rememberItems(db, seen);
         const idOf = new Map(seen.map((item, i) => [item.externalId, ids[i] as number]));
-        const matched = sortItems(seen.filter((item) => meets(item, criteria, request.words)), criteria.sort);
+        const matched = sortItems(
+          seen.filter((item) => meets(item, criteria, request.words)),
+          criteria.sort,
+        );
         const unique = [...new Map(matched.map((item) => [item.externalId, item])).values()];
         if (unique.length > 0) {
-          const values = sql.join(unique.map((item, position) => sql`(${searchId}, ${position}, ${idOf.get(item.externalId)})`), sql`, `);
+          const values = sql.join(
+            unique.map((item, position) => sql`(${searchId}, ${position}, ${idOf.get(item.externalId)})`),
+            sql`, `,
+          );
           await db.execute(sql`insert into search_results (search_id, position, supplier_product_id) values ${values}`);
         }
         await finish(searchId, { status: 'success', fetched: seen.length, matched: unique.length });
         return { searchId, matched: unique.length };
       } catch (error) {
-        await finish(searchId, { status: 'failed', fetched: seen.length, matched: 0, error: isAppError(error) ? error.code : String(error) });
+        await finish(searchId, {
+          status: 'failed',
+          fetched: seen.length,
+          matched: 0,
+          error: isAppError(error) ? error.code : String(error),
+        });
         throw error;
       }
     },
@@ -83,14 +107,18 @@ export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
     async page(searchId: number, page: number, size: number): Promise<ResultPage> {
       const [search] = (await db.execute(sql`
         select words, criteria, (select count(*)::int from search_results where search_id = ${searchId}) as total from searches where id = ${searchId}`)) as unknown as Array<{
-        words: string; criteria: Criteria; total: number;
+        words: string;
+        criteria: Criteria;
+        total: number;
       }>;
       if (!search) throw new AppError('not_found', `No search ${searchId}`, {});
       const rows = (await db.execute(sql`
         select r.position, p.external_id, p.title, p.price_minor, p.currency, p.original_price_minor, p.rating, p.sold_count, p.image_url,
           p.store_id, p.store_name, p.shipping_tags, p.category_id, p.ship_days, p.url
         from search_results r join supplier_products p on p.id = r.supplier_product_id
-        where r.search_id = ${searchId} order by r.position limit ${size} offset ${(page - 1) * size}`)) as unknown as Array<Record<string, unknown>>;
+        where r.search_id = ${searchId} order by r.position limit ${size} offset ${(page - 1) * size}`)) as unknown as Array<
+        Record<string, unknown>
+      >;
       return {
         searchId,
         words: search.words,
@@ -102,7 +130,10 @@ export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
           externalId: String(r.external_id),
           title: String(r.title),
           price: { minor: Number(r.price_minor), currency: String(r.currency) },
-          originalPrice: r.original_price_minor === null ? undefined : { minor: Number(r.original_price_minor), currency: String(r.currency) },
+          originalPrice:
+            r.original_price_minor === null
+              ? undefined
+              : { minor: Number(r.original_price_minor), currency: String(r.currency) },
           rating: r.rating === null ? undefined : String(r.rating),
           soldCount: r.sold_count === null ? undefined : Number(r.sold_count),
           imageUrl: r.image_url === null ? undefined : String(r.image_url),

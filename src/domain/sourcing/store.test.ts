@@ -6,7 +6,11 @@ import { markUnavailable, rememberItems } from './store.ts';
 const database = useTestDatabase();
 
 const item = (id: string, minor: number): SupplierItem => ({
-  source: 'aliexpress', externalId: id, title: `item ${id}`, price: { minor, currency: 'USD' }, shippingTags: ['Free shipping'],
+  source: 'aliexpress',
+  externalId: id,
+  title: `item ${id}`,
+  price: { minor, currency: 'USD' },
+  shippingTags: ['Free shipping'],
   url: `https://www.aliexpress.com/item/${id}.html`,
 });
 
@@ -19,10 +23,15 @@ async function history(id: string) {
 
 describe('rememberItems', () => {
   it('keeps one row per product, answers ids in the order given, and the last sighting in a batch wins', async () => {
-    const ids = await rememberItems(database().db, [item('1005000000000101', 500), item('1005000000000102', 700), item('1005000000000101', 450)]);
+    const ids = await rememberItems(database().db, [
+      item('1005000000000101', 500),
+      item('1005000000000102', 700),
+      item('1005000000000101', 450),
+    ]);
     expect(ids[0]).toBe(ids[2]);
     expect(ids[1]).not.toBe(ids[0]);
-    const [row] = await database().sql`select price_minor, shipping_tags from supplier_products where id = ${ids[0] as number}`;
+    const [row] = await database()
+      .sql`select price_minor, shipping_tags from supplier_products where id = ${ids[0] as number}`;
     expect(row).toEqual({ price_minor: '450', shipping_tags: ['Free shipping'] });
     expect(await history('1005000000000101')).toEqual([[450, true]]);
   });
@@ -36,7 +45,12 @@ describe('rememberItems', () => {
     await markUnavailable(db, id as number);
     await markUnavailable(db, id as number);
     await rememberItems(db, [item('1005000000000103', 850)]);
-    expect(await history('1005000000000103')).toEqual([[900, true], [850, true], [850, false], [850, true]]);
+    expect(await history('1005000000000103')).toEqual([
+      [900, true],
+      [850, true],
+      [850, false],
+      [850, true],
+    ]);
     expect(await rememberItems(db, [])).toEqual([]);
   });
 });

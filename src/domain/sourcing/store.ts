@@ -16,10 +16,21 @@ export async function rememberItems(db: Db, items: SupplierItem[], available = t
   const rows = [...latest.values()]
     .sort((a, b) => a.source.localeCompare(b.source) || a.externalId.localeCompare(b.externalId))
     .map((item) => ({
-      source: item.source, external_id: item.externalId, title: item.title, price_minor: item.price.minor, currency: item.price.currency,
-      original_price_minor: item.originalPrice?.minor ?? null, rating: item.rating ?? null, sold_count: item.soldCount ?? null,
-      image_url: item.imageUrl ?? null, store_id: item.store?.id ?? null, store_name: item.store?.name ?? null, shipping_tags: item.shippingTags,
-      category_id: item.categoryId ?? null, ship_days: item.shipDays ?? null, url: item.url,
+      source: item.source,
+      external_id: item.externalId,
+      title: item.title,
+      price_minor: item.price.minor,
+      currency: item.price.currency,
+      original_price_minor: item.originalPrice?.minor ?? null,
+      rating: item.rating ?? null,
+      sold_count: item.soldCount ?? null,
+      image_url: item.imageUrl ?? null,
+      store_id: item.store?.id ?? null,
+      store_name: item.store?.name ?? null,
+      shipping_tags: item.shippingTags,
+      category_id: item.categoryId ?? null,
+      ship_days: item.shipDays ?? null,
+      url: item.url,
     }));
   const saved = (await db.execute(sql`
     with input as (
@@ -45,7 +56,11 @@ export async function rememberItems(db: Db, items: SupplierItem[], available = t
       insert into supplier_price_history (supplier_product_id, price_minor, currency, available)
       select s.id, s.price_minor, s.currency, s.available from saved s left join previous p on p.id = s.id
       where p.id is null or p.price_minor <> s.price_minor or p.available <> s.available)
-    select id, source, external_id from saved`)) as unknown as Array<{ id: string; source: string; external_id: string }>;
+    select id, source, external_id from saved`)) as unknown as Array<{
+    id: string;
+    source: string;
+    external_id: string;
+  }>;
   const idOf = new Map(saved.map((row) => [key(row.source, row.external_id), Number(row.id)]));
   return items.map((item) => idOf.get(key(item.source, item.externalId)) as number);
 }

@@ -5,7 +5,7 @@ import { useTestDatabase } from '../../../test/helpers/database.ts';
 import { plainText, type Reply } from '../../chat/reply.ts';
 import { manualClock } from '../../clock.ts';
 import { watchNotifier } from '../../commands/alerts.ts';
-import { AppError } from '../../errors.ts';
+import type { AppError } from '../../errors.ts';
 import { createLogger } from '../../logger.ts';
 import { createSupplierSource, type SupplierSource } from './aliexpress/source.ts';
 import { createWatches, type Watches } from './watches.ts';
@@ -21,7 +21,13 @@ let watches: Watches;
 
 beforeAll(async () => {
   fake = await startFakeAliexpress({ pages: 1, perPage: 10 });
-  source = createSupplierSource({ baseUrl: fake.baseUrl, mtopUrl: fake.baseUrl, apiBase: fake.baseUrl, log, http: { pauseMs: 0, retries: 0 } });
+  source = createSupplierSource({
+    baseUrl: fake.baseUrl,
+    mtopUrl: fake.baseUrl,
+    apiBase: fake.baseUrl,
+    log,
+    http: { pauseMs: 0, retries: 0 },
+  });
   watches = createWatches({ db: database().db, clock, source, shipTo: 'US', notify: watchNotifier(), log });
 });
 afterAll(async () => {
@@ -37,10 +43,13 @@ async function runJob() {
 
 /** The alerts queued for the chat so far, as text with each link's address after its label. */
 async function alerts(): Promise<string[]> {
-  const rows = await database().sql`select reply from outbox where platform = ${chat.platform} and chat_id = ${chat.chatId} order by id`;
+  const rows = await database()
+    .sql`select reply from outbox where platform = ${chat.platform} and chat_id = ${chat.chatId} order by id`;
   return rows.map((row) => {
     const message = row.reply as Reply;
-    const links = message.blocks.flatMap((block) => (block.kind === 'text' ? block.spans : [])).flatMap((span) => (typeof span === 'object' && 'link' in span ? [span.url] : []));
+    const links = message.blocks
+      .flatMap((block) => (block.kind === 'text' ? block.spans : []))
+      .flatMap((span) => (typeof span === 'object' && 'link' in span ? [span.url] : []));
     return [plainText(message), ...links].join('\n');
   });
 }
@@ -49,8 +58,20 @@ describe('price watches (injected clock)', () => {
   it('alerts once on a drop below the target, and again only after the price went back over it', async () => {
     const id = '1005000000000001';
     fake.setProduct(id, { cents: 1500 });
-    const watch = await watches.add({ product: `https://es.aliexpress.com/item/${id}.html?spm=x`, ...chat, locale: 'es', currency: 'USD', belowMinor: 1000, createdBy: null });
-    expect(watch).toMatchObject({ externalId: id, price: { minor: 1500, currency: 'USD' }, belowMinor: 1000, changePercent: null });
+    const watch = await watches.add({
+      product: `https://es.aliexpress.com/item/${id}.html?spm=x`,
+      ...chat,
+      locale: 'es',
+      currency: 'USD',
+      belowMinor: 1000,
+      createdBy: null,
+    });
+    expect(watch).toMatchObject({
+      externalId: id,
+      price: { minor: 1500, currency: 'USD' },
+      belowMinor: 1000,
+      changePercent: null,
+    });
 
     await runJob();
     expect(await alerts()).toEqual([]);
@@ -82,7 +103,14 @@ describe('price watches (injected clock)', () => {
     const id = '1005000000000002';
     fake.setProduct(id, { cents: 2000 });
     const before = (await alerts()).length;
-    const watch = await watches.add({ product: id, ...chat, locale: 'en', currency: 'USD', changePercent: 10, createdBy: null });
+    const watch = await watches.add({
+      product: id,
+      ...chat,
+      locale: 'en',
+      currency: 'USD',
+      changePercent: 10,
+      createdBy: null,
+    });
     fake.setProduct(id, { cents: 2150 }); // +7.5%: under the threshold
     await runJob();
     fake.setProduct(id, { cents: 2210 }); // +10.5% from 20.00
@@ -140,12 +168,17 @@ describe('price watches (injected clock)', () => {
   it('refuses what it cannot watch, changing nothing', async () => {
     const count = async () => Number((await database().sql`select count(*)::int as n from supplier_watches`)[0]?.n);
     const before = await count();
-    const refusal = async (product: string) => (await watches.add({ product, ...chat, locale: 'es', currency: 'USD', createdBy: null }).catch((e: unknown) => e)) as AppError;
+    const refusal = async (product: string) =>
+      (await watches
+        .add({ product, ...chat, locale: 'es', currency: 'USD', createdBy: null })
+        .catch((e: unknown) => e)) as AppError;
     expect((await refusal('https://www.amazon.com/dp/B0001')).reason).toBe('watch.bad_product');
     expect((await refusal('1005999999999999')).reason).toBe('watch.gone');
     expect((await refusal('1005000000000004')).reason).toBe('watch.exists');
     await expect(watches.remove(chat, 999_999)).rejects.toMatchObject({ reason: 'watch.not_found' });
-    await expect(watches.remove({ platform: 'telegram', chatId: 'other' }, (await watches.list(chat))[0]!.id)).rejects.toMatchObject({ reason: 'watch.not_found' });
+    await expect(
+      watches.remove({ platform: 'telegram', chatId: 'other' }, (await watches.list(chat))[0]!.id),
+    ).rejects.toMatchObject({ reason: 'watch.not_found' });
     expect(await count()).toBe(before);
   });
 });

@@ -83,7 +83,9 @@ export function createWatches(deps: Deps) {
 
   async function select(where: ReturnType<typeof sql>): Promise<Watch[]> {
     const rows = (await db.execute(sql`
-      select ${WATCH_COLUMNS} from supplier_watches w join supplier_products p on p.id = w.supplier_product_id where ${where} order by w.id`)) as unknown as Array<Record<string, unknown>>;
+      select ${WATCH_COLUMNS} from supplier_watches w join supplier_products p on p.id = w.supplier_product_id where ${where} order by w.id`)) as unknown as Array<
+      Record<string, unknown>
+    >;
     return rows.map(toWatch);
   }
 
@@ -91,7 +93,9 @@ export function createWatches(deps: Deps) {
   async function apply(watchId: number, state: ProductState): Promise<WatchAlert[]> {
     return db.transaction(async (tx) => {
       const [row] = (await tx.execute(sql`
-        select ${WATCH_COLUMNS} from supplier_watches w join supplier_products p on p.id = w.supplier_product_id where w.id = ${watchId} for update of w`)) as unknown as Array<Record<string, unknown>>;
+        select ${WATCH_COLUMNS} from supplier_watches w join supplier_products p on p.id = w.supplier_product_id where w.id = ${watchId} for update of w`)) as unknown as Array<
+        Record<string, unknown>
+      >;
       if (!row) return []; // removed while we were checking
       const watch = toWatch(row);
       const alerts: WatchAlert[] = [];
@@ -106,11 +110,20 @@ export function createWatches(deps: Deps) {
         if (misses >= MISSES_TO_ALERT) alerts.push({ kind: 'back', price });
         misses = 0;
         if (watch.belowMinor !== null) {
-          if (price.minor < watch.belowMinor && !belowAlerted) alerts.push({ kind: 'below', price, target: { minor: watch.belowMinor, currency: watch.currency } });
+          if (price.minor < watch.belowMinor && !belowAlerted)
+            alerts.push({ kind: 'below', price, target: { minor: watch.belowMinor, currency: watch.currency } });
           belowAlerted = price.minor < watch.belowMinor;
         }
-        if (watch.changePercent !== null && Math.abs(price.minor - reference) * 100 >= watch.changePercent * reference) {
-          alerts.push({ kind: 'change', from: { minor: reference, currency: watch.currency }, to: price, percent: Math.round(((price.minor - reference) * 1000) / reference) / 10 });
+        if (
+          watch.changePercent !== null &&
+          Math.abs(price.minor - reference) * 100 >= watch.changePercent * reference
+        ) {
+          alerts.push({
+            kind: 'change',
+            from: { minor: reference, currency: watch.currency },
+            to: price,
+            percent: Math.round(((price.minor - reference) * 1000) / reference) / 10,
+          });
           reference = price.minor;
         }
       } else if (++misses === MISSES_TO_ALERT) {
@@ -131,14 +144,29 @@ export function createWatches(deps: Deps) {
      * starts from its real current price. Prices are in the shop's currency.
      */
     async add(request: {
-      product: string; platform: string; chatId: string; locale: 'es' | 'en'; currency: string;
-      belowMinor?: number | undefined; changePercent?: number | undefined; createdBy: number | null;
+      product: string;
+      platform: string;
+      chatId: string;
+      locale: 'es' | 'en';
+      currency: string;
+      belowMinor?: number | undefined;
+      changePercent?: number | undefined;
+      createdBy: number | null;
     }): Promise<Watch> {
       const externalId = productIdFrom(request.product);
-      const state = await deps.source.product(externalId, { locale: request.locale, currency: request.currency, shipTo: deps.shipTo });
+      const state = await deps.source.product(externalId, {
+        locale: request.locale,
+        currency: request.currency,
+        shipTo: deps.shipTo,
+      });
       if (!state.item) throw new AppError('not_found', `No product ${externalId}`, { id: externalId }, 'watch.gone');
       if (state.item.price.currency !== request.currency) {
-        throw new AppError('upstream_failed', `AliExpress priced ${externalId} in ${state.item.price.currency}`, { currency: state.item.price.currency }, 'watch.currency');
+        throw new AppError(
+          'upstream_failed',
+          `AliExpress priced ${externalId} in ${state.item.price.currency}`,
+          { currency: state.item.price.currency },
+          'watch.currency',
+        );
       }
       const [productId] = await rememberItems(db, [state.item], state.available);
       const change = request.changePercent ?? (request.belowMinor === undefined ? DEFAULT_CHANGE_PERCENT : null);
@@ -153,12 +181,14 @@ export function createWatches(deps: Deps) {
         const [watch] = await select(sql`w.id = ${Number(row?.id)}`);
         return watch as Watch;
       } catch (error) {
-        if (isUniqueViolation(error)) throw new AppError('conflict', 'Already watched', { title: state.item.title }, 'watch.exists');
+        if (isUniqueViolation(error))
+          throw new AppError('conflict', 'Already watched', { title: state.item.title }, 'watch.exists');
         throw error;
       }
     },
 
-    list: (target: { platform: string; chatId: string }) => select(sql`w.platform = ${target.platform} and w.chat_id = ${target.chatId}`),
+    list: (target: { platform: string; chatId: string }) =>
+      select(sql`w.platform = ${target.platform} and w.chat_id = ${target.chatId}`),
 
     async remove(target: { platform: string; chatId: string }, id: number): Promise<void> {
       const removed = (await db.execute(sql`
@@ -174,7 +204,8 @@ export function createWatches(deps: Deps) {
     async checkAll(signal?: AbortSignal): Promise<{ products: number; failed: number; alerts: number }> {
       const watches = await select(sql`true`);
       const byProduct = new Map<number, Watch[]>();
-      for (const watch of watches) byProduct.set(watch.supplierProductId, [...(byProduct.get(watch.supplierProductId) ?? []), watch]);
+      for (const watch of watches)
+        byProduct.set(watch.supplierProductId, [...(byProduct.get(watch.supplierProductId) ?? []), watch]);
       let failed = 0;
       let alerts = 0;
       for (const [productId, group] of byProduct) {
@@ -182,12 +213,18 @@ export function createWatches(deps: Deps) {
         const first = group[0] as Watch;
         let state: ProductState;
         try {
-          state = await deps.source.product(first.externalId, { locale: first.locale, currency: first.currency, shipTo: deps.shipTo });
+          state = await deps.source.product(first.externalId, {
+            locale: first.locale,
+            currency: first.currency,
+            shipTo: deps.shipTo,
+          });
         } catch (error) {
           failed++;
           deps.log.warn({ err: error, product: first.externalId }, 'watched product could not be checked');
           const code = isAppError(error) ? error.code : 'internal';
-          await db.execute(sql`update supplier_watches set last_error = ${code} where supplier_product_id = ${productId}`);
+          await db.execute(
+            sql`update supplier_watches set last_error = ${code} where supplier_product_id = ${productId}`,
+          );
           continue;
         }
         if (state.item) await rememberItems(db, [state.item], state.available);

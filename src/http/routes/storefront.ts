@@ -9,12 +9,20 @@ type StorefrontEnv = { Variables: { apiKey: ApiKey } };
 const reservationBody = z.strictObject({
   sku: z.string().trim().min(1).max(64),
   qty: z.number().int().min(1).max(1_000_000),
-  ttl_seconds: z.number().int().min(30).max(7 * 24 * 60 * 60).optional(),
+  ttl_seconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(7 * 24 * 60 * 60)
+    .optional(),
   reference: z.string().max(200).optional(),
 });
 
 const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,200}$/);
-const reservationId = z.string().regex(/^\d{1,15}$/).transform(Number);
+const reservationId = z
+  .string()
+  .regex(/^\d{1,15}$/)
+  .transform(Number);
 
 const reservationJson = (reservation: Reservation) => ({
   id: reservation.id,
@@ -48,13 +56,23 @@ export function storefrontRoutes(deps: { inventory: Inventory; apiKeys: ApiKeys 
 
   app.post('/reservations', async (c) => {
     const key = idempotencyKey.safeParse(c.req.header('idempotency-key'));
-    if (!key.success) return c.json({ error: 'missing_idempotency_key', message: 'Send an Idempotency-Key header (1-200 visible ASCII characters)' }, 400);
+    if (!key.success)
+      return c.json(
+        {
+          error: 'missing_idempotency_key',
+          message: 'Send an Idempotency-Key header (1-200 visible ASCII characters)',
+        },
+        400,
+      );
     const raw = await c.req.json().catch(() => undefined);
     if (raw === undefined) return c.json({ error: 'invalid_json', message: 'The body must be JSON' }, 400);
     const body = reservationBody.safeParse(raw);
     if (!body.success) {
       const issues = body.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-      return c.json({ error: 'invalid_input', message: 'The body does not match {sku, qty, ttl_seconds?, reference?}', issues }, 422);
+      return c.json(
+        { error: 'invalid_input', message: 'The body does not match {sku, qty, ttl_seconds?, reference?}', issues },
+        422,
+      );
     }
     const apiKey = c.get('apiKey');
     const { reservation, replayed } = await deps.inventory.reservations.reserve({

@@ -21,7 +21,10 @@ export interface AffiliateOptions {
 const SORT: Partial<Record<SortOrder, string>> = { price: 'SALE_PRICE_ASC', orders: 'LAST_VOLUME_DESC' };
 const PAGE_SIZE = 50;
 
-const id = z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,20}$/));
+const id = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(/^\d{1,20}$/));
 const productShape = z.looseObject({
   product_id: id,
   product_title: z.string().min(1),
@@ -54,32 +57,66 @@ const resultShape = z.looseObject({
  */
 export function createAffiliateApi(options: AffiliateOptions) {
   async function call(method: string, params: Record<string, string>): Promise<unknown[]> {
-    const all: Record<string, string> = { ...params, app_key: options.appKey, method, sign_method: 'sha256', timestamp: String(Date.now()), format: 'json', v: '2.0' };
+    const all: Record<string, string> = {
+      ...params,
+      app_key: options.appKey,
+      method,
+      sign_method: 'sha256',
+      timestamp: String(Date.now()),
+      format: 'json',
+      v: '2.0',
+    };
     const form = new URLSearchParams({ ...all, sign: signParameters(all, options.appSecret) });
-    const body = await options.client.fetch(new URL('/sync', options.apiBase), { headers: { accept: 'application/json' }, form }, (response) => {
-      try {
-        return JSON.parse(response.body) as Record<string, unknown>;
-      } catch {
-        throw new AppError('upstream_failed', 'The affiliate API answer is not JSON', { source: 'AliExpress' });
-      }
-    });
-    const failure = (body.error_response ?? (typeof body.code === 'string' && body.code !== '0' ? body : undefined)) as { code?: string; msg?: string; message?: string } | undefined;
-    if (failure) throw new AppError('upstream_failed', `The affiliate API refused the call: ${failure.code ?? '?'} ${failure.msg ?? failure.message ?? ''}`.trim(), { source: 'AliExpress' });
+    const body = await options.client.fetch(
+      new URL('/sync', options.apiBase),
+      { headers: { accept: 'application/json' }, form },
+      (response) => {
+        try {
+          return JSON.parse(response.body) as Record<string, unknown>;
+        } catch {
+          throw new AppError('upstream_failed', 'The affiliate API answer is not JSON', { source: 'AliExpress' });
+        }
+      },
+    );
+    const failure = (body.error_response ?? (typeof body.code === 'string' && body.code !== '0' ? body : undefined)) as
+      | { code?: string; msg?: string; message?: string }
+      | undefined;
+    if (failure)
+      throw new AppError(
+        'upstream_failed',
+        `The affiliate API refused the call: ${failure.code ?? '?'} ${failure.msg ?? failure.message ?? ''}`.trim(),
+        { source: 'AliExpress' },
+      );
     const parsed = resultShape.safeParse(body[`${method.replaceAll('.', '_')}_response`]);
-    if (!parsed.success) throw new AppError('upstream_failed', 'The affiliate API answer has an unexpected shape', { source: 'AliExpress' });
+    if (!parsed.success)
+      throw new AppError('upstream_failed', 'The affiliate API answer has an unexpected shape', {
+        source: 'AliExpress',
+      });
     const { resp_code: code, resp_msg: message, result } = parsed.data.resp_result;
     // 405 is the API's "no products match"; any other code but 200 is a failure.
     if (code === 405) return [];
-    if (code !== 200) throw new AppError('upstream_failed', `The affiliate API answered ${code} ${message ?? ''}`.trim(), { source: 'AliExpress' });
+    if (code !== 200)
+      throw new AppError('upstream_failed', `The affiliate API answered ${code} ${message ?? ''}`.trim(), {
+        source: 'AliExpress',
+      });
     return result?.products?.product ?? [];
   }
 
-  const locale = (query: ProductQuery) => ({ target_currency: query.currency, target_language: query.locale.toUpperCase(), ship_to_country: query.shipTo });
+  const locale = (query: ProductQuery) => ({
+    target_currency: query.currency,
+    target_language: query.locale.toUpperCase(),
+    ship_to_country: query.shipTo,
+  });
 
   return {
     /** One page of products for the words (50 a page), in the same item shape as the website's. */
     async search(query: PageQuery): Promise<SupplierItem[]> {
-      const params: Record<string, string> = { keywords: query.words, page_no: String(query.page ?? 1), page_size: String(PAGE_SIZE), ...locale(query) };
+      const params: Record<string, string> = {
+        keywords: query.words,
+        page_no: String(query.page ?? 1),
+        page_size: String(PAGE_SIZE),
+        ...locale(query),
+      };
       const sort = query.sort && SORT[query.sort];
       if (sort) params.sort = sort;
       if (query.categoryId) params.category_ids = query.categoryId;
@@ -88,7 +125,9 @@ export function createAffiliateApi(options: AffiliateOptions) {
 
     /** A product's current state; a product the API no longer returns is unavailable. */
     async product(productId: string, query: ProductQuery): Promise<ProductState> {
-      const [item] = (await call('aliexpress.affiliate.productdetail.get', { product_ids: productId, ...locale(query) })).flatMap(toItem);
+      const [item] = (
+        await call('aliexpress.affiliate.productdetail.get', { product_ids: productId, ...locale(query) })
+      ).flatMap(toItem);
       return item ? { available: true, item } : { available: false };
     },
   };
@@ -96,7 +135,11 @@ export function createAffiliateApi(options: AffiliateOptions) {
 
 /** The Open Platform signature for business APIs: HMAC-SHA256(secret, name1value1name2value2…) in upper-case hex. */
 export function signParameters(params: Record<string, string>, secret: string): string {
-  const text = Object.keys(params).filter((key) => key !== 'sign').sort().map((key) => `${key}${params[key]}`).join('');
+  const text = Object.keys(params)
+    .filter((key) => key !== 'sign')
+    .sort()
+    .map((key) => `${key}${params[key]}`)
+    .join('');
   return createHmac('sha256', secret).update(text, 'utf8').digest('hex').toUpperCase();
 }
 
@@ -107,24 +150,32 @@ function toItem(raw: unknown): SupplierItem[] {
   const product = parsed.data;
   const currency = product.target_sale_price_currency;
   const price = decimalMinor(product.target_sale_price, currency);
-  const original = product.target_original_price && (product.target_original_price_currency ?? currency) === currency ? decimalMinor(product.target_original_price, currency) : undefined;
+  const original =
+    product.target_original_price && (product.target_original_price_currency ?? currency) === currency
+      ? decimalMinor(product.target_original_price, currency)
+      : undefined;
   if (price === undefined) return [];
   const externalId = canonicalProductId(product.product_id);
   const shipDays = Number(product.ship_to_days);
-  return [{
-    source: 'aliexpress',
-    externalId,
-    title: product.product_title.trim(),
-    price: { minor: price, currency },
-    originalPrice: original !== undefined && original > price ? { minor: original, currency } : undefined,
-    // The API gives a positive-feedback percentage, not the star rating the site shows; no stars are made up from it.
-    rating: undefined,
-    soldCount: product.lastest_volume,
-    imageUrl: product.product_main_image_url ? absolute(product.product_main_image_url) : undefined,
-    store: product.shop_id && product.shop_name ? { id: product.shop_id, name: product.shop_name, url: product.shop_url } : undefined,
-    shippingTags: [],
-    categoryId: product.second_level_category_id ?? product.first_level_category_id,
-    shipDays: Number.isInteger(shipDays) && shipDays > 0 ? shipDays : undefined,
-    url: productUrl(externalId),
-  }];
+  return [
+    {
+      source: 'aliexpress',
+      externalId,
+      title: product.product_title.trim(),
+      price: { minor: price, currency },
+      originalPrice: original !== undefined && original > price ? { minor: original, currency } : undefined,
+      // The API gives a positive-feedback percentage, not the star rating the site shows; no stars are made up from it.
+      rating: undefined,
+      soldCount: product.lastest_volume,
+      imageUrl: product.product_main_image_url ? absolute(product.product_main_image_url) : undefined,
+      store:
+        product.shop_id && product.shop_name
+          ? { id: product.shop_id, name: product.shop_name, url: product.shop_url }
+          : undefined,
+      shippingTags: [],
+      categoryId: product.second_level_category_id ?? product.first_level_category_id,
+      shipDays: Number.isInteger(shipDays) && shipDays > 0 ? shipDays : undefined,
+      url: productUrl(externalId),
+    },
+  ];
 }

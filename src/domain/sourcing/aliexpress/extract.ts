@@ -19,13 +19,16 @@ export function extractInitData(html: string): unknown {
     if (html[open] !== '{') continue;
     const outer = html.slice(open, matchingBrace(html, open) + 1);
     const member = outer.match(/^\{\s*(?:data|"data")\s*:\s*/);
-    if (!member) throw new AppError('upstream_failed', 'The search data has an unexpected shape', { source: 'AliExpress' });
+    if (!member)
+      throw new AppError('upstream_failed', 'The search data has an unexpected shape', { source: 'AliExpress' });
     const start = member[0].length;
     const inner = outer.slice(start, matchingBrace(outer, start) + 1);
     try {
       return JSON.parse(inner);
     } catch (error) {
-      throw new AppError('upstream_failed', 'The search data is not valid JSON', { source: 'AliExpress' }, undefined, { cause: error });
+      throw new AppError('upstream_failed', 'The search data is not valid JSON', { source: 'AliExpress' }, undefined, {
+        cause: error,
+      });
     }
   }
 }

@@ -1,4 +1,4 @@
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher, ProxyAgent, request } from 'undici';
 import { AppError, isAppError } from '../../../errors.ts';
 import type { Logger } from '../../../logger.ts';
 import { isBlockPage } from './extract.ts';
@@ -33,7 +33,9 @@ const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, l
  * goes through a proxy agent.
  */
 export function createPoliteClient(options: PoliteClientOptions) {
-  const dispatcher: Dispatcher = options.proxyUrl ? new ProxyAgent(options.proxyUrl) : new Agent({ keepAliveTimeout: 10_000 });
+  const dispatcher: Dispatcher = options.proxyUrl
+    ? new ProxyAgent(options.proxyUrl)
+    : new Agent({ keepAliveTimeout: 10_000 });
   const pauseMs = options.pauseMs ?? 2_000;
   const timeoutMs = options.timeoutMs ?? 15_000;
   let queue: Promise<unknown> = Promise.resolve();
@@ -55,13 +57,24 @@ export function createPoliteClient(options: PoliteClientOptions) {
   }
 
   async function once(url: URL, init: RequestInit): Promise<Fetched> {
-    const headers = { 'user-agent': USER_AGENT, ...init.headers, ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' } : {}) };
+    const headers = {
+      'user-agent': USER_AGENT,
+      ...init.headers,
+      ...(init.form ? { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' } : {}),
+    };
     const response = await request(url, {
-      dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, headers,
+      dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      headers,
       ...(init.form ? { method: 'POST' as const, body: init.form.toString() } : {}),
     });
     const cookies = response.headers['set-cookie'];
-    return { status: response.statusCode, body: await response.body.text(), setCookies: cookies === undefined ? [] : ([] as string[]).concat(cookies) };
+    return {
+      status: response.statusCode,
+      body: await response.body.text(),
+      setCookies: cookies === undefined ? [] : ([] as string[]).concat(cookies),
+    };
   }
 
   return {
@@ -82,7 +95,10 @@ export function createPoliteClient(options: PoliteClientOptions) {
           final ||= isAppError(error) && error.code === 'upstream_blocked';
           if (final || attempt >= retries) throw asUpstreamError(error);
           const delay = (options.backoffMs ?? 1_000) * 2 ** attempt;
-          options.log.warn({ err: error, attempt, delayMs: delay, path: url.pathname }, 'aliexpress request failed; retrying');
+          options.log.warn(
+            { err: error, attempt, delayMs: delay, path: url.pathname },
+            'aliexpress request failed; retrying',
+          );
           await new Promise((resolve) => setTimeout(resolve, delay));
         }
       }
@@ -93,7 +109,13 @@ export function createPoliteClient(options: PoliteClientOptions) {
 
 function asUpstreamError(error: unknown): AppError {
   if (isAppError(error)) return error;
-  return new AppError('upstream_failed', `AliExpress could not be reached: ${(error as Error).message}`, { source: 'AliExpress' }, undefined, { cause: error });
+  return new AppError(
+    'upstream_failed',
+    `AliExpress could not be reached: ${(error as Error).message}`,
+    { source: 'AliExpress' },
+    undefined,
+    { cause: error },
+  );
 }
 
 export type PoliteClient = ReturnType<typeof createPoliteClient>;

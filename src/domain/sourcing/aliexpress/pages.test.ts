@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAliexpress } from '../../../../test/fakes/aliexpress.ts';
 import { AppError } from '../../../errors.ts';
 import { createLogger } from '../../../logger.ts';
-import { createSupplierSource } from './source.ts';
 import type { PoliteClientOptions } from './http.ts';
+import { createSupplierSource } from './source.ts';
 
 const log = createLogger({ level: 'silent', pretty: false });
 let fake: Awaited<ReturnType<typeof startFakeAliexpress>>;
@@ -29,7 +29,14 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 
 /** The website source against the fake, with the polite client's settings under test. */
 function web(http: Omit<PoliteClientOptions, 'log' | 'proxyUrl'>, proxyUrl?: string) {
-  return createSupplierSource({ baseUrl: fake.baseUrl, mtopUrl: fake.baseUrl, apiBase: fake.baseUrl, proxyUrl, log, http });
+  return createSupplierSource({
+    baseUrl: fake.baseUrl,
+    mtopUrl: fake.baseUrl,
+    apiBase: fake.baseUrl,
+    proxyUrl,
+    log,
+    http,
+  });
 }
 
 const query = { words: 'mouse inalámbrico', locale: 'es' as const, currency: 'MXN', shipTo: 'MX' };
@@ -40,7 +47,9 @@ describe('AliExpress search pages', () => {
     const pages = web({ pauseMs: 0 });
     const items = await pages.search({ ...query, page: 2, sort: 'price' });
     expect(items).toHaveLength(60);
-    expect(items.map((item) => item.price.minor)).toEqual([...items.map((item) => item.price.minor)].sort((a, b) => a - b));
+    expect(items.map((item) => item.price.minor)).toEqual(
+      [...items.map((item) => item.price.minor)].sort((a, b) => a - b),
+    );
     expect(items[0]?.title).toMatch(/^mouse inalámbrico /);
     expect(items.every((item) => typeof item.soldCount === 'number')).toBe(true);
     const request = fake.requests.at(-1)!;

@@ -16,7 +16,10 @@ export interface PageQuery {
 }
 
 const SORT: Record<SortOrder, string> = { price: 'price_asc', orders: 'total_tranpro_desc', rating: 'default' };
-export const SITE_LOCALE = { es: { site: 'esp', locale: 'es_ES', accept: 'es-MX,es;q=0.9,en;q=0.6' }, en: { site: 'glo', locale: 'en_US', accept: 'en-US,en;q=0.9' } };
+export const SITE_LOCALE = {
+  es: { site: 'esp', locale: 'es_ES', accept: 'es-MX,es;q=0.9,en;q=0.6' },
+  en: { site: 'glo', locale: 'en_US', accept: 'en-US,en;q=0.9' },
+};
 
 /** The site cookie that picks language, currency and ship-to country, as the website sets it. */
 export function siteCookie(query: { locale: 'es' | 'en'; currency: string; shipTo: string }): string {
@@ -29,7 +32,12 @@ export function createSearchPages(options: { baseUrl: string; client: PoliteClie
   return {
     /** One page of results for the words, parsed; throws upstream_blocked or upstream_failed. */
     search(query: PageQuery): Promise<SupplierItem[]> {
-      const slug = query.words.trim().toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'items';
+      const slug =
+        query.words
+          .trim()
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N}]+/gu, '-')
+          .replace(/^-|-$/g, '') || 'items';
       const url = new URL(`/w/wholesale-${encodeURIComponent(slug)}.html`, options.baseUrl);
       url.searchParams.set('SearchText', query.words);
       url.searchParams.set('page', String(query.page ?? 1));

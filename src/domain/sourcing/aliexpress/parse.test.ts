@@ -6,7 +6,14 @@ import { parseSearchPage } from './parse.ts';
 import { parseSoldCount } from './sold-count.ts';
 
 /** The real 4-item excerpt from the shared fixtures, verbatim. */
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../test/fixtures/aliexpress/aliexpress-search-itemList.sample.json', import.meta.url)), 'utf8'));
+const fixture = JSON.parse(
+  readFileSync(
+    fileURLToPath(
+      new URL('../../../../test/fixtures/aliexpress/aliexpress-search-itemList.sample.json', import.meta.url),
+    ),
+    'utf8',
+  ),
+);
 
 /** A search page shaped like AliExpress's: the JSON sits in JavaScript with the outer `data` key unquoted. */
 function searchPage(itemList: unknown): string {
@@ -29,17 +36,26 @@ describe('AliExpress search page parser', () => {
   it('maps the real fixture items to exact values', () => {
     const items = parseSearchPage(searchPage(fixture));
     // Product ids, as item pages and the APIs know them (each item's own x_object_id), not the search-space ids.
-    expect(items.map((item) => item.externalId)).toEqual(fixture.content.map((raw: any) => raw.trace.utLogMap.x_object_id));
-    expect(items.map((item) => item.externalId)).toEqual(['1005007593615171', '1005007182671003', '1005006706915258', '1005006897038077']);
+    expect(items.map((item) => item.externalId)).toEqual(
+      fixture.content.map((raw: any) => raw.trace.utLogMap.x_object_id),
+    );
+    expect(items.map((item) => item.externalId)).toEqual([
+      '1005007593615171',
+      '1005007182671003',
+      '1005006706915258',
+      '1005006897038077',
+    ]);
     expect(items[0]).toEqual({
       source: 'aliexpress',
       externalId: '1005007593615171',
-      title: 'Women Plus Size 1XL-5XL Petal Sleeve Curved Hem T-shirt Ladies Fashionable Style Suitable for Various Casual T-shirt',
+      title:
+        'Women Plus Size 1XL-5XL Petal Sleeve Curved Hem T-shirt Ladies Fashionable Style Suitable for Various Casual T-shirt',
       price: { minor: 99, currency: 'USD' },
       originalPrice: { minor: 1475, currency: 'USD' },
       rating: undefined,
       soldCount: 2,
-      imageUrl: 'https://ae-pic-a1.aliexpress-media.com/kf/S5d149fd215e94daf92344acb054771c0A/Women-Plus-Size-1XL-5XL-Petal-Sleeve-Curved-Hem-T-shirt-Ladies-Fashionable-Style-Suitable-for.jpg_350x350xz.jpg',
+      imageUrl:
+        'https://ae-pic-a1.aliexpress-media.com/kf/S5d149fd215e94daf92344acb054771c0A/Women-Plus-Size-1XL-5XL-Petal-Sleeve-Curved-Hem-T-shirt-Ladies-Fashionable-Style-Suitable-for.jpg_350x350xz.jpg',
       store: { id: '1103802080', name: 'Shop1103813084 Store', url: 'https://www.aliexpress.com/store/1103802080' },
       shippingTags: ['Free shipping'],
       categoryId: '201513902',
@@ -74,13 +90,19 @@ describe('AliExpress search page parser', () => {
   });
 
   it('reports a block page as upstream_blocked, never as results', () => {
-    const block = '<html><body><script>location.href="https://www.aliexpress.com/_____tmd_____/punish?x5secdata=abc"</script></body></html>';
+    const block =
+      '<html><body><script>location.href="https://www.aliexpress.com/_____tmd_____/punish?x5secdata=abc"</script></body></html>';
     expect(errorOf(() => parseSearchPage(block)).code).toBe('upstream_blocked');
   });
 
   it('reports a malformed or truncated page as upstream_failed', () => {
     const truncated = searchPage(fixture).slice(0, 4_000);
-    for (const page of ['<html>no data here</html>', truncated, '<script>window._dida_config_._init_data_= { data: {oops} }</script>', '<script>window._dida_config_._init_data_= { other: {} }</script>']) {
+    for (const page of [
+      '<html>no data here</html>',
+      truncated,
+      '<script>window._dida_config_._init_data_= { data: {oops} }</script>',
+      '<script>window._dida_config_._init_data_= { other: {} }</script>',
+    ]) {
       expect(errorOf(() => parseSearchPage(page)).code).toBe('upstream_failed');
     }
   });

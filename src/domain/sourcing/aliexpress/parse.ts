@@ -31,26 +31,44 @@ export interface SupplierItem {
   url: string;
 }
 
-const priceShape = z.looseObject({ minPrice: z.number(), currencyCode: z.string().regex(/^[A-Z]{3}$/), cent: z.number().int().optional() });
+const priceShape = z.looseObject({
+  minPrice: z.number(),
+  currencyCode: z.string().regex(/^[A-Z]{3}$/),
+  cent: z.number().int().optional(),
+});
 const itemShape = z.looseObject({
-  productId: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,20}$/)),
+  productId: z
+    .union([z.string(), z.number()])
+    .transform(String)
+    .pipe(z.string().regex(/^\d{1,20}$/)),
   title: z.looseObject({ displayTitle: z.string().min(1) }),
   prices: z.looseObject({ salePrice: priceShape, originalPrice: priceShape.optional() }),
   image: z.looseObject({ imgUrl: z.string() }).optional(),
   evaluation: z.looseObject({ starRating: z.number() }).optional(),
   trade: z.looseObject({ tradeDesc: z.string().optional() }).optional(),
-  store: z.looseObject({ storeId: z.union([z.string(), z.number()]).transform(String), storeName: z.string(), storeUrl: z.string().optional() }).optional(),
+  store: z
+    .looseObject({
+      storeId: z.union([z.string(), z.number()]).transform(String),
+      storeName: z.string(),
+      storeUrl: z.string().optional(),
+    })
+    .optional(),
   trace: z.looseObject({ exposure: z.looseObject({ postCategoryId: z.string().optional() }).optional() }).optional(),
-  sellingPoints: z.array(z.looseObject({ tagContent: z.looseObject({ tagText: z.string().optional() }).optional() })).optional(),
+  sellingPoints: z
+    .array(z.looseObject({ tagContent: z.looseObject({ tagText: z.string().optional() }).optional() }))
+    .optional(),
 });
 
 /** Parses a search results page into items; a block page is `upstream_blocked`, anything else unreadable `upstream_failed`. */
 export function parseSearchPage(html: string): SupplierItem[] {
   if (isBlockPage(html)) throw blockedError();
-  const data = extractInitData(html) as { data?: { root?: { fields?: { mods?: { itemList?: { content?: unknown } } } } } };
+  const data = extractInitData(html) as {
+    data?: { root?: { fields?: { mods?: { itemList?: { content?: unknown } } } } };
+  };
   const content = data?.data?.root?.fields?.mods?.itemList?.content;
   if (content === undefined) return [];
-  if (!Array.isArray(content)) throw new AppError('upstream_failed', 'The item list has an unexpected shape', { source: 'AliExpress' });
+  if (!Array.isArray(content))
+    throw new AppError('upstream_failed', 'The item list has an unexpected shape', { source: 'AliExpress' });
   return content.flatMap((raw) => {
     const item = itemShape.safeParse(raw);
     // Ads and banners share the list; anything that is not a product with a price is skipped, never guessed.
@@ -61,7 +79,9 @@ export function parseSearchPage(html: string): SupplierItem[] {
 function toItem(item: z.infer<typeof itemShape>): SupplierItem {
   const { salePrice, originalPrice } = item.prices;
   const id = canonicalProductId(item.productId);
-  const tags = (item.sellingPoints ?? []).map((point) => point.tagContent?.tagText?.trim()).filter((tag): tag is string => Boolean(tag));
+  const tags = (item.sellingPoints ?? [])
+    .map((point) => point.tagContent?.tagText?.trim())
+    .filter((tag): tag is string => Boolean(tag));
   return {
     source: 'aliexpress',
     externalId: id,
@@ -71,7 +91,13 @@ function toItem(item: z.infer<typeof itemShape>): SupplierItem {
     rating: item.evaluation ? String(item.evaluation.starRating) : undefined,
     soldCount: parseSoldCount(item.trade?.tradeDesc),
     imageUrl: item.image ? absolute(item.image.imgUrl) : undefined,
-    store: item.store ? { id: item.store.storeId, name: item.store.storeName, url: item.store.storeUrl ? absolute(item.store.storeUrl) : undefined } : undefined,
+    store: item.store
+      ? {
+          id: item.store.storeId,
+          name: item.store.storeName,
+          url: item.store.storeUrl ? absolute(item.store.storeUrl) : undefined,
+        }
+      : undefined,
     shippingTags: tags.filter((tag) => /shipping|env[ií]o|delivery|entrega/i.test(tag)),
     categoryId: item.trace?.exposure?.postCategoryId || undefined,
     url: productUrl(id),

@@ -12,7 +12,13 @@ const id = '1005000000000003';
 
 beforeAll(async () => {
   fake = await startFakeAliexpress({ pages: 1, perPage: 10 });
-  web = createSupplierSource({ baseUrl: fake.baseUrl, mtopUrl: fake.baseUrl, apiBase: fake.baseUrl, log, http: { pauseMs: 0, retries: 0 } });
+  web = createSupplierSource({
+    baseUrl: fake.baseUrl,
+    mtopUrl: fake.baseUrl,
+    apiBase: fake.baseUrl,
+    log,
+    http: { pauseMs: 0, retries: 0 },
+  });
 });
 afterAll(async () => {
   await web.close();
@@ -27,11 +33,23 @@ describe('AliExpress product gateway (watches without the API)', () => {
     fake.setProduct(id, { cents: 1234 });
     const before = gatewayCalls().length;
     const state = await web.product(id, query);
-    expect(state).toMatchObject({ available: true, item: { externalId: id, price: { minor: 1234, currency: 'USD' }, url: `https://www.aliexpress.com/item/${id}.html` } });
+    expect(state).toMatchObject({
+      available: true,
+      item: {
+        externalId: id,
+        price: { minor: 1234, currency: 'USD' },
+        url: `https://www.aliexpress.com/item/${id}.html`,
+      },
+    });
     // One call to get the token, one signed call; the next product needs only the signed call.
     expect(gatewayCalls().length - before).toBe(2);
     const signed = gatewayCalls().at(-1)!;
-    expect(JSON.parse(signed.query.data!)).toMatchObject({ productId: id, _currency: 'USD', country: 'US', _lang: 'es_ES' });
+    expect(JSON.parse(signed.query.data!)).toMatchObject({
+      productId: id,
+      _currency: 'USD',
+      country: 'US',
+      _lang: 'es_ES',
+    });
     expect(signed.headers.cookie).toMatch(/_m_h5_tk=[0-9a-f]{32}_\d+/);
     await web.product('1005000000000004', query);
     expect(gatewayCalls().length - before).toBe(3);

@@ -3,7 +3,7 @@ import { AppError } from '../../../errors.ts';
 import { blockedError, isBlockPage } from './extract.ts';
 import type { Fetched, PoliteClient } from './http.ts';
 import { SITE_LOCALE, siteCookie } from './pages.ts';
-import { parseProductData, type ProductState } from './product-data.ts';
+import { type ProductState, parseProductData } from './product-data.ts';
 
 const API = 'mtop.aliexpress.pdp.pc.query';
 /** The website's own public key for its product data gateway (not a secret; every item page sends it). */
@@ -27,16 +27,33 @@ export function createProductApi(options: { mtopUrl: string; client: PoliteClien
 
   async function call(id: string, query: ProductQuery): Promise<Answer> {
     const site = SITE_LOCALE[query.locale];
-    const data = JSON.stringify({ productId: id, _lang: site.locale, _currency: query.currency, country: query.shipTo, channel: 'pc', clientType: 'pc' });
+    const data = JSON.stringify({
+      productId: id,
+      _lang: site.locale,
+      _currency: query.currency,
+      country: query.shipTo,
+      channel: 'pc',
+      clientType: 'pc',
+    });
     const time = String(Date.now());
     const token = cookies.match(/_m_h5_tk=([^_;]+)/)?.[1] ?? '';
     const url = new URL(`/h5/${API}/1.0/`, options.mtopUrl);
     url.search = new URLSearchParams({
-      jsv: '2.6.1', appKey: WEB_APP_KEY, t: time, sign: createHash('md5').update(`${token}&${time}&${WEB_APP_KEY}&${data}`).digest('hex'),
-      api: API, v: '1.0', type: 'originaljsonp', dataType: 'jsonp', callback: 'mtopjsonp1', data,
+      jsv: '2.6.1',
+      appKey: WEB_APP_KEY,
+      t: time,
+      sign: createHash('md5').update(`${token}&${time}&${WEB_APP_KEY}&${data}`).digest('hex'),
+      api: API,
+      v: '1.0',
+      type: 'originaljsonp',
+      dataType: 'jsonp',
+      callback: 'mtopjsonp1',
+      data,
     }).toString();
     const headers = {
-      accept: '*/*', 'accept-language': site.accept, referer: `https://www.aliexpress.com/item/${id}.html`,
+      accept: '*/*',
+      'accept-language': site.accept,
+      referer: `https://www.aliexpress.com/item/${id}.html`,
       cookie: [siteCookie(query), cookies].filter(Boolean).join('; '),
     };
     return options.client.fetch(url, { headers }, answer);
@@ -61,12 +78,18 @@ function answer(response: Fetched): Answer {
   const ret = (Array.isArray(envelope.ret) ? envelope.ret : []).map(String).join(' ');
   if (/RGV587|FAIL_SYS_USER_VALIDATE|punish/i.test(ret)) throw blockedError();
   if (/FAIL_SYS_TOKEN/.test(ret)) {
-    const fresh = response.setCookies.map((cookie) => cookie.split(';')[0]?.trim() ?? '').filter((pair) => /^_m_h5_tk(_enc)?=/.test(pair));
-    if (fresh.length === 0) throw new AppError('upstream_failed', 'The product gateway gave no token', { source: 'AliExpress' });
+    const fresh = response.setCookies
+      .map((cookie) => cookie.split(';')[0]?.trim() ?? '')
+      .filter((pair) => /^_m_h5_tk(_enc)?=/.test(pair));
+    if (fresh.length === 0)
+      throw new AppError('upstream_failed', 'The product gateway gave no token', { source: 'AliExpress' });
     return { kind: 'token', cookies: fresh.join('; ') };
   }
   if (/ITEM_NOT_FOUND|NOT_EXIST|OFFLINE|DELETED/i.test(ret)) return { kind: 'state', state: { available: false } };
-  if (!/^SUCCESS/.test(ret)) throw new AppError('upstream_failed', `The product gateway answered ${ret.slice(0, 120) || 'nothing'}`, { source: 'AliExpress' });
+  if (!/^SUCCESS/.test(ret))
+    throw new AppError('upstream_failed', `The product gateway answered ${ret.slice(0, 120) || 'nothing'}`, {
+      source: 'AliExpress',
+    });
   return { kind: 'state', state: parseProductData((envelope.data as { result?: unknown } | undefined)?.result) };
 }
 
@@ -78,7 +101,8 @@ function unwrapJsonp(body: string): Record<string, unknown> {
   try {
     if (start === -1 || end < start) throw new Error('no object');
     const parsed = JSON.parse(trimmed.slice(start, end + 1)) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>;
   } catch {
     // fall through
   }

@@ -5,7 +5,14 @@ import { AppError } from '../../../errors.ts';
 import { parseProductData } from './product-data.ts';
 
 /** The real item page product data excerpt from the shared fixtures (Indonesian locale, IDR), verbatim. */
-const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../test/fixtures/aliexpress/aliexpress-pdp-mtop-real.excerpt.json', import.meta.url)), 'utf8'));
+const fixture = JSON.parse(
+  readFileSync(
+    fileURLToPath(
+      new URL('../../../../test/fixtures/aliexpress/aliexpress-pdp-mtop-real.excerpt.json', import.meta.url),
+    ),
+    'utf8',
+  ),
+);
 
 describe('AliExpress product data parser', () => {
   it('maps the real product data to exact values', () => {
@@ -14,7 +21,8 @@ describe('AliExpress product data parser', () => {
       item: {
         source: 'aliexpress',
         externalId: '1005012410104961',
-        title: '1 Buah Sisir Pelurus Rambut Portabel 2600mAh, Perlengkapan Asrama, Dua Fungsi Pelurus & Pengeriting, Tidak Merusak, Nirkabel, Ion Negatif',
+        title:
+          '1 Buah Sisir Pelurus Rambut Portabel 2600mAh, Perlengkapan Asrama, Dua Fungsi Pelurus & Pengeriting, Tidak Merusak, Nirkabel, Ion Negatif',
         price: { minor: 343297, currency: 'IDR' },
         originalPrice: { minor: 746269, currency: 'IDR' },
         rating: '4.5',

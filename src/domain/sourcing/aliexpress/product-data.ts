@@ -6,7 +6,9 @@ import { canonicalProductId, productUrl } from './product-id.ts';
 import { parseSoldCount } from './sold-count.ts';
 
 /** A product as its page shows it now: on sale (with its current item) or gone. */
-export type ProductState = { available: true; item: SupplierItem } | { available: false; item?: SupplierItem | undefined };
+export type ProductState =
+  | { available: true; item: SupplierItem }
+  | { available: false; item?: SupplierItem | undefined };
 
 const text = z.string().min(1);
 const resultShape = z.looseObject({
@@ -20,21 +22,41 @@ const resultShape = z.looseObject({
   HEADER_IMAGE_PC: z.looseObject({ imagePathList: z.array(z.string()).optional() }).optional(),
   PC_RATING: z.looseObject({ rating: z.string().optional(), otherText: z.string().optional() }).optional(),
   QUANTITY_PC: z.looseObject({ totalAvailableInventory: z.number().optional() }).optional(),
-  SHOP_CARD_PC: z.looseObject({
-    storeName: z.string().optional(),
-    sellerInfo: z.looseObject({ storeNum: z.union([z.number(), z.string()]).transform(String).optional(), storeURL: z.string().optional() }).optional(),
-  }).optional(),
+  SHOP_CARD_PC: z
+    .looseObject({
+      storeName: z.string().optional(),
+      sellerInfo: z
+        .looseObject({
+          storeNum: z.union([z.number(), z.string()]).transform(String).optional(),
+          storeURL: z.string().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   GLOBAL_DATA: z.looseObject({
     globalData: z.looseObject({
-      productId: z.union([z.string(), z.number()]).transform(String).pipe(z.string().regex(/^\d{1,20}$/)),
+      productId: z
+        .union([z.string(), z.number()])
+        .transform(String)
+        .pipe(z.string().regex(/^\d{1,20}$/)),
       subject: z.string().optional(),
       categoryId: z.union([z.string(), z.number()]).transform(String).optional(),
       productInfo: z.looseObject({ hasStock: z.boolean().optional() }).optional(),
     }),
   }),
-  SHIPPING: z.looseObject({
-    originalLayoutResultList: z.array(z.looseObject({ bizData: z.looseObject({ freightCommitDay: z.string().optional(), unreachable: z.boolean().optional() }).optional() })).optional(),
-  }).optional(),
+  SHIPPING: z
+    .looseObject({
+      originalLayoutResultList: z
+        .array(
+          z.looseObject({
+            bizData: z
+              .looseObject({ freightCommitDay: z.string().optional(), unreachable: z.boolean().optional() })
+              .optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 /**
@@ -44,7 +66,8 @@ const resultShape = z.looseObject({
  */
 export function parseProductData(result: unknown): ProductState {
   const parsed = resultShape.safeParse(result);
-  if (!parsed.success) throw new AppError('upstream_failed', 'The product data has an unexpected shape', { source: 'AliExpress' });
+  if (!parsed.success)
+    throw new AppError('upstream_failed', 'The product data has an unexpected shape', { source: 'AliExpress' });
   const data = parsed.data;
   const global = data.GLOBAL_DATA.globalData;
   const price = data.PRICE.targetSkuPriceInfo;
@@ -55,8 +78,14 @@ export function parseProductData(result: unknown): ProductState {
   // salePriceLocal is "<as shown>|<whole units>|<fraction>": "Rp343,297|343297|", "US $3.05|3|05".
   const [, whole, fraction] = price.salePriceLocal.split('|');
   const sale = decimalMinor(`${whole}.${fraction || '0'}`, currency);
-  if (sale === undefined) throw new AppError('upstream_failed', 'The product price has more decimals than its currency', { source: 'AliExpress' });
-  const original = price.originalPrice.value === undefined ? undefined : Math.round(price.originalPrice.value * 10 ** minorDigits(currency));
+  if (sale === undefined)
+    throw new AppError('upstream_failed', 'The product price has more decimals than its currency', {
+      source: 'AliExpress',
+    });
+  const original =
+    price.originalPrice.value === undefined
+      ? undefined
+      : Math.round(price.originalPrice.value * 10 ** minorDigits(currency));
   const store = data.SHOP_CARD_PC;
   const shipping = data.SHIPPING?.originalLayoutResultList?.[0]?.bizData;
   const image = data.HEADER_IMAGE_PC?.imagePathList?.[0];
@@ -69,9 +98,14 @@ export function parseProductData(result: unknown): ProductState {
     rating: data.PC_RATING?.rating || undefined,
     soldCount: parseSoldCount(data.PC_RATING?.otherText),
     imageUrl: image ? absolute(image) : undefined,
-    store: store?.sellerInfo?.storeNum && store.storeName
-      ? { id: store.sellerInfo.storeNum, name: store.storeName, url: store.sellerInfo.storeURL ? absolute(store.sellerInfo.storeURL) : undefined }
-      : undefined,
+    store:
+      store?.sellerInfo?.storeNum && store.storeName
+        ? {
+            id: store.sellerInfo.storeNum,
+            name: store.storeName,
+            url: store.sellerInfo.storeURL ? absolute(store.sellerInfo.storeURL) : undefined,
+          }
+        : undefined,
     shippingTags: [],
     categoryId: global.categoryId,
     shipDays: shipping?.freightCommitDay && !shipping.unreachable ? Number(shipping.freightCommitDay) : undefined,

@@ -21,8 +21,11 @@ export function productUrl(id: string): string {
 export function productIdFrom(input: string): string {
   const text = input.trim();
   const bare = text.match(/^\d{6,20}$/);
-  const linked = text.match(/^(?:https?:\/\/)?(?:[a-z]{2,3}\.|www\.|m\.)?aliexpress\.[a-z.]{2,6}\/item\/(?:[^/?#]*\/)?(\d{6,20})\.html(?:[?#].*)?$/i);
+  const linked = text.match(
+    /^(?:https?:\/\/)?(?:[a-z]{2,3}\.|www\.|m\.)?aliexpress\.[a-z.]{2,6}\/item\/(?:[^/?#]*\/)?(\d{6,20})\.html(?:[?#].*)?$/i,
+  );
   const id = bare?.[0] ?? linked?.[1];
-  if (!id) throw new AppError('invalid_input', `Not an AliExpress product: ${text}`, { value: text }, 'watch.bad_product');
+  if (!id)
+    throw new AppError('invalid_input', `Not an AliExpress product: ${text}`, { value: text }, 'watch.bad_product');
   return canonicalProductId(id);
 }

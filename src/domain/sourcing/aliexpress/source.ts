@@ -32,7 +32,12 @@ export function createSupplierSource(options: SourceOptions): SupplierSource {
   const client = createPoliteClient({ proxyUrl: options.proxyUrl, log: options.log, ...options.http });
   const close = () => client.close();
   if (options.appKey && options.appSecret) {
-    const api = createAffiliateApi({ apiBase: options.apiBase, appKey: options.appKey, appSecret: options.appSecret, client });
+    const api = createAffiliateApi({
+      apiBase: options.apiBase,
+      appKey: options.appKey,
+      appSecret: options.appSecret,
+      client,
+    });
     return { kind: 'affiliate', search: api.search, product: api.product, close };
   }
   const pages = createSearchPages({ baseUrl: options.baseUrl, client });
