@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { rawRow } from '../../db/raw.ts';
 import { type TaskStatus, tasks } from '../../db/schema/tasks.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Reply } from './reply.ts';
@@ -105,7 +106,9 @@ export function createTasks({ db }: { db: Db }): Tasks {
     async claim(platforms, leaseMs, chatIds) {
       if (platforms.length === 0) return undefined;
       const chatFilter = chatIds ? sql`and chat_id in ${chatIds}` : sql``;
-      const rows = (await db.execute(sql`
+      const claimed = await rawRow<{ id: string }>(
+        db,
+        sql`
         with next as (
           select id from tasks
           where platform in ${platforms} ${chatFilter}
@@ -114,8 +117,8 @@ export function createTasks({ db }: { db: Db }): Tasks {
         update tasks set status = 'running', started_at = coalesce(started_at, now()),
           lease_until = now() + ${leaseMs} * interval '1 millisecond'
         from next where tasks.id = next.id
-        returning tasks.id`)) as unknown as Array<{ id: number }>;
-      const claimed = rows[0];
+        returning tasks.id`,
+      );
       return claimed ? this.get(Number(claimed.id)) : undefined;
     },
 

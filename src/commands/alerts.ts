@@ -2,9 +2,9 @@ import { enqueue } from '../chat/outbox/outbox.ts';
 import { bold, link, reply, text } from '../chat/reply.ts';
 import type { Subscriptions } from '../chat/subscriptions.ts';
 import type { LowStockNotifier } from '../domain/inventory/index.ts';
-import { formatMoney } from '../domain/inventory/index.ts';
-import type { FilterNotifier, Money, WatchAlert, WatchNotifier } from '../domain/sourcing/index.ts';
+import type { FilterNotifier, WatchAlert, WatchNotifier } from '../domain/sourcing/index.ts';
 import { type Locale, type Translate, t, translator } from '../i18n/index.ts';
+import { formatMoney, type Money } from '../money.ts';
 import { itemBlock } from './search.ts';
 
 /** Queues the low-stock alert to every chat subscribed to stock, in each chat's language, inside the caller's transaction. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bold, errorReply, fields, reply, text } from '../chat/reply.ts';
-import { formatMoney, minorDigits, parsePrice } from '../domain/inventory/index.ts';
 import { AppError } from '../errors.ts';
+import { formatMoney, minorDigits, parsePrice } from '../money.ts';
 import { arg, defineCommand, priceText, subcommand } from './registry.ts';
 import { chatOrigin } from './stock.ts';
 

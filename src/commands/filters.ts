@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bold, reply, table, text } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
-import { minorDigits } from '../domain/inventory/index.ts';
+import { minorDigits } from '../money.ts';
 import { requireUser, type Services } from './context.ts';
 import { arg, defineCommand, subcommand } from './registry.ts';
 import { criteriaArgs, searchInput } from './search.ts';

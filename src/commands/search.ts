@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { type Block, bold, link, type Reply, reply, type Span, text } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
-import { formatMoney, parsePrice } from '../domain/inventory/index.ts';
 import type { Criteria, ResultPage, SupplierItem, SupplierSearch } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
+import { formatMoney, parsePrice } from '../money.ts';
 import type { Services } from './context.ts';
 import { pageButtons } from './paging.ts';
 import { arg, defineCommand, priceText } from './registry.ts';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { bold, link, reply, table, text } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
-import { formatMoney, parsePrice } from '../domain/inventory/index.ts';
 import { productIdFrom, type Watch } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
+import { formatMoney, parsePrice } from '../money.ts';
 import type { Services } from './context.ts';
 import { arg, defineCommand, priceText, recordNumber, subcommand } from './registry.ts';
 

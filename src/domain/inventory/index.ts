@@ -7,7 +7,6 @@ import type { LowStockNotifier } from './types.ts';
 import { verifyStock } from './verify.ts';
 import { createStockViews } from './views.ts';
 
-export { decimalMinor, formatMoney, minorDigits, parsePrice } from './money.ts';
 export { DEFAULT_TTL_SECONDS } from './reservations.ts';
 export { normaliseSku } from './stock.ts';
 export type { ChangeOrigin, Levels, LowStockAlert, LowStockNotifier, Reservation, StockView } from './types.ts';

@@ -1,5 +1,5 @@
 export type { SortOrder } from './aliexpress/pages.ts';
-export type { Money, SupplierItem } from './aliexpress/parse.ts';
+export type { SupplierItem } from './aliexpress/parse.ts';
 export { productIdFrom } from './aliexpress/product-id.ts';
 export { createSupplierSource, type SupplierSource } from './aliexpress/source.ts';
 export type { Criteria } from './criteria.ts';

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../../../db/errors.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
-import type { Money } from './aliexpress/parse.ts';
+import type { Money } from '../../money.ts';
 import type { ProductState } from './aliexpress/product-data.ts';
 import { productIdFrom } from './aliexpress/product-id.ts';
 import type { SupplierSource } from './aliexpress/source.ts';

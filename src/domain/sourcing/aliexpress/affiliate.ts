@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
-import { decimalMinor } from '../../inventory/index.ts';
+import { decimalMinor } from '../../../money.ts';
 import type { PoliteClient } from './http.ts';
 import type { PageQuery, SortOrder } from './pages.ts';
 import { absolute, type SupplierItem } from './parse.ts';

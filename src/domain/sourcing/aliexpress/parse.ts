@@ -1,15 +1,9 @@
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
-import { minorDigits } from '../../inventory/index.ts';
+import { type Money, minorDigits } from '../../../money.ts';
 import { blockedError, extractInitData, isBlockPage } from './extract.ts';
 import { canonicalProductId, productUrl } from './product-id.ts';
 import { parseSoldCount } from './sold-count.ts';
-
-export interface Money {
-  /** Integer minor units of `currency`. */
-  minor: number;
-  currency: string;
-}
 
 /** One supplier product as bodega stores it, whatever the source. */
 export interface SupplierItem {

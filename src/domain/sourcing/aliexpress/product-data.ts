@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
-import { decimalMinor, minorDigits } from '../../inventory/index.ts';
+import { decimalMinor, minorDigits } from '../../../money.ts';
 import { absolute, type SupplierItem } from './parse.ts';
 import { canonicalProductId, productUrl } from './product-id.ts';
 import { parseSoldCount } from './sold-count.ts';

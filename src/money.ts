@@ -1,4 +1,10 @@
-import { AppError } from '../../errors.ts';
+import { AppError } from './errors.ts';
+
+/** An exact amount: integer minor units of an ISO 4217 currency (cents for MXN/USD, yen for JPY). Never a float. */
+export interface Money {
+  minor: number;
+  currency: string;
+}
 
 /** Minor-unit digits of a currency (2 for MXN/USD/EUR, 0 for JPY/CLP), from the platform's ICU data. */
 export function minorDigits(currency: string): number {

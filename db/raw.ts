@@ -1,0 +1,20 @@
+import type { SQL } from 'drizzle-orm';
+import type { Row as PostgresRow } from 'postgres';
+import type { Db } from './client.ts';
+
+/**
+ * Runs a statement the query builder cannot express (data-modifying CTEs, `FOR UPDATE SKIP LOCKED` claims).
+ * `Row` states the row shape once, as Postgres sends it through postgres.js: `bigint` and `numeric` columns
+ * arrive as strings and timestamps as strings, so convert them where the rows are read.
+ * Plain reads and writes use drizzle's query builder instead.
+ */
+export async function rawRows<Row extends PostgresRow>(db: Db, query: SQL): Promise<Row[]> {
+  // drizzle types the rows as a deferred conditional of Row; this is the one place that resolves it.
+  return (await db.execute<Row>(query)) as Row[];
+}
+
+/** The first row of a raw statement, or undefined. */
+export async function rawRow<Row extends PostgresRow>(db: Db, query: SQL): Promise<Row | undefined> {
+  const rows = await rawRows<Row>(db, query);
+  return rows[0];
+}
