@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Row as PostgresRow } from 'postgres';
 import type { Db } from './client.ts';
 
@@ -17,4 +17,9 @@ export async function rawRows<Row extends PostgresRow>(db: Db, query: SQL): Prom
 export async function rawRow<Row extends PostgresRow>(db: Db, query: SQL): Promise<Row | undefined> {
   const rows = await rawRows<Row>(db, query);
   return rows[0];
+}
+
+/** A point in time as a raw-statement parameter (drizzle hands postgres.js timestamps as strings, not Dates). */
+export function timestamp(at: Date): SQL {
+  return sql`${at.toISOString()}::timestamptz`;
 }

@@ -132,7 +132,7 @@ export function createCore(options: {
     metrics,
     defaultLocale: options.config.locale,
     log: options.log.child({ component: 'commands' }),
-    rateLimit: options.rateLimit ?? createCommandRateLimit(),
+    rateLimit: options.rateLimit ?? createCommandRateLimit({ clock }),
   });
   return {
     registry,

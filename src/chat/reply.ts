@@ -32,9 +32,18 @@ export interface Reply {
   error?: boolean;
   /** This reply acknowledges a long task: the message it becomes is the one progress edits. */
   taskId?: number;
+  /** Holds a secret (an invite code): the outbox keeps only a redacted copy once it is delivered. */
+  sensitive?: boolean;
 }
 
 export const reply = (...blocks: Block[]): Reply => ({ blocks });
+/** A reply carrying a secret the outbox must not keep after delivery. */
+export const sensitive = (value: Reply): Reply => ({ ...value, sensitive: true });
+/** What the outbox keeps of a delivered sensitive reply: its shape, none of its words. */
+export const redacted = (value: Reply): Reply => ({
+  blocks: [text('[redacted]')],
+  ...(value.error ? { error: true } : {}),
+});
 export const errorReply = (...blocks: Block[]): Reply => ({ blocks, error: true });
 export const text = (...spans: Span[]): Block => ({ kind: 'text', spans });
 export const bold = (value: string): Span => ({ bold: value });

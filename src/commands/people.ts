@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { reply, table, text } from '../chat/reply.ts';
+import { reply, sensitive, table, text } from '../chat/reply.ts';
 import { roles } from '../domain/people/index.ts';
 import { t } from '../i18n/index.ts';
 import { requireUser } from './context.ts';
@@ -56,7 +56,8 @@ export const inviteCommand = defineCommand({
   args: { role: roleArg },
   async run(ctx, args) {
     const { code: value } = await ctx.services.people.createInvite(requireUser(ctx), args.role);
-    return reply(text(ctx.t('invite.created', { role: ctx.t(`role.${args.role}`), code: value })));
+    // The code is a credential: the outbox forgets it once delivered.
+    return sensitive(reply(text(ctx.t('invite.created', { role: ctx.t(`role.${args.role}`), code: value }))));
   },
 });
 

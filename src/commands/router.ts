@@ -29,7 +29,7 @@ export interface Handled {
 }
 
 export interface Router {
-  /** Handles one inbound message; undefined when the text is not a command for us. */
+  /** Handles one inbound message; undefined when the text is not a command for us, or nothing is to be said. */
   handle(input: CommandInput): Promise<Handled | undefined>;
 }
 
@@ -53,10 +53,11 @@ export function createRouter(deps: RouterDeps): Router {
       const started = performance.now();
       let outcome = 'ok';
       try {
-        const waitSeconds = deps.rateLimit.hit(input.identity);
-        if (waitSeconds > 0) {
+        const rate = deps.rateLimit.hit(input.identity);
+        if (!rate.allowed) {
           outcome = 'rate_limited';
-          return { reply: errorReply(text(t('error.rate_limited', { seconds: waitSeconds }))), locale };
+          if (!rate.tell) return undefined;
+          return { reply: errorReply(text(t('error.rate_limited', { seconds: rate.waitSeconds }))), locale };
         }
         if (!command) {
           outcome = 'unknown';

@@ -1,15 +1,20 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import { rawRows, timestamp } from '../../../db/raw.ts';
+import { outbox } from '../../../db/schema/chat.ts';
+import { type Clock, systemClock } from '../../clock.ts';
 import type { Locale } from '../../i18n/index.ts';
 import type { Logger } from '../../logger.ts';
-import type { Reply } from '../reply.ts';
+import { createRateLimiter } from '../rate-limiter.ts';
+import { type Reply, redacted } from '../reply.ts';
 import { SendError, type Sender } from '../sender.ts';
-import { createRateLimiter } from './rate-limiter.ts';
 
 export interface DispatcherOptions {
   db: Db;
   log: Logger;
   senders: Sender[];
+  /** "Now" for due times, leases and pacing; tests drive it instead of waiting. */
+  clock?: Clock;
   /** Only these chats (a console session drains its own chat and nothing else). */
   chatIds?: string[];
   maxAttempts?: number;
@@ -18,6 +23,8 @@ export interface DispatcherOptions {
   pollMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /** False while the database is known to be unreachable: the loop waits instead of failing every poll. */
+  available?: () => boolean;
   /** Called once the first part of a reply is delivered, with the platform's message id (progress edits need it). */
   onFirstPartSent?: (sent: { reply: Reply; platform: string; chatId: string; messageId: string }) => Promise<void>;
 }
@@ -32,15 +39,15 @@ export interface Dispatcher {
   stop(): Promise<void>;
 }
 
-interface ClaimedRow {
-  id: number;
+type ClaimedRow = {
+  id: string;
   platform: string;
   chat_id: string;
   reply: Reply;
   locale: Locale;
   attempts: number;
   parts_sent: number;
-}
+};
 
 /**
  * Drains the outbox: claims due messages with FOR UPDATE SKIP LOCKED (only the oldest unsent one per
@@ -50,10 +57,13 @@ interface ClaimedRow {
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { db, log } = options;
+  const clock = options.clock ?? systemClock;
   const senders = new Map(options.senders.map((sender) => [sender.platform, sender]));
   const maxAttempts = options.maxAttempts ?? 8;
   const leaseMs = options.leaseMs ?? 60_000;
-  const limiter = createRateLimiter();
+  const limiter = createRateLimiter({ clock });
+  const stopping = new AbortController();
+  const later = (ms: number) => new Date(clock.now().getTime() + ms);
   let running = false;
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
@@ -62,69 +72,89 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const platforms = [...senders.keys()];
     if (platforms.length === 0) return [];
     const chatFilter = options.chatIds ? sql`and chat_id in ${options.chatIds}` : sql``;
+    const now = timestamp(clock.now());
     // Only each chat's oldest unsent message is a candidate (order per chat). Heads come from one grouped
     // scan of the partial queue index, which stays linear however stale the planner's statistics are.
-    return (await db.execute(sql`
+    return rawRows<ClaimedRow>(
+      db,
+      sql`
       with heads as (
         select min(id) as id from outbox
         where platform in ${platforms} ${chatFilter} and status in ('pending', 'sending')
         group by platform, chat_id),
       due as (
         select o.id from outbox o join heads on heads.id = o.id
-        where (o.status = 'pending' and o.next_attempt_at <= now()) or (o.status = 'sending' and o.lease_until < now())
+        where (o.status = 'pending' and o.next_attempt_at <= ${now}) or (o.status = 'sending' and o.lease_until < ${now})
         order by o.id
         limit ${options.batchSize ?? 20}
         for update of o skip locked)
-      update outbox set status = 'sending', attempts = outbox.attempts + 1,
-        lease_until = now() + ${leaseMs} * interval '1 millisecond'
+      update outbox set status = 'sending', attempts = outbox.attempts + 1, lease_until = ${timestamp(later(leaseMs))}
       from due where outbox.id = due.id
-      returning outbox.id, outbox.platform, outbox.chat_id, outbox.reply, outbox.locale, outbox.attempts, outbox.parts_sent`)) as unknown as ClaimedRow[];
+      returning outbox.id, outbox.platform, outbox.chat_id, outbox.reply, outbox.locale, outbox.attempts, outbox.parts_sent`,
+    );
   }
 
   async function deliver(row: ClaimedRow) {
+    const id = Number(row.id);
     const sender = senders.get(row.platform) as Sender;
     try {
       const messages = sender.layout(row.reply, row.locale);
       for (let part = row.parts_sent; part < messages.length; part++) {
-        await limiter.acquire([
-          { key: `${row.platform}`, windows: sender.limits.global },
-          { key: `${row.platform}:${row.chat_id}`, windows: sender.limits.perChat(row.chat_id) },
-        ]);
+        await limiter.acquire(
+          [
+            { key: `${row.platform}`, windows: sender.limits.global },
+            { key: `${row.platform}:${row.chat_id}`, windows: sender.limits.perChat(row.chat_id) },
+          ],
+          stopping.signal,
+        );
+        if (stopping.signal.aborted) return release(id);
         const { messageId } = await sender.send(row.chat_id, messages[part] as (typeof messages)[number]);
-        await db.execute(sql`update outbox set parts_sent = ${part + 1},
-          lease_until = now() + ${leaseMs} * interval '1 millisecond' where id = ${row.id}`);
+        await db
+          .update(outbox)
+          .set({ partsSent: part + 1, leaseUntil: later(leaseMs) })
+          .where(eq(outbox.id, id));
         if (part === 0)
           await options.onFirstPartSent?.({ reply: row.reply, platform: row.platform, chatId: row.chat_id, messageId });
       }
-      await db.execute(
-        sql`update outbox set status = 'sent', sent_at = now(), lease_until = null, last_error = null where id = ${row.id}`,
-      );
+      await db
+        .update(outbox)
+        .set({
+          status: 'sent',
+          sentAt: clock.now(),
+          leaseUntil: null,
+          lastError: null,
+          ...(row.reply.sensitive ? { reply: redacted(row.reply) } : {}),
+        })
+        .where(eq(outbox.id, id));
     } catch (error) {
       await recordFailure(row, error);
     }
   }
 
+  /** Shutting down while paced: the message goes back to the queue untouched, for the next run to send. */
+  async function release(id: number) {
+    await db.update(outbox).set({ status: 'pending', leaseUntil: null }).where(eq(outbox.id, id));
+  }
+
   async function recordFailure(row: ClaimedRow, error: unknown) {
     const retryable = !(error instanceof SendError) || error.retryable;
     const message = error instanceof Error ? error.message : String(error);
+    const context = { err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts };
     if (!retryable || row.attempts >= maxAttempts) {
-      log.error(
-        { err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts },
-        'outbox message dead-lettered',
-      );
-      await db.execute(
-        sql`update outbox set status = 'dead', lease_until = null, last_error = ${message} where id = ${row.id}`,
-      );
+      log.error(context, 'outbox message dead-lettered');
+      await db
+        .update(outbox)
+        .set({ status: 'dead', leaseUntil: null, lastError: message })
+        .where(eq(outbox.id, Number(row.id)));
       return;
     }
     const retryAfter = error instanceof SendError ? (error.retryAfterMs ?? 0) : 0;
     const delay = Math.max(retryAfter, backoff(row.attempts));
-    log.warn(
-      { err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts, delayMs: delay },
-      'outbox send failed; will retry',
-    );
-    await db.execute(sql`update outbox set status = 'pending', lease_until = null, last_error = ${message},
-      next_attempt_at = now() + ${delay} * interval '1 millisecond' where id = ${row.id}`);
+    log.warn({ ...context, delayMs: delay }, 'outbox send failed; will retry');
+    await db
+      .update(outbox)
+      .set({ status: 'pending', leaseUntil: null, lastError: message, nextAttemptAt: later(delay) })
+      .where(eq(outbox.id, Number(row.id)));
   }
 
   function backoff(attempts: number): number {
@@ -141,10 +171,13 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function run() {
     while (running) {
-      const handled = await drainOnce().catch((error) => {
-        log.error({ err: error }, 'outbox drain failed');
-        return 0;
-      });
+      const handled =
+        options.available?.() === false
+          ? 0
+          : await drainOnce().catch((error) => {
+              log.error({ err: error }, 'outbox drain failed');
+              return 0;
+            });
       if (handled === 0 && running) {
         await new Promise<void>((resolve) => {
           wakeUp = resolve;
@@ -169,6 +202,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     },
     async stop() {
       running = false;
+      stopping.abort();
       wakeUp?.();
       await loop;
     },
