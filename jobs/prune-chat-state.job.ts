@@ -1,19 +1,13 @@
-import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { forgetOldUpdates } from '../src/chat/inbound.ts';
+import type { ChatRetention } from '../src/chat/retention.ts';
+import type { Clock } from '../src/clock.ts';
 import { defineJob } from './scheduler.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 /** Nightly: forgets inbound update ids after a day and sent outbox messages after a week. */
-export const pruneChatStateJob = defineJob<{ db: Db }>({
+export const pruneChatStateJob = defineJob<{ retention: ChatRetention; clock: Clock }>({
   name: 'prune-chat-state',
   schedule: '17 3 * * *',
   async run({ deps, log }) {
-    const updates = await forgetOldUpdates(deps.db, new Date(Date.now() - DAY_MS));
-    const sent = await deps.db.execute(
-      sql`delete from outbox where status = 'sent' and sent_at < now() - interval '7 days'`,
-    );
-    log.info({ updates, sent: sent.count }, 'chat state pruned');
+    const { updates, sent } = await deps.retention.prune(deps.clock.now());
+    log.info({ updates, sent }, 'chat state pruned');
   },
 });

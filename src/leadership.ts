@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.ts';
+import { type HeldLock, trySessionLock } from '../db/locks.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -6,24 +7,20 @@ import type { Logger } from './logger.ts';
  * again every `retryMs`, so a successor takes over when the leader's connection goes away.
  */
 export function holdLeadership(database: Database, role: string, log: Logger, lead: () => void, retryMs = 30_000) {
-  let connection: Awaited<ReturnType<Database['sql']['reserve']>> | undefined;
+  let held: HeldLock | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   async function attempt() {
     if (stopped) return;
     try {
-      const reserved = await database.sql.reserve();
-      const [row] = await reserved<
-        { locked: boolean }[]
-      >`select pg_try_advisory_lock(hashtext(${`bodega:${role}`})) as locked`;
-      if (row?.locked && !stopped) {
-        connection = reserved;
+      held = await trySessionLock(database.sql, `bodega:${role}`);
+      if (held && stopped) await held.release();
+      if (held && !stopped) {
         log.info({ role }, 'this instance leads');
         lead();
         return;
       }
-      reserved.release();
     } catch (error) {
       log.warn({ err: error, role }, 'leadership attempt failed');
     }
@@ -35,9 +32,7 @@ export function holdLeadership(database: Database, role: string, log: Logger, le
     async release() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      if (!connection) return;
-      await connection`select pg_advisory_unlock(hashtext(${`bodega:${role}`}))`.catch(() => undefined);
-      connection.release();
+      await held?.release();
     },
   };
 }

@@ -14,6 +14,7 @@ import { createButtonStore } from './chat/buttons.ts';
 import { firstDelivery } from './chat/inbound.ts';
 import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
 import { enqueue, outboxDepth } from './chat/outbox/outbox.ts';
+import { type ChatRetention, createChatRetention } from './chat/retention.ts';
 import type { Sender } from './chat/sender.ts';
 import { createSubscriptions } from './chat/subscriptions.ts';
 import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
@@ -31,6 +32,7 @@ import { watchAddTask } from './commands/watches.ts';
 import type { Config } from './config.ts';
 import { createApiKeys } from './domain/apikeys/index.ts';
 import { createInventory } from './domain/inventory/index.ts';
+import { createJobRuns } from './domain/jobs/index.ts';
 import { createPeople } from './domain/people/index.ts';
 import {
   createSavedFilters,
@@ -83,6 +85,7 @@ export interface Core {
   router: Router;
   taskDefinitions: TaskDefinition[];
   metrics: Metrics;
+  clock: Clock;
   /** Releases what the services hold open (the supplier source's connections). */
   close(): Promise<void>;
 }
@@ -110,7 +113,7 @@ export function createCore(options: {
     people: createPeople({ db, clock }),
     tasks: createTasks({ db }),
     subscriptions,
-    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions) }),
+    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions, clock) }),
     currency: options.config.currency,
     search,
     filters: createSavedFilters({
@@ -139,6 +142,7 @@ export function createCore(options: {
     services,
     router,
     metrics,
+    clock,
     taskDefinitions: [
       searchTask(services),
       filterRunTask(services),
@@ -200,25 +204,30 @@ export function createWorkers(core: Core, database: Database, log: Logger, sende
 }
 
 export function createJobScheduler(core: Core, database: Database, config: Config, log: Logger): Scheduler {
-  return createScheduler<{
-    db: Database['db'];
-    inventory: Core['services']['inventory'];
-    filters: SavedFilters;
-    watches: Watches;
-  }>({
-    db: database.db,
-    sql: database.sql,
+  return createScheduler<JobDeps>({
+    runs: createJobRuns(database),
     log: log.child({ component: 'jobs' }),
     jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob, watchFiltersJob, watchPricesJob],
     deps: {
-      db: database.db,
+      clock: core.clock,
+      retention: createChatRetention({ db: database.db }),
       inventory: core.services.inventory,
       filters: core.services.filters,
       watches: core.services.watches,
     },
     timezone: config.timezone,
+    clock: core.clock,
     metrics: core.metrics,
   });
+}
+
+/** What scheduled jobs are handed: domain and chat services, never the database itself. */
+interface JobDeps {
+  clock: Clock;
+  retention: ChatRetention;
+  inventory: Core['services']['inventory'];
+  filters: SavedFilters;
+  watches: Watches;
 }
 
 /** The composition root for `bodega start`: config → db → services → http; returns a handle to stop it. */

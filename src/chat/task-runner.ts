@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import { type Clock, systemClock } from '../clock.ts';
 import { type Locale, type Translate, translator } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
 import { errorText } from './error-text.ts';
@@ -37,6 +38,8 @@ export interface TaskRunnerOptions {
   tasks: Tasks;
   definitions: TaskDefinition[];
   senders: Sender[];
+  /** "Now" for progress pacing; tests drive it instead of waiting. */
+  clock?: Clock;
   chatIds?: string[];
   leaseMs?: number;
   pollMs?: number;
@@ -45,6 +48,8 @@ export interface TaskRunnerOptions {
   typingEveryMs?: number;
   /** Called after a result is queued, so the outbox can send it at once. */
   onQueued?: () => void;
+  /** False while the database is known to be unreachable: the loop waits instead of failing every poll. */
+  available?: () => boolean;
 }
 
 export interface TaskRunner {
@@ -59,6 +64,7 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
   const byKind = new Map(options.definitions.map((definition) => [definition.kind, definition]));
   const senders = new Map(options.senders.map((sender) => [sender.platform, sender]));
   const leaseMs = options.leaseMs ?? 120_000;
+  const clock = options.clock ?? systemClock;
   let running = false;
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -87,8 +93,9 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     const typing = setInterval(showTyping, options.typingEveryMs ?? 4_000);
     let lastShown = 0;
     const progress = async (message: string) => {
-      if (Date.now() - lastShown < (options.progressEveryMs ?? 1_000)) return;
-      lastShown = Date.now();
+      const at = clock.now().getTime();
+      if (at - lastShown < (options.progressEveryMs ?? 1_000)) return;
+      lastShown = at;
       const { cancelRequested } = await tasks.heartbeat(task.id, leaseMs, message);
       if (cancelRequested) controller.abort();
       await showProgress(task, t('task.progress', { id: task.id, progress: message })).catch((error) =>
@@ -171,10 +178,12 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
       running = true;
       loop = (async () => {
         while (running) {
-          const ran = await runNext().catch((error) => {
-            log.error({ err: error }, 'task runner failed to claim');
-            return false;
-          });
+          const ran =
+            options.available?.() !== false &&
+            (await runNext().catch((error) => {
+              log.error({ err: error }, 'task runner failed to claim');
+              return false;
+            }));
           if (!ran && running) await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
         }
       })();

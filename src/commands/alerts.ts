@@ -1,6 +1,7 @@
 import { enqueue } from '../chat/outbox/outbox.ts';
 import { bold, link, reply, text } from '../chat/reply.ts';
 import type { Subscriptions } from '../chat/subscriptions.ts';
+import type { Clock } from '../clock.ts';
 import type { LowStockNotifier } from '../domain/inventory/index.ts';
 import type { FilterNotifier, WatchAlert, WatchNotifier } from '../domain/sourcing/index.ts';
 import { type Locale, type Translate, t, translator } from '../i18n/index.ts';
@@ -8,7 +9,7 @@ import { formatMoney, type Money } from '../money.ts';
 import { itemBlock } from './search.ts';
 
 /** Queues the low-stock alert to every chat subscribed to stock, in each chat's language, inside the caller's transaction. */
-export function lowStockNotifier(subscriptions: Subscriptions): LowStockNotifier {
+export function lowStockNotifier(subscriptions: Subscriptions, clock: Clock): LowStockNotifier {
   return async (tx, alert) => {
     for (const chat of await subscriptions.subscribers('stock', tx)) {
       const message = reply(text(t(chat.locale, 'stock.low_alert', { ...alert })));
@@ -17,7 +18,7 @@ export function lowStockNotifier(subscriptions: Subscriptions): LowStockNotifier
         chat,
         message,
         chat.locale,
-        `low-stock:${alert.productId}:${chat.platform}:${chat.chatId}:${Date.now()}`,
+        `low-stock:${alert.productId}:${chat.platform}:${chat.chatId}:${clock.now().getTime()}`,
       );
     }
   };
