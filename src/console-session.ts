@@ -28,7 +28,7 @@ async function openSession(database: Database, config: Config, log: Logger) {
  */
 export async function runOnce(line: string, database: Database, config: Config, log: Logger): Promise<number> {
   const { core, adapter, chatId } = await openSession(database, config, log);
-  const workers = createWorkers(core, database, log, [adapter], [chatId]);
+  const workers = createWorkers(core, database, log, [adapter], { chatIds: [chatId] });
   try {
     const result = await adapter.handleLine(line);
     workers.start();
@@ -53,7 +53,7 @@ async function waitForTask(core: Core, taskId: number) {
 /** `bodega chat`: an interactive session as the owner until end of input or /exit. */
 export async function chat(database: Database, config: Config, log: Logger): Promise<number> {
   const { core, adapter, chatId } = await openSession(database, config, log);
-  const workers = createWorkers(core, database, log, [adapter], [chatId]);
+  const workers = createWorkers(core, database, log, [adapter], { chatIds: [chatId] });
   workers.start();
   const lines = createInterface({ input: process.stdin, output: process.stdout, prompt: 'bodega> ' });
   lines.prompt();

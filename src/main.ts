@@ -11,9 +11,9 @@ import { verifyStockJob } from '../jobs/verify-stock.job.ts';
 import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
 import { watchPricesJob } from '../jobs/watch-prices.job.ts';
 import { createButtonStore } from './chat/buttons.ts';
-import { firstDelivery } from './chat/inbound.ts';
+import { createInboundWorker, type InboundProcessor, recordUpdate } from './chat/inbound.ts';
 import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
-import { enqueue, outboxDepth } from './chat/outbox/outbox.ts';
+import { outboxDepth } from './chat/outbox/outbox.ts';
 import { type ChatRetention, createChatRetention } from './chat/retention.ts';
 import type { Sender } from './chat/sender.ts';
 import { createSubscriptions } from './chat/subscriptions.ts';
@@ -169,12 +169,20 @@ function shipToFor(currency: string): string {
   return countries[currency] ?? 'US';
 }
 
-/** The workers that deliver replies and run long tasks for a set of senders; `start()` runs them in the background. */
-export function createWorkers(core: Core, database: Database, log: Logger, senders: Sender[], chatIds?: string[]) {
+/** The workers that run recorded updates, deliver replies and run long tasks; `start()` runs them in the background. */
+export function createWorkers(
+  core: Core,
+  database: Database,
+  log: Logger,
+  senders: Sender[],
+  options: { chatIds?: string[]; processors?: InboundProcessor[] } = {},
+) {
+  const { chatIds } = options;
   const dispatcher: Dispatcher = createDispatcher({
     db: database.db,
     log: log.child({ component: 'outbox' }),
     senders,
+    clock: core.clock,
     ...(chatIds ? { chatIds } : {}),
     onFirstPartSent: async ({ reply, messageId }) => {
       if (reply.taskId !== undefined) await core.services.tasks.attachProgressMessage(reply.taskId, messageId);
@@ -186,22 +194,35 @@ export function createWorkers(core: Core, database: Database, log: Logger, sende
     tasks: core.services.tasks,
     definitions: core.taskDefinitions,
     senders,
+    clock: core.clock,
     ...(chatIds ? { chatIds } : {}),
+    onQueued: () => dispatcher.wake(),
+  });
+  const inbound = createInboundWorker({
+    db: database.db,
+    log: log.child({ component: 'inbound' }),
+    processors: options.processors ?? [],
+    clock: core.clock,
     onQueued: () => dispatcher.wake(),
   });
   return {
     dispatcher,
     runner,
+    inbound,
     start() {
+      inbound.start();
       dispatcher.start();
       runner.start();
     },
     async stop() {
+      await inbound.stop();
       await runner.stop();
       await dispatcher.stop();
     },
   };
 }
+
+export type Workers = ReturnType<typeof createWorkers>;
 
 export function createJobScheduler(core: Core, database: Database, config: Config, log: Logger): Scheduler {
   return createScheduler<JobDeps>({
@@ -240,10 +261,10 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   await core.services.people.ensureOwners(config.owners);
   const ownerCode = await core.services.people.ownerCodeIfNoOwner();
   const telegram = config.telegram
-    ? telegramAdapter(config, core, database, log, () => workers.dispatcher.wake())
+    ? telegramAdapter(config, core, database, log, () => workers.inbound.wake())
     : undefined;
   const senders: Sender[] = telegram ? [telegram] : [];
-  const workers = createWorkers(core, database, log, senders);
+  const workers = createWorkers(core, database, log, senders, { processors: telegram ? [telegram.processor] : [] });
   workers.start();
   const webhooks = new Hono();
   if (telegram) webhooks.post('/telegram', (c) => telegram.handleWebhook(c.req.raw));
@@ -294,7 +315,7 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   return { port, database, ownerCode, stop };
 }
 
-/** The Telegram adapter wired to the router, the dedupe store, the outbox (`wake` nudges its dispatcher) and button storage. */
+/** The Telegram adapter wired to the router, the durable inbound store (`wake` nudges its worker) and button storage. */
 export function telegramAdapter(
   config: Config,
   core: Core,
@@ -309,11 +330,8 @@ export function telegramAdapter(
     webhookSecret: settings.webhookSecret,
     router: core.router,
     log: log.child({ component: 'telegram' }),
-    firstDelivery: (updateId) => firstDelivery(database.db, 'telegram', updateId),
-    enqueue: async (target, reply, locale, key) => {
-      await enqueue(database.db, target, reply, locale, key);
-      wake();
-    },
+    record: (update) => recordUpdate(database.db, update),
+    onRecorded: wake,
     buttons: createButtonStore({ db: database.db }),
   });
 }

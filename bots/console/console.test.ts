@@ -48,7 +48,7 @@ beforeAll(async () => {
   const { code } = await core.services.people.createInvite(owner, 'viewer');
   await core.services.people.redeem('console:viewer', code, 'Vera');
   // Not started: the harness steps the task runner and the outbox itself, so each turn is deterministic.
-  const workers = createWorkers(core, database, log, [ownerChat], ['owner-chat', 'viewer-chat']);
+  const workers = createWorkers(core, database, log, [ownerChat], { chatIds: ['owner-chat', 'viewer-chat'] });
 
   let lastButtons: Array<{ label: string; index: number }> = [];
   async function converse(line: string, adapter = ownerChat): Promise<Seen> {

@@ -1,19 +1,20 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Bot, type Context, GrammyError, HttpError, InputFile } from 'grammy';
-import type { InlineKeyboardButton, Update } from 'grammy/types';
-import { z } from 'zod';
+import { Bot, GrammyError, HttpError, InputFile } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
+import type { InboundProcessor, InboundReply, InboundUpdate } from '../../src/chat/inbound.ts';
 import type { OutMessage } from '../../src/chat/layout.ts';
-import type { Button, Reply } from '../../src/chat/reply.ts';
+import type { Button } from '../../src/chat/reply.ts';
 import { SendError } from '../../src/chat/sender.ts';
-import type { ChatTarget } from '../../src/chat/target.ts';
+import { findInvalidText, parseJsonBody, readBody, refusal } from '../../src/chat/webhook-body.ts';
 import type { CommandInput } from '../../src/commands/context.ts';
 import { telegramMenu } from '../../src/commands/menus.ts';
 import type { Registry } from '../../src/commands/registry.ts';
 import type { Router } from '../../src/commands/router.ts';
-import type { Locale } from '../../src/i18n/index.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Adapter } from '../core/adapter.ts';
 import { escapeHtml, telegramLayout } from './format.ts';
+import { createPoller, forGrammy, type Poller } from './polling.ts';
+import { chatOf, checkUpdate, type TelegramChat, type TelegramUpdate, type TelegramUser } from './updates.ts';
 
 export interface TelegramAdapterOptions {
   token: string;
@@ -22,18 +23,22 @@ export interface TelegramAdapterOptions {
   webhookSecret?: string | undefined;
   router: Router;
   log: Logger;
-  /** True the first time an update id is seen; throws when the store fails (the webhook then asks for a retry). */
-  firstDelivery(updateId: string): Promise<boolean>;
-  /** Queues a reply through the outbox (durable, rate-limited, retried). */
-  enqueue(target: ChatTarget, reply: Reply, locale: Locale, key: string): Promise<void>;
+  /** Records an update durably (the dedupe and the hand-off); true when it is new. Throws when the store fails. */
+  record(update: InboundUpdate): Promise<boolean>;
+  /** A new update was recorded: have it run now rather than at the next poll. */
+  onRecorded(): void;
   buttons: {
     encode(command: string, maxBytes: number): Promise<string>;
     decode(data: string): Promise<string | undefined>;
   };
+  /** Bound on each call made while setting up (getMe, setMyCommands, setWebhook). */
+  setupTimeoutMs?: number;
 }
 
 export interface TelegramAdapter extends Adapter {
-  /** `POST /webhooks/telegram`: 401 on a missing or wrong secret, 400 for a body that is not an update. */
+  /** Runs recorded updates: the inbound worker calls it. */
+  processor: InboundProcessor;
+  /** `POST /webhooks/telegram`: 401 on a wrong secret, 413 for an oversized body, 400 for a body that is not an update. */
   handleWebhook(request: Request): Promise<Response>;
   setWebhook(url: string): Promise<void>;
   setCommands(registry: Registry): Promise<void>;
@@ -41,29 +46,34 @@ export interface TelegramAdapter extends Adapter {
   startPolling(): void;
 }
 
-const updateShape = z.looseObject({ update_id: z.number().int().nonnegative() });
 const CALLBACK_DATA_BYTES = 64;
 const DOCUMENT_BYTES = 50 * 1024 * 1024;
 const PHOTO_BYTES = 10 * 1024 * 1024;
 
-/** Telegram through grammY: inbound updates become CommandInput; replies go out through the outbox as HTML. */
+/** Telegram through grammY: updates are recorded, then run by the inbound worker; replies go out through the outbox as HTML. */
 export function createTelegramAdapter(options: TelegramAdapterOptions): TelegramAdapter {
   const bot = new Bot(options.token, { client: { apiRoot: options.apiRoot } });
   const log = options.log;
+  const setupTimeout = () => forGrammy(AbortSignal.timeout(options.setupTimeoutMs ?? 10_000));
   let ready = false;
+  let poller: Poller | undefined;
 
-  bot.catch((error) => log.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'));
-  bot.on('message:text', (ctx) => handle(ctx, ctx.message.text, String(ctx.message.message_id)));
-  bot.on('callback_query:data', async (ctx) => {
-    await ctx.answerCallbackQuery().catch((error) => log.warn({ err: error }, 'telegram callback answer failed'));
-    const command = await options.buttons.decode(ctx.callbackQuery.data);
-    if (command) await handle(ctx, command, `cb:${ctx.callbackQuery.id}`);
-  });
+  /** Records an update bodega can run; answers whether it was new. Kinds bodega does not run are not kept. */
+  async function accept(update: TelegramUpdate): Promise<'recorded' | 'duplicate' | 'ignored'> {
+    const chatKey = chatOf(update);
+    if (chatKey === undefined) return 'ignored';
+    const fresh = await options.record({
+      platform: 'telegram',
+      updateId: String(update.update_id),
+      chatKey,
+      payload: update,
+    });
+    if (fresh) options.onRecorded();
+    return fresh ? 'recorded' : 'duplicate';
+  }
 
-  async function handle(ctx: Context, text: string, messageId: string) {
-    const chat = ctx.chat;
-    const from = ctx.from;
-    if (!chat || !from || from.is_bot) return;
+  async function run(chat: TelegramChat, from: TelegramUser | undefined, text: string, messageId: string) {
+    if (!from || from.is_bot) return undefined;
     const input: CommandInput = {
       platform: 'telegram',
       identity: `telegram:${from.id}`,
@@ -77,19 +87,33 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       botUsername: bot.isInited() ? bot.botInfo.username : undefined,
     };
     const handled = await options.router.handle(input);
-    if (!handled) return;
-    await options.enqueue(
-      { platform: 'telegram', chatId: String(chat.id) },
-      handled.reply,
-      handled.locale,
-      `telegram:update:${ctx.update.update_id}`,
-    );
+    if (!handled) return undefined;
+    const answer: InboundReply = {
+      target: { platform: 'telegram', chatId: String(chat.id) },
+      reply: handled.reply,
+      locale: handled.locale,
+    };
+    return answer;
   }
 
-  async function processUpdate(update: Update) {
-    if (!bot.isInited()) await bot.init();
-    await bot.handleUpdate(update);
-  }
+  const processor: InboundProcessor = {
+    platform: 'telegram',
+    async process({ updateId, payload }) {
+      const checked = checkUpdate(payload);
+      if (!checked.ok) {
+        log.warn({ updateId, problem: checked.message }, 'stored telegram update is not runnable; skipped');
+        return undefined;
+      }
+      const { message, callback_query: query } = checked.update;
+      if (message?.text !== undefined) return run(message.chat, message.from, message.text, String(message.message_id));
+      if (!query?.data || !query.message) return undefined;
+      await bot.api
+        .answerCallbackQuery(query.id)
+        .catch((error) => log.warn({ err: error, updateId }, 'telegram callback answer failed'));
+      const command = await options.buttons.decode(query.data);
+      return command ? run(query.message.chat, query.from, command, `cb:${query.id}`) : undefined;
+    },
+  };
 
   async function keyboard(list: Button[] | undefined) {
     if (!list?.length) return undefined;
@@ -114,6 +138,7 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
 
   const adapter: TelegramAdapter = {
     platform: 'telegram',
+    processor,
     limits: {
       global: [{ max: 30, perMs: 1_000 }],
       perChat: (chatId) =>
@@ -162,53 +187,72 @@ export function createTelegramAdapter(options: TelegramAdapterOptions): Telegram
       if (!secretMatches(options.webhookSecret, request.headers.get('x-telegram-bot-api-secret-token'))) {
         return Response.json({ error: 'unauthorized' }, { status: 401 });
       }
-      const update = updateShape.safeParse(await request.json().catch(() => undefined));
-      if (!update.success) return Response.json({ error: 'not_an_update' }, { status: 400 });
+      const body = await readBody(request);
+      if (!body.ok) return refusal(body);
+      const parsed = parseJsonBody(body.value);
+      if (!parsed.ok) return refusal(parsed);
+      const checked = checkUpdate(parsed.value);
+      if (!checked.ok) return refusal({ ok: false, status: 400, error: 'invalid_body', message: checked.message });
       try {
-        if (!(await options.firstDelivery(String(update.data.update_id))))
-          return Response.json({ ok: true, duplicate: true });
+        const outcome = await accept(checked.update);
+        return Response.json({ ok: true, ...(outcome === 'recorded' ? {} : { [outcome]: true }) });
       } catch (error) {
-        log.error({ err: error }, 'telegram dedupe store failed; asking for a retry');
-        return Response.json({ error: 'unavailable' }, { status: 503 });
+        log.error(
+          { err: error, updateId: checked.update.update_id },
+          'telegram update not recorded; asking for a retry',
+        );
+        return Response.json({ error: 'unavailable' }, { status: 503, headers: { 'Retry-After': '5' } });
       }
-      await processUpdate(update.data as unknown as Update);
-      return Response.json({ ok: true });
     },
 
     async setWebhook(url) {
-      await bot.api.setWebhook(url, {
-        secret_token: options.webhookSecret,
-        allowed_updates: ['message', 'callback_query'],
-      });
+      await bot.api.setWebhook(
+        url,
+        { secret_token: options.webhookSecret, allowed_updates: ['message', 'callback_query'] },
+        setupTimeout(),
+      );
     },
 
     async setCommands(registry) {
-      await bot.api.setMyCommands(telegramMenu(registry, 'es'));
-      await bot.api.setMyCommands(telegramMenu(registry, 'es'), { language_code: 'es' });
-      await bot.api.setMyCommands(telegramMenu(registry, 'en'), { language_code: 'en' });
+      await bot.api.setMyCommands(telegramMenu(registry, 'es'), {}, setupTimeout());
+      await bot.api.setMyCommands(telegramMenu(registry, 'es'), { language_code: 'es' }, setupTimeout());
+      await bot.api.setMyCommands(telegramMenu(registry, 'en'), { language_code: 'en' }, setupTimeout());
     },
 
     startPolling() {
-      bot.use(async (ctx, next) => {
-        if (await options.firstDelivery(String(ctx.update.update_id))) await next();
+      poller ??= createPoller({
+        api: bot.api,
+        log,
+        accept: async (update) => {
+          const problem = findInvalidText(update);
+          const checked = problem ? { ok: false as const, message: problem } : checkUpdate(update);
+          if (!checked.ok) {
+            log.warn({ updateId: update.update_id, problem: checked.message }, 'telegram update skipped: not runnable');
+            return;
+          }
+          await accept(checked.update);
+        },
       });
-      void bot.start({ allowed_updates: ['message', 'callback_query'], drop_pending_updates: false }).catch((error) => {
-        ready = false;
-        log.error({ err: error }, 'telegram polling stopped');
-      });
+      poller.start();
     },
 
+    /** Checks the token with getMe, within the setup bound; throws (see `tokenRefused`) when it does not work. */
     async start() {
-      await bot.init();
+      await bot.init(setupTimeout());
       ready = true;
     },
     async stop() {
-      if (bot.isRunning()) await bot.stop();
+      await poller?.stop();
       ready = false;
     },
     state: () => (ready ? 'ok' : 'down'),
   };
   return adapter;
+}
+
+/** True when Telegram says the token itself is wrong (401, or 404 for a malformed one): retrying cannot help. */
+export function tokenRefused(error: unknown): boolean {
+  return error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404);
 }
 
 /** Constant-time comparison of the secret header; no secret configured means no webhook is accepted. */

@@ -1,19 +1,25 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import fc from 'fast-check';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../../src/clock.ts';
 import { coreCommands } from '../../src/commands/index.ts';
+import { createCommandRateLimit } from '../../src/commands/rate-limit.ts';
 import { createRegistry } from '../../src/commands/registry.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createCore, createWorkers, telegramAdapter } from '../../src/main.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import {
   type FakeTelegram,
   parseTelegramHtml,
   startFakeTelegram,
   type TelegramCall,
 } from '../../test/fakes/telegram.ts';
-import { createTestDatabase } from '../../test/helpers/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { fuzzWebhook } from '../../test/helpers/webhook-fuzz.ts';
 import { adapterContract, type ContractHarness, type Seen } from '../core/contract.ts';
 import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 import { createTelegramAdapter, type TelegramAdapter } from './adapter.ts';
@@ -29,6 +35,9 @@ let cleanup: () => Promise<void>;
 let webhookUrl: string;
 let updateId = 10_000;
 let workers: ReturnType<typeof createWorkers>;
+let database: TestDatabase;
+/** Ahead of the database's clock, so what Postgres stamps "now" is due; moved by hand to reach retries. */
+const clock = manualClock(new Date(Date.now() + 60_000));
 
 function messageUpdate(from: number, text: string, languageCode = 'es') {
   return {
@@ -55,12 +64,16 @@ function messageUpdate(from: number, text: string, languageCode = 'es') {
 
 beforeAll(async () => {
   fake = await startFakeTelegram();
-  const database = await createTestDatabase();
+  const testDatabase = await createTestDatabase();
+  database = testDatabase;
   const log = createLogger({ level: 'silent', pretty: false });
   const core = createCore({
     database,
     config: loadConfig({}),
     log,
+    clock,
+    // Hundreds of commands from one owner here; the limiter has tests of its own.
+    rateLimit: createCommandRateLimit({ max: 100_000, clock }),
     extraCommands: contractCommands,
     extraTasks: contractTasks,
   });
@@ -78,22 +91,26 @@ beforeAll(async () => {
   });
   adapter = telegramAdapter(telegramConfig, core, database, log, () => {});
   await adapter.start();
-  const app = new Hono();
-  app.post('/webhooks/telegram', (c) => adapter.handleWebhook(c.req.raw));
+  const webhooks = new Hono();
+  webhooks.post('/telegram', (c) => adapter.handleWebhook(c.req.raw));
+  const app = createApp({
+    log,
+    metrics: createMetrics({ processMetrics: false }),
+    readiness: async () => ({ database: 'ok', jobs: 'ok', telegram: 'ok', discord: 'off', whatsapp: 'off' }),
+    routes: [{ path: '/webhooks', app: webhooks }],
+  });
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((resolve) => server.once('listening', resolve));
   webhookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/telegram`;
   await adapter.setWebhook(webhookUrl);
-  // Not started: each turn steps the outbox and the task runner, so what the chat sees is deterministic.
-  workers = createWorkers(core, database, log, [adapter]);
+  // Not started: each turn steps the inbound worker, the outbox and the task runner, so what the chat sees is deterministic.
+  workers = createWorkers(core, database, log, [adapter], { processors: [adapter.processor] });
 
   let lastKeyboard: Array<{ text: string; callback_data: string }> = [];
   async function turn(update: Record<string, unknown>, chatId: number): Promise<Seen> {
     const from = fake.calls.length;
     expect(await fake.deliver(update)).toBe(200);
-    await workers.dispatcher.drainAll();
-    while (await workers.runner.runNext());
-    await workers.dispatcher.drainAll();
+    await settle();
     return seen(fake.calls.slice(from), chatId);
   }
   function seen(calls: TelegramCall[], chatId: number): Seen {
@@ -146,13 +163,34 @@ beforeAll(async () => {
     await adapter.stop();
     await new Promise((resolve) => server.close(resolve));
     await fake.close();
-    await database.drop();
+    await testDatabase.drop();
   };
 });
 
 afterAll(async () => {
   await cleanup?.();
 });
+
+/** Runs what the last deliveries caused: recorded updates, replies, long tasks and their results. */
+async function settle() {
+  await workers.inbound.drainAll();
+  await workers.dispatcher.drainAll();
+  while (await workers.runner.runNext());
+  await workers.dispatcher.drainAll();
+}
+
+function post(body: string | Uint8Array, secret: string | null = SECRET) {
+  return fetch(webhookUrl, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...(secret ? { 'x-telegram-bot-api-secret-token': secret } : {}) },
+  });
+}
+
+const sentTo = (chatId: number, from: number) =>
+  fake.calls
+    .slice(from)
+    .filter((call) => call.method === 'sendMessage' && String(call.params.chat_id) === String(chatId));
 
 /** What the chat shows for a sent message, parsed the way Telegram parses it (and failing on markup it would reject). */
 function stripHtml(html: string): string {
@@ -182,7 +220,7 @@ describe('telegram webhook', () => {
     expect(fake.calls.slice(before).filter((call) => call.method.startsWith('send'))).toEqual([]);
   });
 
-  it('asks Telegram to retry (503) when the dedupe store fails, and runs nothing', async () => {
+  it('asks Telegram to retry (503) when the update cannot be recorded, and runs nothing', async () => {
     const failing = createTelegramAdapter({
       token: fake.token,
       apiRoot: fake.apiRoot,
@@ -193,10 +231,10 @@ describe('telegram webhook', () => {
         },
       },
       log: createLogger({ level: 'silent', pretty: false }),
-      firstDelivery: async () => {
+      record: async () => {
         throw new Error('connection refused');
       },
-      enqueue: async () => {},
+      onRecorded: () => {},
       buttons: { encode: async (command) => command, decode: async (data) => data },
     });
     const response = await failing.handleWebhook(
@@ -207,17 +245,33 @@ describe('telegram webhook', () => {
       }),
     );
     expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
   });
 
-  it('answers 400 to a body that is not an update', async () => {
-    for (const body of ['{"hello":1}', 'not json', '{"update_id":"x"}']) {
-      const response = await fetch(webhookUrl, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
-      });
+  it('answers 400 naming the field to a body that is not what Telegram sends, and records nothing', async () => {
+    const update = messageUpdate(OWNER, '/ayuda');
+    const cases: Array<[string | Uint8Array, string]> = [
+      ['{"hello":1}', 'update_id'],
+      ['not json', 'not JSON'],
+      ['{"update_id":"x"}', 'update_id'],
+      [JSON.stringify({ ...update, message: { ...update.message, text: 42 } }), 'message.text'],
+      [JSON.stringify({ ...update, message: { ...update.message, text: '/ayuda\u0000' } }), 'NUL'],
+      [JSON.stringify({ ...update, message: { ...update.message, text: 'hola \ud800' } }), 'not valid Unicode'],
+      [Buffer.from([0x7b, 0x22, 0xc3, 0x28, 0x22, 0x3a, 0x31, 0x7d]), 'not valid UTF-8'],
+    ];
+    for (const [body, problem] of cases) {
+      const response = await post(body);
       expect(response.status).toBe(400);
+      expect(((await response.json()) as { message: string }).message).toContain(problem);
     }
+    const recorded =
+      await database.sql`select count(*)::int as n from inbound_updates where update_id = ${String(update.update_id)}`;
+    expect(recorded[0]?.n).toBe(0);
+  });
+
+  it('refuses a body over the limit with 413 without reading it all', async () => {
+    const huge = JSON.stringify({ ...messageUpdate(OWNER, 'x'), padding: 'x'.repeat(2 * 1024 * 1024) });
+    expect((await post(huge)).status).toBe(413);
   });
 
   it('handles the same update once when Telegram delivers it twice', async () => {
@@ -225,8 +279,63 @@ describe('telegram webhook', () => {
     const update = messageUpdate(OWNER, '/ayuda');
     expect(await fake.deliver(update)).toBe(200);
     expect(await fake.deliver(update)).toBe(200);
-    await workers.dispatcher.drainAll();
-    expect(fake.calls.slice(before).filter((call) => call.method === 'sendMessage')).toHaveLength(1);
+    await settle();
+    expect(sentTo(OWNER, before)).toHaveLength(1);
+  });
+
+  it('runs an update again when processing failed, and the user gets exactly one reply', async () => {
+    // A real failure inside the hand-off transaction: the first reply queued from here on is refused by Postgres
+    // (a sequence counts the attempts, since it is the one thing a rolled-back transaction does not undo).
+    await database.sql`create sequence reply_attempts`;
+    await database.sql`create function fail_first_reply() returns trigger language plpgsql as $$
+      begin
+        if new.idempotency_key like 'telegram:update:%' and nextval('reply_attempts') = 1 then
+          raise exception 'disk full';
+        end if;
+        return new;
+      end $$`;
+    await database.sql`create trigger fail_first_reply before insert on outbox for each row execute function fail_first_reply()`;
+    try {
+      const before = fake.calls.length;
+      const update = messageUpdate(OWNER, '/ayuda');
+      expect(await fake.deliver(update)).toBe(200);
+      await settle();
+      expect(sentTo(OWNER, before)).toHaveLength(0);
+      // Telegram retrying meanwhile is a duplicate: the update is already ours to run.
+      expect(await fake.deliver(update)).toBe(200);
+      clock.advance(2_000);
+      await settle();
+      await settle();
+      const replies = sentTo(OWNER, before);
+      expect(replies).toHaveLength(1);
+      expect(stripHtml(String(replies[0]?.params.text))).toContain('Comandos que puedes usar');
+    } finally {
+      await database.sql`drop trigger fail_first_reply on outbox`;
+    }
+  });
+
+  it('keeps no invite code in the outbox once the reply is delivered', async () => {
+    const seen = await harness.say('/invitar staff');
+    const code = seen.texts.join('\n').match(/[A-Z2-9]{4}-[A-Z2-9]{4}/)?.[0];
+    expect(code).toBeDefined();
+    const stored = await database.sql`select reply::text as reply from outbox where reply::text like ${`%${code}%`}`;
+    expect(stored).toHaveLength(0);
+  });
+
+  it('waits out a 429 by the clock and delivers the reply exactly once', async () => {
+    const before = fake.calls.length;
+    fake.failNext('sendMessage', 3);
+    expect(await fake.deliver(messageUpdate(OWNER, '/ayuda'))).toBe(200);
+    await settle();
+    expect(sentTo(OWNER, before)).toHaveLength(1);
+    clock.advance(2_900);
+    await settle();
+    expect(sentTo(OWNER, before)).toHaveLength(1);
+    clock.advance(200);
+    await settle();
+    const sends = sentTo(OWNER, before);
+    expect(sends).toHaveLength(2);
+    expect(stripHtml(String(sends[1]?.params.text))).toContain('Comandos que puedes usar');
   });
 
   it('publishes the command menu in Spanish by default and in English', async () => {
@@ -241,5 +350,46 @@ describe('telegram webhook', () => {
     expect(byLanguage.get('default')).toEqual(byLanguage.get('es'));
     expect(byLanguage.get('es')).toEqual(expect.arrayContaining(['ayuda', 'inicio', 'invitar', 'stock', 'reservar']));
     expect(byLanguage.get('en')).toEqual(expect.arrayContaining(['help', 'start', 'invite', 'stock', 'reserve']));
+  });
+});
+
+/** Updates the way Telegram sends them: messages with commands and free text, and button presses. */
+const validUpdate: fc.Arbitrary<Record<string, unknown>> = fc
+  .record({
+    id: fc.integer({ min: 1, max: 2 ** 31 }),
+    from: fc.constantFrom(OWNER, VIEWER, 3333333),
+    text: fc.oneof(
+      fc.constantFrom('/ayuda', '/stock', '/invitar staff', '/tareas', 'hola'),
+      fc.string({ maxLength: 60 }),
+    ),
+    press: fc.boolean(),
+  })
+  .map(({ id, from, text, press }) => {
+    if (!press) return { ...messageUpdate(from, text), update_id: id };
+    return {
+      update_id: id,
+      callback_query: {
+        id: `cb${id}`,
+        chat_instance: '1',
+        data: text.slice(0, 64),
+        from: { id: from, is_bot: false, first_name: 'Fuzz' },
+        message: { message_id: 1, date: 0, chat: { id: from, type: 'private' } },
+      },
+    };
+  });
+
+describe('telegram webhook under fuzzing', () => {
+  it('answers 1,000 generated bodies without a single 5xx, and runs every update it accepted', async () => {
+    const { statuses, serverErrors } = await fuzzWebhook({
+      valid: validUpdate,
+      post: async (body) => (await post(body)).status,
+    });
+    expect(serverErrors).toEqual([]);
+    expect(statuses[200]).toBeGreaterThan(100);
+    expect(statuses[400]).toBeGreaterThan(100);
+    await workers.inbound.drainAll();
+    const stuck =
+      await database.sql`select status, last_error, count(*)::int as n from inbound_updates where status <> 'done' group by status, last_error`;
+    expect(stuck).toEqual([]);
   });
 });

@@ -32,17 +32,35 @@ export const outbox = pgTable(
   ],
 );
 
-/** Platform update ids already handled, so a redelivered webhook is answered without running twice. */
+export const inboundStatuses = ['pending', 'done', 'dead'] as const;
+
+/**
+ * Every platform update, recorded before the platform is told it arrived: the insert is both the dedupe (a
+ * redelivered update conflicts on its id) and the durable hand-off to the worker that runs it. `payload` is
+ * dropped once the update is done, so message texts (codes included) are not kept.
+ */
 export const inboundUpdates = pgTable(
   'inbound_updates',
   {
+    /** Arrival order; updates of one chat run in this order. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     platform: text('platform').notNull(),
     updateId: text('update_id').notNull(),
+    /** The conversation the update belongs to (a chat id); '' when it has none. */
+    chatKey: text('chat_key').notNull().default(''),
+    payload: jsonb('payload'),
+    status: text('status', { enum: inboundStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
   },
   (table) => [
     primaryKey({ columns: [table.platform, table.updateId] }),
     index('inbound_updates_age').on(table.receivedAt),
+    index('inbound_updates_queue').on(table.platform, table.chatKey, table.seq).where(sql`${table.status} = 'pending'`),
+    check('inbound_updates_status', sql`${table.status} in ('pending', 'done', 'dead')`),
   ],
 );
 

@@ -23,6 +23,8 @@ export const tasks = pgTable(
     result: jsonb('result'),
     error: text('error'),
     cancelRequested: boolean('cancel_requested').notNull().default(false),
+    /** The message that started it: a retried message finds its task instead of starting a second one. */
+    idempotencyKey: text('idempotency_key').unique(),
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),

@@ -26,12 +26,9 @@ const SWEEP_FROM = 1_000;
  * One sliding-window limiter for everything bodega paces (commands per person, messages per platform and chat).
  * Time comes from the injected clock. Memory stays bounded by forgetting idle keys, never by resetting active ones.
  */
-export function createRateLimiter(options: {
-  clock: Clock;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}): RateLimiter {
+export function createRateLimiter(options: { clock: Clock }): RateLimiter {
   const history = new Map<string, History>();
-  const sleep = options.sleep ?? realSleep;
+  const { clock } = options;
   const now = () => options.clock.now().getTime();
   let sweepAt = SWEEP_FROM;
 
@@ -85,25 +82,11 @@ export function createRateLimiter(options: {
       for (;;) {
         const delay = Math.max(0, ...entries.map((entry) => delayFor(entry.key, entry.windows)));
         if (delay === 0) break;
-        await sleep(delay, signal);
+        await clock.sleep(delay, signal);
         if (signal?.aborted) return;
       }
       for (const entry of entries) record(entry.key);
     },
     size: () => history.size,
   };
-}
-
-function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/helpers/database.ts';
 import { translator } from '../i18n/index.ts';
 import { createLogger } from '../logger.ts';
-import { firstDelivery, forgetOldUpdates } from './inbound.ts';
 import { layout } from './layout.ts';
 import { plainFormat } from './plain-format.ts';
 import { plainText, reply, text } from './reply.ts';
@@ -27,18 +26,6 @@ async function outboxTexts(taskId: number) {
   );
   return rows.map((row) => plainText(row.reply as never));
 }
-
-describe('inbound dedupe', () => {
-  it('handles a platform update once and forgets it after a day', async () => {
-    expect(await firstDelivery(database().db, 'telegram', '10000')).toBe(true);
-    expect(await firstDelivery(database().db, 'telegram', '10000')).toBe(false);
-    expect(await firstDelivery(database().db, 'discord', '10000')).toBe(true);
-    await database()
-      .sql`update inbound_updates set received_at = now() - interval '25 hours' where platform = 'telegram'`;
-    expect(await forgetOldUpdates(database().db, new Date(Date.now() - 24 * 3600 * 1000))).toBe(1);
-    expect(await firstDelivery(database().db, 'telegram', '10000')).toBe(true);
-  });
-});
 
 describe('tasks', () => {
   it('cancels a pending task before it runs and tells the chat nothing ran', async () => {
