@@ -33,12 +33,14 @@ export type CancelOutcome =
 
 /** Durable long-running work started from chat. */
 export interface Tasks {
+  /** Starts a task; with an idempotency key, a repeated request answers the task it already started. */
   create(request: {
     kind: string;
     input: unknown;
     requestedBy: number | null;
     target: ChatTarget;
     locale: Locale;
+    idempotencyKey?: string;
   }): Promise<Task>;
   get(id: number): Promise<Task | undefined>;
   recent(requestedBy: number | null, limit?: number): Promise<Task[]>;
@@ -67,9 +69,16 @@ export function createTasks({ db }: { db: Db }): Tasks {
           platform: request.target.platform,
           chatId: request.target.chatId,
           locale: request.locale,
+          idempotencyKey: request.idempotencyKey,
         })
+        .onConflictDoNothing({ target: tasks.idempotencyKey })
         .returning();
-      return task as Task;
+      if (task) return task as Task;
+      const [earlier] = await db
+        .select()
+        .from(tasks)
+        .where(eq(tasks.idempotencyKey, request.idempotencyKey ?? ''));
+      return earlier as Task;
     },
 
     async get(id) {

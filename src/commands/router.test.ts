@@ -77,6 +77,18 @@ describe('router', () => {
     expect(plainText(again!.reply)).toBe(`La tarea #${task.id} ya terminó (cancelada).`);
   });
 
+  it('starts one task for a message run twice (a retried update)', async () => {
+    const core = createCore({ database: database(), config: loadConfig({}), log });
+    await core.services.people.ensureOwners(['telegram:892']);
+    const search = input('telegram:892', '/buscar lampara', { messageId: '77' });
+    const first = await core.router.handle(search);
+    const again = await core.router.handle(search);
+    expect(first?.reply.taskId).toBeDefined();
+    expect(again?.reply.taskId).toBe(first?.reply.taskId);
+    const started = await database().sql`select count(*)::int as n from tasks where chat_id = '892'`;
+    expect(started[0]?.n).toBe(1);
+  });
+
   it('answers politely instead of running once an identity exceeds its rate, once per window', async () => {
     const clock = manualClock();
     const rateLimit = createCommandRateLimit({ max: 3, windowMs: 60_000, clock });

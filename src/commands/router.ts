@@ -125,12 +125,15 @@ export function createRouter(deps: RouterDeps): Router {
 
   async function deliver(result: Outcome, ctx: CommandContext): Promise<Handled> {
     if (!('task' in result)) return { reply: result, locale: ctx.locale };
+    const { chat, messageId } = ctx.input;
     const task = await services.tasks.create({
       kind: result.task.kind,
       input: result.task.input,
       requestedBy: ctx.user?.id ?? null,
-      target: ctx.input.chat,
+      target: chat,
       locale: ctx.locale,
+      // A message run again (a retried update) finds the task it started instead of starting a second one.
+      ...(messageId ? { idempotencyKey: `task:${chat.platform}:${chat.chatId}:${messageId}` } : {}),
     });
     const ack: Reply = { ...reply(text(ctx.t('task.started', { id: task.id }))), taskId: task.id };
     return { reply: ack, locale: ctx.locale };
