@@ -77,6 +77,9 @@ describe('loadConfig', () => {
     [{ BODEGA_TIMEZONE: 'Mars/Olympus' }, 'BODEGA_TIMEZONE: must be an IANA time zone'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of'],
     [{ PUBLIC_URL: 'shop.example.com' }, 'PUBLIC_URL: must be an http:// or https:// URL'],
+    [{ PUBLIC_URL: 'http://shop.example.com' }, 'PUBLIC_URL: must be an https:// URL'],
+    [{ PUBLIC_URL: 'http://10.0.0.5:8080' }, 'PUBLIC_URL: must be an https:// URL'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN: must be at least 16 characters'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must be a postgres:// or postgresql:// connection URL'],
     [{ ENCRYPTION_KEY: 'c2hvcnQ=' }, 'ENCRYPTION_KEY: must be 32 bytes encoded in base64'],
     [{ BODEGA_OWNERS: 'telegram:12,slack:9' }, 'BODEGA_OWNERS: has invalid identities (slack:9)'],
@@ -86,6 +89,16 @@ describe('loadConfig', () => {
     const problems = problemsOf(env);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(message);
+  });
+
+  it('takes http:// for PUBLIC_URL only on loopback addresses', () => {
+    for (const url of [
+      'http://localhost:8080',
+      'http://127.0.0.1:9000',
+      'http://[::1]:8080',
+      'https://shop.example.com',
+    ])
+      expect(loadConfig({ PUBLIC_URL: url }).publicUrl).toBe(url);
   });
 
   it('reports every bad variable at once', () => {

@@ -71,6 +71,8 @@ export interface Config {
   /** 32-byte key from ENCRYPTION_KEY; resolved from `$DATA_DIR` later when unset (see secrets.ts). */
   encryptionKey: Buffer | undefined;
   logLevel: LogLevel;
+  /** When set, `GET /metrics` answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
   database: DatabaseConfig;
   /** Each platform is `undefined` (off) unless its token is set. */
   telegram: TelegramConfig | undefined;
@@ -102,6 +104,13 @@ const httpUrl = z
     message: 'must be an http:// or https:// URL',
   })
   .transform((value) => value.replace(/\/+$/, ''));
+
+/** Webhooks and the storefront API carry secrets: the public URL is https, except on this machine. */
+const publicUrl = httpUrl.refine(
+  (value) =>
+    new URL(value).protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(value).hostname),
+  { message: 'must be an https:// URL (http:// only for localhost, 127.0.0.1 or [::1])' },
+);
 
 const port = z.coerce
   .number({ message: 'must be a whole number' })
@@ -164,7 +173,7 @@ const envSchema = z.object({
   DATA_DIR: withDefault(z.string(), './data'),
   EMBEDDED_POSTGRES_PORT: optional(port),
   PORT: withDefault(port, 8080),
-  PUBLIC_URL: optional(httpUrl),
+  PUBLIC_URL: optional(publicUrl),
   BODEGA_TIMEZONE: withDefault(timezone, 'UTC'),
   BODEGA_LOCALE: withDefault(z.enum(['es', 'en'], { message: 'must be es or en' }), 'es'),
   BODEGA_OWNERS: optional(owners),
@@ -212,6 +221,7 @@ const envSchema = z.object({
   HTTP_PROXY_URL: optional(httpUrl),
   SMTP_URL: optional(smtpUrl),
   REPORT_EMAIL_TO: optional(emailList),
+  METRICS_TOKEN: optional(z.string().min(16, { message: 'must be at least 16 characters' })),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -242,6 +252,7 @@ function toConfig(env: Env): Config {
     currency: env.BODEGA_CURRENCY,
     encryptionKey: env.ENCRYPTION_KEY,
     logLevel: env.LOG_LEVEL,
+    metricsToken: env.METRICS_TOKEN,
     database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR, embeddedPort: env.EMBEDDED_POSTGRES_PORT },
     telegram: env.TELEGRAM_BOT_TOKEN
       ? { token: env.TELEGRAM_BOT_TOKEN, webhookSecret: env.TELEGRAM_WEBHOOK_SECRET, apiRoot: env.TELEGRAM_API_ROOT }
@@ -368,6 +379,7 @@ export function secretValues(config: Config): string[] {
     config.aliexpress.appSecret,
     config.aliexpress.proxyUrl,
     config.mail?.smtpUrl,
+    config.metricsToken,
   ];
   return values.filter((value): value is string => typeof value === 'string' && value.length >= 6);
 }

@@ -11,7 +11,7 @@ import { outboxDepth } from '../chat/outbox/outbox.ts';
 import { AppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { createMetrics } from '../metrics.ts';
-import { createApp } from './app.ts';
+import { createApp, type DatabaseHealth } from './app.ts';
 import type { Readiness } from './routes/health.ts';
 
 const log = createLogger({ level: 'silent', pretty: false });
@@ -75,11 +75,45 @@ describe('http conventions', () => {
     expect(await response.json()).toMatchObject({ error: 'not_found' });
   });
 
-  it('gives every response a request id, keeping one the caller sent', async () => {
+  it('gives every response a request id, keeping one the caller sent only when short and plain', async () => {
     const app = appWith(readinessOf(database().sql));
     expect((await app.request('/health')).headers.get('x-request-id')).toMatch(/.{8,}/);
     const echoed = await app.request('/health', { headers: { 'X-Request-Id': 'trace-123' } });
     expect(echoed.headers.get('x-request-id')).toBe('trace-123');
+    for (const sent of ['x'.repeat(100), 'has spaces', 'ñandú', '<script>']) {
+      const answered = await app.request('/health', { headers: { 'X-Request-Id': sent } });
+      expect(answered.headers.get('x-request-id')).not.toBe(sent);
+      expect(answered.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  it('marks answers nosniff and no-store, and sends HSTS only when PUBLIC_URL is https', async () => {
+    const plain = await appWith(readinessOf(database().sql)).request('/no/such/route');
+    expect(plain.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(plain.headers.get('cache-control')).toBe('no-store');
+    expect(plain.headers.get('strict-transport-security')).toBeNull();
+    const secure = createApp({
+      log,
+      metrics: createMetrics({ processMetrics: false }),
+      readiness: readinessOf(database().sql),
+      publicUrl: 'https://shop.example.com',
+    });
+    expect((await secure.request('/health')).headers.get('strict-transport-security')).toBe('max-age=31536000');
+  });
+
+  it('serves /metrics only with the bearer token when METRICS_TOKEN is set', async () => {
+    const token = 'metrics-token-0123456789';
+    const app = createApp({
+      log,
+      metrics: createMetrics({ processMetrics: false }),
+      readiness: readinessOf(database().sql),
+      metricsToken: token,
+    });
+    expect((await app.request('/metrics')).status).toBe(401);
+    expect((await app.request('/metrics', { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    const allowed = await app.request('/metrics', { headers: { Authorization: `Bearer ${token}` } });
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain('bodega_http_requests_total');
   });
 
   it('maps an AppError code to its status and never leaks a stack trace', async () => {
@@ -123,5 +157,68 @@ describe('http conventions', () => {
     expect(await (await app.request('/metrics')).text()).toContain('bodega_outbox_depth{platform="telegram"} 2');
     await database().sql`update outbox set status = 'sent' where idempotency_key = 'depth:1'`;
     expect(await (await app.request('/metrics')).text()).toContain('bodega_outbox_depth{platform="telegram"} 1');
+  });
+});
+
+describe('while the database is away', () => {
+  function withDatabase(health: DatabaseHealth, routes: Hono, deadlineMs?: number) {
+    return createApp({
+      log,
+      metrics: createMetrics({ processMetrics: false }),
+      readiness: readinessOf(database().sql),
+      liveness: () => (health.state() === 'failed' ? { alive: false, reason: 'database gone' } : { alive: true }),
+      database: health,
+      routes: [{ path: '/t', app: routes }],
+      ...(deadlineMs ? { deadlineMs } : {}),
+    });
+  }
+  const healthAt = (state: 'up' | 'down' | 'failed', classify: DatabaseHealth['classify'] = () => undefined) => ({
+    state: () => state,
+    classify,
+  });
+
+  it('answers 503 with Retry-After on every route at once, and keeps /health up while it can recover', async () => {
+    let ran = false;
+    const routes = new Hono().get('/stock', (c) => {
+      ran = true;
+      return c.json({ ok: true });
+    });
+    const app = withDatabase(healthAt('down'), routes);
+    const response = await app.request('/t/stock');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('5');
+    expect(await response.json()).toMatchObject({ error: 'unavailable' });
+    expect(ran).toBe(false);
+    expect((await app.request('/health')).status).toBe(200);
+  });
+
+  it('fails /health once the database cannot come back, so the platform restarts the process', async () => {
+    const response = await withDatabase(healthAt('failed'), new Hono()).request('/health');
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'failed', reason: 'database gone' });
+  });
+
+  it('answers 503 instead of 500 when a query meets a dead connection, and 400 for text Postgres refuses', async () => {
+    const routes = new Hono()
+      .get('/dead', () => {
+        throw Object.assign(new Error('write CONNECTION_CLOSED'), { code: 'CONNECTION_CLOSED' });
+      })
+      .get('/nul', () => {
+        throw Object.assign(new Error('invalid byte sequence'), { code: '22021' });
+      });
+    const classify: DatabaseHealth['classify'] = (error) =>
+      (error as { code?: string }).code === '22021' ? 'invalid_text' : 'outage';
+    const app = withDatabase(healthAt('up', classify), routes);
+    const dead = await app.request('/t/dead');
+    expect([dead.status, dead.headers.get('retry-after')]).toEqual([503, '5']);
+    expect((await app.request('/t/nul')).status).toBe(400);
+  });
+
+  it('never lets a request hang past its deadline', async () => {
+    const routes = new Hono().get('/stuck', () => new Promise<Response>(() => {}));
+    const started = performance.now();
+    const response = await withDatabase(healthAt('up'), routes, 30).request('/t/stuck');
+    expect(response.status).toBe(503);
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

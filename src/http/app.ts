@@ -1,15 +1,30 @@
-import { Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { handleError, notFound } from './errors.ts';
-import { healthRoutes, type Readiness } from './routes/health.ts';
+import { handleError, notFound, unavailable } from './errors.ts';
+import { healthRoutes, type Liveness, type Readiness } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+
+/** What http knows of the database: whether it answers, and what an error a request met says about it. */
+export interface DatabaseHealth {
+  /** `down` while unreachable (every route but health answers 503); `failed` once it cannot come back. */
+  state(): 'up' | 'down' | 'failed';
+  /** `outage` when the error means the server is unreachable (and marks it down); `invalid_text` for text it refused. */
+  classify(error: unknown): 'outage' | 'invalid_text' | undefined;
+}
 
 export interface AppDeps {
   log: Logger;
   metrics: Metrics;
   readiness: Readiness;
+  liveness?: Liveness;
+  database?: DatabaseHealth;
+  /** `PUBLIC_URL`: https turns on Strict-Transport-Security. */
+  publicUrl?: string | undefined;
+  metricsToken?: string | undefined;
+  /** No answer takes longer: past it the caller gets 503 with Retry-After instead of a hang. */
+  deadlineMs?: number;
   /** Feature routes (webhooks, storefront, files) mounted by the composition root; each has its own Env. */
   // biome-ignore lint/suspicious/noExplicitAny: Hono's Env is invariant, so apps with different Variables share no narrower type.
   routes?: Array<{ path: string; app: Hono<any> }>;
@@ -17,10 +32,15 @@ export interface AppDeps {
 
 export type AppEnv = { Variables: { requestId: string } };
 
+/** How long a caller should wait before trying again while the database is away. */
+export const RETRY_AFTER_SECONDS = 5;
+const DEADLINE_MS = 4_000;
+
 /** Builds the HTTP surface; no server is started here so tests can call `app.request()`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use(requestId({ headerName: 'X-Request-Id' }));
+  // A caller's id is kept only when short and plain, so it is safe to log and to echo.
+  app.use(requestId({ headerName: 'X-Request-Id', limitLength: 64 }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -29,10 +49,47 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     deps.metrics.httpRequests.inc({ ...labels, status: String(c.res.status) });
     deps.metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
   });
-  app.route('/health', healthRoutes(deps.readiness));
-  app.route('/metrics', metricsRoutes(deps.metrics));
+  app.use(securityHeaders(deps.publicUrl));
+  app.use(databaseGate(deps));
+  app.route('/health', healthRoutes(deps.readiness, deps.liveness));
+  app.route('/metrics', metricsRoutes(deps.metrics, deps.metricsToken));
   for (const { path, app: routes } of deps.routes ?? []) app.route(path, routes);
   app.notFound(notFound);
-  app.onError(handleError(deps.log));
+  app.onError(handleError(deps.log, deps.database));
   return app;
+}
+
+/** Answers are never sniffed or cached; browsers keep to https once they have seen it. */
+function securityHeaders(publicUrl: string | undefined): MiddlewareHandler {
+  const https = publicUrl?.startsWith('https://') ?? false;
+  return async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Cache-Control', 'no-store');
+    if (https) c.header('Strict-Transport-Security', 'max-age=31536000');
+  };
+}
+
+/**
+ * While the database is away every route but health and metrics answers 503 with Retry-After at once, and no
+ * request hangs past the deadline: a caller with an Idempotency-Key can always safely try again.
+ */
+function databaseGate(deps: AppDeps): MiddlewareHandler {
+  const deadlineMs = deps.deadlineMs ?? DEADLINE_MS;
+  const exempt = (c: Context) =>
+    c.req.path === '/health' || c.req.path.startsWith('/health/') || c.req.path === '/metrics';
+  return async (c, next) => {
+    if (exempt(c)) return next();
+    if (deps.database && deps.database.state() !== 'up') return unavailable(c);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs, 'late');
+    });
+    const outcome = await Promise.race([next().then(() => 'done' as const), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      deps.log.warn({ path: c.req.path, deadlineMs }, 'request passed its deadline; answered 503');
+      return unavailable(c);
+    }
+  };
 }
