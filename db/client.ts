@@ -4,6 +4,7 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres, { type Sql } from 'postgres';
 import { acquireLock, DataDirInUseError, recordPort, releaseLock, waitForPort } from './data-dir-lock.ts';
 import { type DbLog, type EmbeddedPostgres, startEmbeddedPostgres } from './embedded.ts';
+import { createDatabaseHealth, type DatabaseHealth } from './health.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -14,8 +15,12 @@ export interface Database {
   sql: Sql;
   /** How the server was found: an external URL, our own embedded server, or one a running `bodega start` holds. */
   source: 'external' | 'embedded' | 'shared';
+  /** Whether the server answers; routes answer 503 while it does not. */
+  health: DatabaseHealth;
   close(): Promise<void>;
 }
+
+export { ping } from './health.ts';
 
 export interface CreateDbOptions {
   url: string | undefined;
@@ -29,23 +34,35 @@ export interface CreateDbOptions {
 
 /** Connects to DATABASE_URL, or to the embedded server in `$DATA_DIR/pg`, starting it when nobody has. */
 export async function createDb(options: CreateDbOptions): Promise<Database> {
-  if (options.url) return connect(options.url, 'external', options.poolSize);
+  if (options.url) return connect(options.url, 'external', options.poolSize, options.log);
   const holder = await acquireLock(options.dataDir, options.verb);
   if (holder) return shareRunningServer(options, holder);
   let server: EmbeddedPostgres | undefined;
+  let database: Database | undefined;
   try {
-    server = await startEmbeddedPostgres({ dataDir: options.dataDir, port: options.embeddedPort, log: options.log });
+    server = await startEmbeddedPostgres({
+      dataDir: options.dataDir,
+      port: options.embeddedPort,
+      log: options.log,
+      // The pool exists once the server is up; a death before that fails start instead.
+      supervise: {
+        onDown: (reason) => database?.health.markDown(reason),
+        onUp: () => undefined,
+        onFailed: (error) => database?.health.markFailed(error),
+      },
+    });
     await recordPort(options.dataDir, options.verb, server.port);
-    const database = connect(server.url, 'embedded', options.poolSize);
+    const pool = connect(server.url, 'embedded', options.poolSize, options.log);
     const embedded = server;
-    return {
-      ...database,
+    database = {
+      ...pool,
       async close() {
-        await database.close();
+        await pool.close();
         await embedded.stop();
         await releaseLock(options.dataDir);
       },
     };
+    return database;
   } catch (error) {
     await server?.stop();
     await releaseLock(options.dataDir);
@@ -60,37 +77,30 @@ async function shareRunningServer(options: CreateDbOptions, holder: { pid: numbe
     throw new Error(`bodega (pid ${holder.pid}) holds DATA_DIR=${options.dataDir} but its database is not up`);
   const password = (await readFile(join(options.dataDir, 'pg-password'), 'utf8')).trim();
   options.log.debug({ pid: ready.pid, port: ready.port }, 'using the database of the running bodega');
-  return connect(
-    `postgres://bodega:${encodeURIComponent(password)}@127.0.0.1:${ready.port}/postgres`,
-    'shared',
-    options.poolSize,
-  );
+  const url = `postgres://bodega:${encodeURIComponent(password)}@127.0.0.1:${ready.port}/postgres`;
+  return connect(url, 'shared', options.poolSize, options.log);
 }
 
-/** A postgres.js pool and its drizzle handle. */
-export function connect(url: string, source: Database['source'], poolSize = 10): Database {
+/** A postgres.js pool, its drizzle handle and its health; connecting gives up after a few seconds. */
+export function connect(url: string, source: Database['source'], poolSize = 10, log: DbLog = silent): Database {
   const sql = postgres(url, {
     max: poolSize,
     onnotice: () => {},
-    connect_timeout: 10,
+    connect_timeout: 5,
     connection: { application_name: 'bodega' },
   });
+  const health = createDatabaseHealth({ sql, log });
   return {
     db: drizzle(sql, { schema }),
     sql,
     source,
-    close: () => sql.end({ timeout: 5 }),
+    health,
+    async close() {
+      health.stop();
+      // While the server is away there is nothing to wait for: drop the connections at once.
+      await sql.end({ timeout: health.state() === 'up' ? 5 : 0 });
+    },
   };
 }
 
-/** True when the server answers a trivial query within the time limit. */
-export async function ping(sql: Sql, timeoutMs = 2_000): Promise<boolean> {
-  const timeout = new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref());
-  return Promise.race([
-    sql`select 1`.then(
-      () => true,
-      () => false,
-    ),
-    timeout,
-  ]);
-}
+const silent: DbLog = { info() {}, warn() {}, error() {}, debug() {} };

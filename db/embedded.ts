@@ -1,15 +1,17 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createRotatingLog, type RotatingLog } from './log-file.ts';
 
 /** The slice of a logger this module needs; db/ imports nothing of ours. */
 export interface DbLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
   debug(obj: object, msg: string): void;
 }
 
@@ -18,7 +20,21 @@ export interface EmbeddedOptions {
   dataDir: string;
   port?: number | undefined;
   log: DbLog;
+  /** The server's log rotates to `postgres.log.1` past this size (default 10 MB). */
+  logMaxBytes?: number;
+  /** Restart the server when it dies (bodega start): told when it goes down, comes back, or cannot. */
+  supervise?: Supervision;
 }
+
+/** What a supervised server reports; restarts are bounded by `restartDelaysMs` (one attempt after each pause). */
+export interface Supervision {
+  onDown(reason: string): void;
+  onUp(): void;
+  onFailed(error: Error): void;
+  restartDelaysMs?: number[];
+}
+
+const RESTART_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000];
 
 export interface EmbeddedPostgres {
   url: string;
@@ -58,17 +74,62 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
   await stopOrphan(clusterDir, options.log);
   const port = options.port ?? (await freePort());
-  const child = await launch(binaries, clusterDir, port, runAs, options.dataDir);
+  const serverLog = createRotatingLog(join(options.dataDir, 'postgres.log'), options.logMaxBytes);
+  const server = { binaries, clusterDir, port, runAs, dataDir: options.dataDir, serverLog };
+  const stopping = new AbortController();
+  let child = await launch(server, stopping.signal).catch((error) => {
+    serverLog.close();
+    throw error;
+  });
+  let restarting: Promise<void> | undefined;
   const stopSync = () => child.exitCode === null && child.kill('SIGINT');
   process.once('exit', stopSync);
+
+  /** The server died on its own: bring it back on the same port, a bounded number of times. */
+  async function restart(supervision: Supervision, died: ChildProcess) {
+    const reason = `embedded postgres (pid ${died.pid}) exited with ${died.signalCode ?? `code ${died.exitCode}`}`;
+    options.log.warn({ serverPid: died.pid, port }, `${reason}; restarting it`);
+    supervision.onDown(reason);
+    const delays = supervision.restartDelaysMs ?? RESTART_DELAYS_MS;
+    for (const [index, delay] of delays.entries()) {
+      await sleep(delay, stopping.signal);
+      if (stopping.signal.aborted) return;
+      try {
+        child = await launch(server, stopping.signal);
+        watch(child);
+        options.log.info({ serverPid: child.pid, port, attempt: index + 1 }, 'embedded postgres restarted');
+        supervision.onUp();
+        return;
+      } catch (error) {
+        if (stopping.signal.aborted) return;
+        options.log.warn({ err: error, attempt: index + 1, of: delays.length }, 'embedded postgres restart failed');
+      }
+    }
+    const logFile = join(options.dataDir, 'postgres.log');
+    supervision.onFailed(new Error(`Embedded Postgres could not be restarted after ${delays.length} attempts; see ${logFile}`));
+  }
+
+  function watch(watched: ChildProcess) {
+    const supervision = options.supervise;
+    if (!supervision) return;
+    watched.once('exit', () => {
+      if (!stopping.signal.aborted && watched === child) restarting = restart(supervision, watched);
+    });
+  }
+  watch(child);
   options.log.info({ port, serverPid: child.pid, clusterDir }, 'embedded postgres ready');
   return {
     url: `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     port,
-    pid: child.pid ?? 0,
+    get pid() {
+      return child.pid ?? 0;
+    },
     async stop() {
+      stopping.abort();
       process.removeListener('exit', stopSync);
+      await restarting;
       await stopChild(child);
+      serverLog.close();
       options.log.info({ port }, 'embedded postgres stopped');
     },
   };
@@ -168,14 +229,21 @@ async function stopOrphan(clusterDir: string, log: DbLog) {
     throw new Error(`An earlier Postgres (pid ${pid}) still holds ${clusterDir}; stop it and try again`);
 }
 
-async function launch(binaries: Binaries, clusterDir: string, port: number, runAs: RunAs, dataDir: string) {
-  const logFile = await open(join(dataDir, 'postgres.log'), 'a', 0o600);
-  if (runAs.uid !== undefined && runAs.gid !== undefined) await logFile.chown(runAs.uid, runAs.gid);
+interface Server {
+  binaries: Binaries;
+  clusterDir: string;
+  port: number;
+  runAs: RunAs;
+  dataDir: string;
+  serverLog: RotatingLog;
+}
+
+async function launch(server: Server, stopping: AbortSignal) {
   const args = [
     '-D',
-    clusterDir,
+    server.clusterDir,
     '-p',
-    String(port),
+    String(server.port),
     '-c',
     'listen_addresses=127.0.0.1',
     '-c',
@@ -188,22 +256,30 @@ async function launch(binaries: Binaries, clusterDir: string, port: number, runA
     'log_min_messages=warning',
   ];
   // Detached: a Ctrl-C in the terminal must reach bodega, which then drains work before stopping Postgres.
-  const child = spawn(binaries.postgres, args, { ...runAs, detached: true, stdio: ['ignore', logFile.fd, logFile.fd] });
-  await logFile.close();
+  // Its output goes through us into a log that rotates.
+  const child = spawn(server.binaries.postgres, args, {
+    ...server.runAs,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => server.serverLog.write(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => server.serverLog.write(chunk));
   try {
-    await waitUntilReady(child, clusterDir);
+    await waitUntilReady(child, server.clusterDir, stopping);
     return child;
   } catch (error) {
     await stopChild(child);
-    const tail = (await readFile(join(dataDir, 'postgres.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5);
-    throw new Error(`Embedded Postgres did not start on port ${port}: ${(error as Error).message}\n${tail.join('\n')}`);
+    const logFile = join(server.dataDir, 'postgres.log');
+    const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-5);
+    throw new Error(`Embedded Postgres did not start on port ${server.port}: ${(error as Error).message}\n${tail.join('\n')}`);
   }
 }
 
 /** Postgres writes `ready` on line 8 of postmaster.pid once it accepts connections. */
-async function waitUntilReady(child: ChildProcess, clusterDir: string) {
+async function waitUntilReady(child: ChildProcess, clusterDir: string, stopping: AbortSignal) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
+    if (stopping.aborted) throw new Error('stopped while starting');
     if (child.exitCode !== null || child.signalCode !== null) throw new Error('the server exited during start-up');
     const lines = (await readFile(join(clusterDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n');
     if (Number(lines[0]) === child.pid && lines[7]?.trim() === 'ready') return;
@@ -259,6 +335,14 @@ async function exists(path: string) {
   );
 }
 
-function sleep(ms: number) {
-  return new Promise<void>((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal) {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -7,4 +7,4 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-export const quietLog: DbLog = { info() {}, warn() {}, debug() {} };
+export const quietLog: DbLog = { info() {}, warn() {}, error() {}, debug() {} };
