@@ -22,33 +22,33 @@ export function readEtsySpec(): Json {
   return JSON.parse(raw);
 }
 
-/** Rewrites `{allOf, nullable}` without a type into `anyOf: [the schema, null]`, in place. */
-export function allowNullReferences(node: unknown): void {
+/** Calls `visit` on every object in the JSON tree under `node`, parents first. */
+function eachObject(node: unknown, visit: (object: Json) => void): void {
   if (Array.isArray(node)) {
-    for (const item of node) allowNullReferences(item);
+    for (const item of node) eachObject(item, visit);
     return;
   }
   if (!node || typeof node !== 'object') return;
-  const schema = node as Json;
-  if (schema.nullable === true && schema.type === undefined && Array.isArray(schema.allOf)) {
+  visit(node as Json);
+  for (const value of Object.values(node)) eachObject(value, visit);
+}
+
+/** Rewrites `{allOf, nullable}` without a type into `anyOf: [the schema, null]`, in place. */
+export function allowNullReferences(node: unknown): void {
+  eachObject(node, (schema) => {
+    if (schema.nullable !== true || schema.type !== undefined || !Array.isArray(schema.allOf)) return;
     const { allOf } = schema;
     delete schema.allOf;
     delete schema.nullable;
     schema.anyOf = [{ allOf }, { type: 'object', nullable: true, enum: [null] }];
-  }
-  for (const value of Object.values(schema)) allowNullReferences(value);
+  });
 }
 
 /** Marks every object schema under `node` closed to properties it does not list, in place. */
 export function closeObjects(node: unknown): void {
-  if (Array.isArray(node)) {
-    for (const item of node) closeObjects(item);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  const schema = node as Json;
-  if (schema.type === 'object' && schema.properties) schema.additionalProperties = false;
-  for (const value of Object.values(schema)) closeObjects(value);
+  eachObject(node, (schema) => {
+    if (schema.type === 'object' && schema.properties) schema.additionalProperties = false;
+  });
 }
 
 /** Adds the string formats Etsy's spec names, so ajv checks them instead of warning about them. */
