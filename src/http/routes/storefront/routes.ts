@@ -81,7 +81,12 @@ export function storefrontRoutes(deps: {
   const guard = createKeyGuard({ clock: deps.clock, ...deps.guard });
   const app = new Hono<StorefrontEnv>();
   app.get('/openapi.json', (c) => c.json(storefrontOpenApi));
-  app.use(bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json({ error: 'payload_too_large' }, 413) }));
+  app.use(
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: (c) => c.json({ error: 'payload_too_large', message: 'The body must be at most 16 KB' }, 413),
+    }),
+  );
   app.use(async (c, next) => {
     const key = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1] ?? '';
     const address = addressOf(c);
