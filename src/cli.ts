@@ -1,6 +1,7 @@
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { errorText } from './chat/error-text.ts';
 import { tableLines } from './chat/table-text.ts';
+import { apiKeyTable } from './commands/apikeys.ts';
 import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
 import { chat, runOnce } from './console-session.ts';
 import { type ApiKeyInfo, createApiKeys } from './domain/apikeys/index.ts';
@@ -170,7 +171,7 @@ async function apikeyVerb(args: string[], config: Config, log: Logger): Promise<
         `${say(changed ? 'apikeys.revoked' : 'apikeys.revoked_already', { id: key.id, name: key.name })}\n`,
       );
     } else {
-      process.stdout.write(`${apiKeyTable(await apiKeys.list(), config, say)}\n`);
+      process.stdout.write(`${apiKeyList(await apiKeys.list(), config, say)}\n`);
     }
     return 0;
   } catch (error) {
@@ -183,33 +184,15 @@ async function apikeyVerb(args: string[], config: Config, log: Logger): Promise<
 }
 
 /** Every key with its prefix, creation, last use and state; never the key itself. */
-function apiKeyTable(keys: ApiKeyInfo[], config: Config, say: Translate): string {
+function apiKeyList(keys: ApiKeyInfo[], config: Config, say: Translate): string {
   if (keys.length === 0) return say('cli.apikey_none');
   const when = new Intl.DateTimeFormat(config.locale === 'es' ? 'es-MX' : 'en-US', {
     timeZone: config.timezone,
     dateStyle: 'medium',
     timeStyle: 'short',
   });
-  const columns = [
-    'apikeys.col_id',
-    'apikeys.col_name',
-    'apikeys.col_prefix',
-    'apikeys.col_created',
-    'apikeys.col_used',
-    'apikeys.col_state',
-  ] as const;
-  const rows = keys.map((key) => [
-    String(key.id),
-    key.name,
-    `${key.prefix}…`,
-    when.format(key.createdAt),
-    key.lastUsedAt ? when.format(key.lastUsedAt) : say('apikeys.never'),
-    key.revokedAt ? say('apikeys.revoked_at', { when: when.format(key.revokedAt) }) : say('apikeys.active'),
-  ]);
-  return tableLines(
-    columns.map((column) => say(column)),
-    rows,
-  ).join('\n');
+  const { columns, rows } = apiKeyTable(keys, say, (at) => when.format(at));
+  return tableLines(columns, rows).join('\n');
 }
 
 async function stockVerb(args: string[], config: Config, log: Logger): Promise<number> {

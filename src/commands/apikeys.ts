@@ -1,41 +1,42 @@
 import { z } from 'zod';
 import { bold, reply, table, text } from '../chat/reply.ts';
 import type { ApiKeyInfo } from '../domain/apikeys/index.ts';
+import type { Translate } from '../i18n/index.ts';
 import type { CommandContext } from './context.ts';
 import { formatWhen } from './origin.ts';
 import { arg, defineCommand, subcommand } from './registry.ts';
 
-function keyRow(ctx: CommandContext, key: ApiKeyInfo): string[] {
-  const state = key.revokedAt
-    ? ctx.t('apikeys.revoked_at', { when: formatWhen(ctx, key.revokedAt) })
-    : ctx.t('apikeys.active');
-  const used = key.lastUsedAt ? formatWhen(ctx, key.lastUsedAt) : ctx.t('apikeys.never');
-  return [`#${key.id}`, key.name, `${key.prefix}…`, formatWhen(ctx, key.createdAt), used, state];
+/** Every key as table columns and rows: its prefix, creation, last use and state, never the key (chat and CLI). */
+export function apiKeyTable(keys: ApiKeyInfo[], t: Translate, when: (at: Date) => string) {
+  const columns = [
+    'apikeys.col_id',
+    'apikeys.col_name',
+    'apikeys.col_prefix',
+    'apikeys.col_created',
+    'apikeys.col_used',
+    'apikeys.col_state',
+  ] as const;
+  const rows = keys.map((key) => [
+    `#${key.id}`,
+    key.name,
+    `${key.prefix}…`,
+    when(key.createdAt),
+    key.lastUsedAt ? when(key.lastUsedAt) : t('apikeys.never'),
+    key.revokedAt ? t('apikeys.revoked_at', { when: when(key.revokedAt) }) : t('apikeys.active'),
+  ]);
+  return { columns: columns.map((column) => t(column)), rows };
 }
 
-const listKeys = async (ctx: CommandContext) => {
+async function listKeys(ctx: CommandContext) {
   const keys = await ctx.services.apiKeys.list();
   if (keys.length === 0) return reply(text(ctx.t('apikeys.none')));
-  const columns = (
-    [
-      'apikeys.col_id',
-      'apikeys.col_name',
-      'apikeys.col_prefix',
-      'apikeys.col_created',
-      'apikeys.col_used',
-      'apikeys.col_state',
-    ] as const
-  ).map((key) => ctx.t(key));
+  const { columns, rows } = apiKeyTable(keys, ctx.t, (at) => formatWhen(ctx, at));
   return reply(
     text(bold(ctx.t('apikeys.title'))),
-    table(
-      columns,
-      keys.map((key) => keyRow(ctx, key)),
-      { name: 'apikeys' },
-    ),
+    table(columns, rows, { name: 'apikeys' }),
     text(ctx.t('apikeys.hint')),
   );
-};
+}
 
 export const apikeysCommand = defineCommand({
   name: 'apikeys',

@@ -3,7 +3,7 @@ import { bold, errorReply, fields, reply, table, text } from '../chat/reply.ts';
 import { AppError } from '../errors.ts';
 import { formatMoney, minorDigits, parsePrice } from '../money.ts';
 import { chatOrigin, word } from './origin.ts';
-import { loadPage, pagedTitle, pagingBlocks } from './paging.ts';
+import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
 import { arg, defineCommand, subcommand } from './registry.ts';
 import { PAGE_SIZE } from './stock.ts';
 import { skuArg } from './stock-changes.ts';
@@ -178,12 +178,7 @@ export const productCommand = defineCommand({
       description: { es: 'Tus productos con precio y disponible', en: 'Your products with price and available' },
       minRole: 'viewer',
       args: {
-        page: arg.key(
-          z.coerce.number().int().min(1).max(10_000).default(1),
-          ['page', 'pagina'],
-          { es: 'página', en: 'page' },
-          { es: `Página (${PAGE_SIZE} por página)`, en: `Page (${PAGE_SIZE} per page)` },
-        ),
+        page: pageArg(PAGE_SIZE),
       },
       async run(ctx, args) {
         const paged = await loadPage(args.page, PAGE_SIZE, (range) => ctx.services.inventory.stock.search('', range));

@@ -1,11 +1,10 @@
-import { z } from 'zod';
 import { bold, file, reply, table, text } from '../chat/reply.ts';
 import { toCsv } from '../chat/table-text.ts';
 import type { LedgerEntry } from '../domain/inventory/index.ts';
 import type { CommandContext } from './context.ts';
 import { formatWhen, word } from './origin.ts';
-import { loadPage, pagedTitle, pagingBlocks } from './paging.ts';
-import { arg, defineCommand } from './registry.ts';
+import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
+import { defineCommand } from './registry.ts';
 import { skuArg } from './stock-changes.ts';
 
 const PAGE_SIZE = 15;
@@ -40,15 +39,7 @@ export const historyCommand = defineCommand({
   minRole: 'viewer',
   args: {
     sku: skuArg,
-    page: arg.key(
-      z.coerce.number().int().min(1).max(10_000).default(1),
-      ['page', 'pagina'],
-      { es: 'página', en: 'page' },
-      {
-        es: `Página (${PAGE_SIZE} por página, lo más nuevo primero)`,
-        en: `Page (${PAGE_SIZE} per page, newest first)`,
-      },
-    ),
+    page: pageArg(PAGE_SIZE),
   },
   async run(ctx, args) {
     const { history } = ctx.services.inventory;

@@ -1,6 +1,17 @@
+import { z } from 'zod';
 import { type Block, buttons, text } from '../chat/reply.ts';
 import type { Page } from '../domain/inventory/index.ts';
 import type { Translate } from '../i18n/index.ts';
+import { arg } from './registry.ts';
+
+/** The `pagina:N` (`page:N`) option of a paged list of `size` rows a page. */
+export const pageArg = (size: number) =>
+  arg.key(
+    z.coerce.number().int().min(1).max(10_000).default(1),
+    ['page', 'pagina'],
+    { es: 'página', en: 'page' },
+    { es: `Página (${size} por página)`, en: `Page (${size} per page)` },
+  );
 
 /** Previous/next buttons that re-enter `base` (a command line) on another page; none when there is one page. */
 export function pageButtons(t: Translate, base: string, page: number, hasMore: boolean): Block[] {

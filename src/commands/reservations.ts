@@ -3,7 +3,7 @@ import { bold, type Reply, reply, table, text } from '../chat/reply.ts';
 import type { Outcome, Reservation } from '../domain/inventory/index.ts';
 import type { CommandContext } from './context.ts';
 import { chatOrigin, formatWhen, word } from './origin.ts';
-import { loadPage, pagedTitle, pagingBlocks } from './paging.ts';
+import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
 import { arg, defineCommand, quantity, recordNumber } from './registry.ts';
 import { skuArg } from './stock-changes.ts';
 
@@ -137,12 +137,7 @@ export const reservationsCommand = defineCommand({
   },
   minRole: 'staff',
   args: {
-    page: arg.key(
-      z.coerce.number().int().min(1).max(10_000).default(1),
-      ['page', 'pagina'],
-      { es: 'página', en: 'page' },
-      { es: `Página (${PAGE_SIZE} por página)`, en: `Page (${PAGE_SIZE} per page)` },
-    ),
+    page: pageArg(PAGE_SIZE),
   },
   async run(ctx, args) {
     const paged = await loadPage(args.page, PAGE_SIZE, (range) => ctx.services.inventory.reservations.active(range));

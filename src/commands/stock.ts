@@ -4,7 +4,7 @@ import type { Page, ProductStock } from '../domain/inventory/index.ts';
 import type { Translate } from '../i18n/index.ts';
 import { type CommandContext, requireUser } from './context.ts';
 import { word } from './origin.ts';
-import { loadPage, pagedTitle, pagingBlocks } from './paging.ts';
+import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
 import { arg, defineCommand, subcommand } from './registry.ts';
 import { stockChanges } from './stock-changes.ts';
 
@@ -35,13 +35,6 @@ export function stockTable(items: ProductStock[], t: Translate) {
     { align: ['left', 'left', 'right', 'right', 'right', 'right', 'right'], name: 'stock' },
   );
 }
-
-const pageArg = arg.key(
-  z.coerce.number().int().min(1).max(10_000).default(1),
-  ['page', 'pagina'],
-  { es: 'página', en: 'page' },
-  { es: `Página de resultados (${PAGE_SIZE} por página)`, en: `Page of results (${PAGE_SIZE} per page)` },
-);
 
 type Load = (range: { limit: number; offset: number }) => Promise<Page<ProductStock>>;
 
@@ -95,7 +88,7 @@ export const stockCommand = defineCommand({
       { es: 'sku o palabras', en: 'sku or words' },
       { es: 'Un SKU o palabras del título', en: 'A SKU or words of the title' },
     ),
-    page: pageArg,
+    page: pageArg(PAGE_SIZE),
   },
   run: (ctx, args) => showStock(ctx, args.query, args.page),
   subcommands: [
@@ -104,7 +97,7 @@ export const stockCommand = defineCommand({
       aliases: { es: 'bajo' },
       description: { es: 'Productos por debajo de su umbral', en: 'Products below their threshold' },
       minRole: 'viewer',
-      args: { page: pageArg },
+      args: { page: pageArg(PAGE_SIZE) },
       run: (ctx, args) =>
         stockPage(
           ctx,
@@ -120,7 +113,7 @@ export const stockCommand = defineCommand({
       aliases: { es: 'agotado' },
       description: { es: 'Productos sin nada disponible', en: 'Products with nothing available' },
       minRole: 'viewer',
-      args: { page: pageArg },
+      args: { page: pageArg(PAGE_SIZE) },
       run: (ctx, args) =>
         stockPage(
           ctx,
