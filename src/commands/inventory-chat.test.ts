@@ -26,7 +26,7 @@ describe('selling and shipping from chat', () => {
     ]);
     const pressed = await say(counted.buttons[0]?.command ?? '');
     expect(pressed.text).toContain('CAM-1: total 20, reservado 0, vendido 0, disponible 20.');
-    expect(pressed.text).toMatch(/Antes de contar marqué como enviadas las ventas #\d+\./);
+    expect(pressed.text).toMatch(/Antes de contar marqué como enviadas las ventas V-\d+\./);
     expect(await levels('CAM-1')).toMatchObject({ total: 20, sold: 0, available: 20 });
     expect(await talk.core.services.inventory.verify()).toEqual([]);
   });

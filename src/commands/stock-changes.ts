@@ -65,7 +65,11 @@ function countReply(ctx: CommandContext, sku: string, qty: number, result: Count
   const blocks = [changed(sku, result.levels, ctx)];
   if (result.shippedSales.length > 0)
     blocks.push(
-      text(ctx.t('stock.count_shipped_first', { sales: result.shippedSales.map((id) => `#${id}`).join(', ') })),
+      text(
+        ctx.t('stock.count_shipped_first', {
+          sales: result.shippedSales.map((id) => `${word(ctx, { es: 'V-', en: 'S-' })}${id}`).join(', '),
+        }),
+      ),
     );
   if (result.levels.sold > 0) {
     blocks.push(text(ctx.t('stock.count_includes_unshipped', { sold: result.levels.sold })));
