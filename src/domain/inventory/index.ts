@@ -10,7 +10,7 @@ import { verifyStock } from './verify.ts';
 import { createStockViews } from './views.ts';
 
 export { DEFAULT_TTL_SECONDS, type ReserveRequest } from './reservations.ts';
-export { foldWord, MAX_QTY, normaliseSku, SKU_PATTERN, skuSchema } from './rules.ts';
+export { MAX_QTY, skuSchema } from './rules.ts';
 export type { RecordSaleRequest } from './sales.ts';
 export type { CountResult } from './stock.ts';
 export type {
