@@ -25,6 +25,8 @@ interface CatalogEntry {
   details: string;
   subcode?: number;
   transient?: boolean;
+  /** Graph's own errors (the token) carry no WhatsApp `error_data`. */
+  graphLevel?: boolean;
 }
 
 /** The codes bodega's adapter must handle, plus their neighbours it is likely to meet. */
@@ -51,6 +53,7 @@ export const ERROR_CATALOG = {
     title: 'Error validating access token: Session has expired',
     details: 'The access token has expired.',
     subcode: 463,
+    graphLevel: true,
   },
   80007: {
     status: 400,
@@ -120,12 +123,14 @@ export function graphError(code: ErrorCode, details?: string): GraphError {
     status: entry.status,
     body: {
       error: {
-        message: `(#${code}) ${entry.title}`,
+        message: entry.graphLevel ? `${entry.title}.` : `(#${code}) ${entry.title}`,
         type: 'OAuthException',
         code,
         ...(entry.subcode === undefined ? {} : { error_subcode: entry.subcode }),
         ...(entry.transient ? { is_transient: true } : {}),
-        error_data: { messaging_product: 'whatsapp', details: details ?? entry.details },
+        ...(entry.graphLevel
+          ? {}
+          : { error_data: { messaging_product: 'whatsapp', details: details ?? entry.details } }),
         fbtrace_id: nextTraceId(),
       },
     },

@@ -262,7 +262,7 @@ describe('refused sends', () => {
         type: 'document',
         document: { id: '1', link: 'https://x.example/a.pdf' },
       },
-      '(#100) Param document must match exactly one of its allowed forms (for media: either id or link).',
+      '(#100) Param document must match exactly one of its allowed forms.',
     ],
     [
       'a document never uploaded',

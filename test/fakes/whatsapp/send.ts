@@ -1,6 +1,6 @@
 // `POST /{version}/{phone-number-id}/messages`: read receipts and sends, checked in the order the Cloud API
 // answers them: body against Meta's spec and limits, injected failures, media ids, templates, the 24-hour window.
-import { type GraphError, graphError, invalidParameter } from './errors.ts';
+import { type ErrorCode, type GraphError, graphError, invalidParameter } from './errors.ts';
 import { checkLimits } from './limits.ts';
 import { mediaKind } from './media.ts';
 import { checkTemplate, phoneView } from './phone.ts';
@@ -81,7 +81,12 @@ function mediaError(state: FakeState, request: Body): GraphError | undefined {
   return undefined;
 }
 
-function accept(state: FakeState, request: Body, waId: string, failLater?: { code: any; details?: string }): Answer {
+function accept(
+  state: FakeState,
+  request: Body,
+  waId: string,
+  failLater?: { code: ErrorCode; details?: string },
+): Answer {
   const id = nextWamid(state, waId, 'out');
   const lookup = { media: state.media.get, templates: state.templates };
   state.messages.push(phoneView(request, { id, to: waId, at: state.clock.now() }, lookup));

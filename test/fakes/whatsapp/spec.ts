@@ -117,7 +117,7 @@ function findInlineProperty(schema: Json | undefined, name: string): Json | unde
 }
 
 /** `/interactive/action/buttons/0` → `interactive['action']['buttons'][0]`, the way Graph names parameters. */
-export function paramName(path: string, child?: string): string {
+function paramName(path: string, child?: string): string {
   const parts = [...path.split('/').filter(Boolean), ...(child === undefined ? [] : [child])];
   const [head = '', ...rest] = parts;
   return head + rest.map((part) => (/^\d+$/.test(part) ? `[${part}]` : `['${part}']`)).join('');
@@ -140,8 +140,10 @@ function sentence(error: ErrorObject): string {
       const key = String(params.unevaluatedProperty ?? params.additionalProperty);
       return name ? `Unexpected key "${key}" on param "${name}".` : `Unexpected key "${key}".`;
     }
-    case 'type':
-      return `Param ${name} must be ${String(params.type).replace(/^(\w)/, (first) => (/[aeiou]/.test(first) ? `an ${first}` : `a ${first}`))}.`;
+    case 'type': {
+      const type = String(params.type);
+      return `Param ${name} must be ${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}.`;
+    }
     case 'maxLength':
       return `Param ${name} must be at most ${String(params.limit)} characters long.`;
     case 'maxItems':
@@ -151,7 +153,7 @@ function sentence(error: ErrorObject): string {
     case 'enum':
       return `Param ${name} must be one of {${(params.allowedValues as unknown[]).join(', ')}}.`;
     case 'oneOf':
-      return `Param ${name} must match exactly one of its allowed forms (for media: either id or link).`;
+      return `Param ${name} must match exactly one of its allowed forms.`;
     default:
       return `Param ${name} ${error.message ?? 'is invalid'}.`;
   }
