@@ -1,7 +1,12 @@
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
+import { errorText } from './chat/error-text.ts';
+import { tableLines } from './chat/table-text.ts';
+import { apiKeyTable } from './commands/apikeys.ts';
 import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
 import { chat, runOnce } from './console-session.ts';
-import { createApiKeys } from './domain/apikeys/index.ts';
+import { type ApiKeyInfo, createApiKeys } from './domain/apikeys/index.ts';
+import { isAppError } from './errors.ts';
+import { type Translate, translator } from './i18n/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createCore, createJobScheduler, openDatabase, startBodega } from './main.ts';
 
@@ -15,7 +20,10 @@ const verbs: Record<string, { run: Verb; help: string }> = {
   chat: { run: chatVerb, help: 'the chat commands in this terminal, as the owner' },
   run: { run: runVerb, help: 'run one command line, e.g. bodega run "/stock"; exit code 1 on error' },
   job: { run: jobVerb, help: 'job list | job run <name>: scheduled jobs and their last runs' },
-  apikey: { run: apikeyVerb, help: 'apikey create <name>: a storefront API key, printed once' },
+  apikey: {
+    run: apikeyVerb,
+    help: 'apikey create <name> | list | revoke <name|id>: storefront API keys (a key is printed only once)',
+  },
   stock: { run: stockVerb, help: 'stock verify: check levels against the ledger and reservations' },
 };
 
@@ -145,19 +153,46 @@ async function jobVerb(args: string[], config: Config, log: Logger): Promise<num
 async function apikeyVerb(args: string[], config: Config, log: Logger): Promise<number> {
   const [action, ...nameWords] = args;
   const name = nameWords.join(' ').trim();
-  if (action !== 'create' || !name) {
-    process.stderr.write('Usage: bodega apikey create <name>   e.g. bodega apikey create "web shop"\n');
+  const say = translator(config.locale);
+  if (!(action === 'list' || ((action === 'create' || action === 'revoke') && name))) {
+    process.stderr.write(`${say('cli.apikey_usage')}\n`);
     return 1;
   }
   const database = await openDatabase(config, log, 'apikey');
   try {
-    const { key } = await createApiKeys({ db: database.db }).create(name);
-    process.stdout.write(`${key}\n`);
-    process.stderr.write('Store this key now: it is not shown again. Send it as "Authorization: Bearer <key>".\n');
+    const apiKeys = createApiKeys({ db: database.db });
+    if (action === 'create') {
+      const { key } = await apiKeys.create(name);
+      process.stdout.write(`${key}\n`);
+      process.stderr.write(`${say('cli.apikey_store')}\n`);
+    } else if (action === 'revoke') {
+      const { key, changed } = await apiKeys.revoke(name);
+      process.stdout.write(
+        `${say(changed ? 'apikeys.revoked' : 'apikeys.revoked_already', { id: key.id, name: key.name })}\n`,
+      );
+    } else {
+      process.stdout.write(`${apiKeyList(await apiKeys.list(), config, say)}\n`);
+    }
     return 0;
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    process.stderr.write(`${errorText(error, say)}\n`);
+    return 1;
   } finally {
     await database.close();
   }
+}
+
+/** Every key with its prefix, creation, last use and state; never the key itself. */
+function apiKeyList(keys: ApiKeyInfo[], config: Config, say: Translate): string {
+  if (keys.length === 0) return say('cli.apikey_none');
+  const when = new Intl.DateTimeFormat(config.locale === 'es' ? 'es-MX' : 'en-US', {
+    timeZone: config.timezone,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+  const { columns, rows } = apiKeyTable(keys, say, (at) => when.format(at));
+  return tableLines(columns, rows).join('\n');
 }
 
 async function stockVerb(args: string[], config: Config, log: Logger): Promise<number> {
@@ -175,7 +210,8 @@ async function stockVerb(args: string[], config: Config, log: Logger): Promise<n
     for (const p of problems) {
       process.stdout.write(
         `${p.sku}: levels total=${p.levels.total} reserved=${p.levels.reserved} sold=${p.levels.sold}; ` +
-          `ledger total=${p.ledger.total} reserved=${p.ledger.reserved} sold=${p.ledger.sold}; pending reservations=${p.pendingReservations}\n`,
+          `ledger total=${p.ledger.total} reserved=${p.ledger.reserved} sold=${p.ledger.sold}; ` +
+          `pending reservations=${p.pendingReservations}; unshipped sales=${p.unshippedSales}\n`,
       );
     }
     return 1;

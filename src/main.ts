@@ -44,7 +44,7 @@ import {
 } from './domain/sourcing/index.ts';
 import { createApp } from './http/app.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
-import { storefrontRoutes } from './http/routes/storefront.ts';
+import { storefrontRoutes } from './http/routes/storefront/index.ts';
 import { holdLeadership } from './leadership.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -126,6 +126,8 @@ export function createCore(options: {
     }),
     watches: createWatches({ db, clock, source, shipTo, notify: watchNotifier(), log: sourceLog }),
     shipTo,
+    timezone: options.config.timezone,
+    apiKeys: createApiKeys({ db }),
   };
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
   const router = createRouter({
@@ -277,7 +279,11 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
     routes: [
       {
         path: '/api/v1',
-        app: storefrontRoutes({ inventory: core.services.inventory, apiKeys: createApiKeys({ db: database.db }) }),
+        app: storefrontRoutes({
+          inventory: core.services.inventory,
+          apiKeys: core.services.apiKeys,
+          clock: systemClock,
+        }),
       },
       { path: '/webhooks', app: webhooks },
     ],

@@ -51,3 +51,11 @@ export function formatMoney(minor: number, currency: string, locale: 'es' | 'en'
   }).format(minor / 10 ** digits);
   return `${formatted} ${currency}`;
 }
+
+/** Minor units as an exact decimal string in the currency's own digits ("199.90" for 19990 MXN, "1500" for JPY). */
+export function minorToDecimal(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = minor < 0 ? '-' : '';
+  const units = String(Math.abs(minor)).padStart(digits + 1, '0');
+  return digits === 0 ? `${sign}${units}` : `${sign}${units.slice(0, -digits)}.${units.slice(-digits)}`;
+}

@@ -22,9 +22,12 @@ export const ledgerReasons = [
   'commit',
   'sale',
   'sync',
+  'ship',
+  'cancel',
 ] as const;
 export type LedgerReason = (typeof ledgerReasons)[number];
-export const reservationStatuses = ['pending', 'committed', 'released', 'expired'] as const;
+/** `shipped` and `cancelled` follow the sale a committed reservation became. */
+export const reservationStatuses = ['pending', 'committed', 'shipped', 'cancelled', 'released', 'expired'] as const;
 export type ReservationStatus = (typeof reservationStatuses)[number];
 
 /** The seller's own catalogue. SKUs are stored upper-case and trimmed, so lookups are exact. */
@@ -38,6 +41,7 @@ export const products = pgTable(
     priceMinor: bigint('price_minor', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     lowStockThreshold: integer('low_stock_threshold').notNull().default(0),
+    /** False once archived: gone from lists and the storefront API, its ledger and sales kept. */
     active: boolean('active').notNull().default(true),
     source: text('source', { enum: ['manual', 'etsy'] })
       .notNull()
@@ -80,10 +84,18 @@ export const stockLevels = pgTable(
   ],
 );
 
+/** A hold on units. `id` numbers it in chat; the storefront API only ever sees the random `public_id`. */
 export const reservations = pgTable(
   'reservations',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
+    publicId: text('public_id').notNull().default(sql`('res_' || replace(gen_random_uuid()::text, '-', ''))`),
+    /**
+     * The storefront key that made it; only that key may read or change it through the API. Null for chat holds.
+     * No foreign key on purpose: keys are never deleted (only revoked), and a foreign key would share-lock the one
+     * key row on every hold of a flash sale.
+     */
+    apiKeyId: bigint('api_key_id', { mode: 'number' }),
     productId: bigint('product_id', { mode: 'number' })
       .notNull()
       .references(() => products.id),
@@ -92,16 +104,22 @@ export const reservations = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     reference: text('reference'),
     idempotencyKey: text('idempotency_key'),
+    /** SHA-256 of the request (sku, qty, ttl, reference): a reused idempotency key with another body is refused. */
+    requestHash: text('request_hash'),
     actor: text('actor').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
     uniqueIndex('reservations_idempotency').on(table.idempotencyKey),
+    uniqueIndex('reservations_public_id').on(table.publicId),
     index('reservations_due').on(table.expiresAt).where(sql`${table.status} = 'pending'`),
     index('reservations_product_pending').on(table.productId).where(sql`${table.status} = 'pending'`),
     check('reservations_qty', sql`${table.qty} > 0`),
-    check('reservations_status', sql`${table.status} in ('pending', 'committed', 'released', 'expired')`),
+    check(
+      'reservations_status',
+      sql`${table.status} in ('pending', 'committed', 'shipped', 'cancelled', 'released', 'expired')`,
+    ),
   ],
 );
 
@@ -132,7 +150,7 @@ export const stockLedger = pgTable(
     index('stock_ledger_product').on(table.productId, table.id),
     check(
       'stock_ledger_reason',
-      sql`${table.reason} in ('receive', 'adjust', 'count', 'reserve', 'release', 'expire', 'commit', 'sale', 'sync')`,
+      sql`${table.reason} in ('receive', 'adjust', 'count', 'reserve', 'release', 'expire', 'commit', 'sale', 'sync', 'ship', 'cancel')`,
     ),
   ],
 );
@@ -148,7 +166,7 @@ export const apiKeys = pgTable('api_keys', {
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
 
-/** Which stock levels a user was last shown, so `/stock set` can warn when they changed since. */
+/** Which stock levels a user was last shown (their "view" of a product), so `/stock set` can warn when they changed since. */
 export const stockViews = pgTable(
   'stock_views',
   {

@@ -2,6 +2,7 @@ import type { Subscriptions } from '../chat/subscriptions.ts';
 import type { ChatRef } from '../chat/target.ts';
 import type { Tasks } from '../chat/tasks.ts';
 import type { Clock } from '../clock.ts';
+import type { ApiKeys } from '../domain/apikeys/index.ts';
 import type { Inventory } from '../domain/inventory/index.ts';
 import type { People, User } from '../domain/people/index.ts';
 import type { SavedFilters, SupplierSearch, Watches } from '../domain/sourcing/index.ts';
@@ -22,6 +23,10 @@ export interface Services {
   watches: Watches;
   /** The country supplier prices and shipping are asked for. */
   shipTo: string;
+  /** BODEGA_TIMEZONE: the zone times are shown in. */
+  timezone: string;
+  /** Storefront API keys, listed and revoked by owners from chat. */
+  apiKeys: ApiKeys;
 }
 
 /** One message arriving from any platform, already stripped of platform details. */

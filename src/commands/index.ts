@@ -1,11 +1,13 @@
+import { apikeysCommand } from './apikeys.ts';
 import { productCommand } from './catalogue.ts';
 import { filterCommand } from './filters.ts';
 import { helpCommand } from './help.ts';
+import { historyCommand } from './history.ts';
 import { cancelCommand, jobsCommand } from './jobs.ts';
 import { notifyCommand } from './notify.ts';
 import { inviteCommand, langCommand, revokeCommand, roleCommand, startCommand, usersCommand } from './people.ts';
 import type { Command } from './registry.ts';
-import { commitCommand, releaseCommand, reserveCommand } from './reservations.ts';
+import { commitCommand, releaseCommand, reservationsCommand, reserveCommand, shipCommand } from './reservations.ts';
 import { searchCommand } from './search.ts';
 import { stockCommand } from './stock.ts';
 import { watchCommand } from './watches.ts';
@@ -27,6 +29,10 @@ export const coreCommands: Command[] = [
   reserveCommand,
   releaseCommand,
   commitCommand,
+  shipCommand,
+  reservationsCommand,
+  historyCommand,
+  apikeysCommand,
   searchCommand,
   filterCommand,
   watchCommand,

@@ -1,5 +1,17 @@
-import { type Block, buttons } from '../chat/reply.ts';
+import { z } from 'zod';
+import { type Block, buttons, text } from '../chat/reply.ts';
+import type { Page } from '../domain/inventory/index.ts';
 import type { Translate } from '../i18n/index.ts';
+import { arg } from './registry.ts';
+
+/** The `pagina:N` (`page:N`) option of a paged list of `size` rows a page. */
+export const pageArg = (size: number) =>
+  arg.key(
+    z.coerce.number().int().min(1).max(10_000).default(1),
+    ['page', 'pagina'],
+    { es: 'página', en: 'page' },
+    { es: `Página (${size} por página)`, en: `Page (${size} per page)` },
+  );
 
 /** Previous/next buttons that re-enter `base` (a command line) on another page; none when there is one page. */
 export function pageButtons(t: Translate, base: string, page: number, hasMore: boolean): Block[] {
@@ -8,4 +20,41 @@ export function pageButtons(t: Translate, base: string, page: number, hasMore: b
     ...(hasMore ? [{ label: t('paging.next'), command: `${base} page:${page + 1}` }] : []),
   ];
   return list.length > 0 ? [buttons(...list)] : [];
+}
+
+export interface Paged<T> {
+  items: T[];
+  page: number;
+  pages: number;
+  total: number;
+  /** The page asked for was past the last one, so this is the last one. */
+  pastLast: boolean;
+}
+
+/** Loads one page of a list; a page past the last loads the last one instead (and says so through `pastLast`). */
+export async function loadPage<T>(
+  requested: number,
+  size: number,
+  load: (range: { limit: number; offset: number }) => Promise<Page<T>>,
+): Promise<Paged<T>> {
+  const pagesOf = (total: number) => Math.max(1, Math.ceil(total / size));
+  const first = await load({ limit: size, offset: (requested - 1) * size });
+  if (first.items.length > 0 || requested === 1) {
+    return { items: first.items, page: requested, pages: pagesOf(first.total), total: first.total, pastLast: false };
+  }
+  const opening = await load({ limit: size, offset: 0 });
+  const pages = pagesOf(opening.total);
+  const last = pages === 1 ? opening : await load({ limit: size, offset: (pages - 1) * size });
+  return { items: last.items, page: pages, pages, total: opening.total, pastLast: true };
+}
+
+/** "Title · página 2 de 3" when there is more than one page. */
+export function pagedTitle(t: Translate, title: string, paged: Paged<unknown>): string {
+  return paged.pages > 1 ? `${title} · ${t('paging.page_of', { page: paged.page, pages: paged.pages })}` : title;
+}
+
+/** The note for a page past the last, and the buttons to move between pages. */
+export function pagingBlocks(t: Translate, base: string, paged: Paged<unknown>): Block[] {
+  const note = paged.pastLast ? [text(t('paging.past_last', { pages: paged.pages }))] : [];
+  return [...note, ...pageButtons(t, base, paged.page, paged.page < paged.pages)];
 }

@@ -1,16 +1,26 @@
 import { z } from 'zod';
-import { reply, text } from '../chat/reply.ts';
+import { bold, type Reply, reply, table, text } from '../chat/reply.ts';
+import type { Outcome, Reservation } from '../domain/inventory/index.ts';
+import type { CommandContext } from './context.ts';
+import { chatOrigin, formatWhen, word } from './origin.ts';
+import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
 import { arg, defineCommand, quantity, recordNumber } from './registry.ts';
-import { chatOrigin } from './stock.ts';
+import { skuArg } from './stock-changes.ts';
+
+const PAGE_SIZE = 15;
 
 const idArg = arg.positional(
   recordNumber(),
   { es: 'reserva', en: 'reservation' },
-  {
-    es: 'El número de la reserva (#12)',
-    en: 'The reservation number (#12)',
-  },
+  { es: 'El número de la reserva (#12)', en: 'The reservation number (#12)' },
 );
+
+/** A repeat says it already happened instead of repeating the success. */
+function alreadyOr(ctx: CommandContext, outcome: Outcome<Reservation>, done: () => Reply): Reply {
+  if (outcome.changed) return done();
+  const { id, status } = outcome.value;
+  return reply(text(ctx.t('reservation.state', { id, status: ctx.t(`reservation.status.${status}`) })));
+}
 
 export const reserveCommand = defineCommand({
   name: 'reserve',
@@ -21,11 +31,7 @@ export const reserveCommand = defineCommand({
   },
   minRole: 'staff',
   args: {
-    sku: arg.positional(
-      z.string().min(1).max(64),
-      { es: 'sku', en: 'sku' },
-      { es: 'El código del producto', en: 'The product code' },
-    ),
+    sku: skuArg,
     qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty' }, { es: 'Unidades', en: 'Units' }),
     ttl: arg.key(
       z.coerce
@@ -36,10 +42,7 @@ export const reserveCommand = defineCommand({
         .optional(),
       ['ttl', 'minutos', 'm'],
       { es: 'minutos', en: 'minutes' },
-      {
-        es: 'Minutos que dura la reserva',
-        en: 'Minutes the reservation lasts',
-      },
+      { es: 'Minutos que dura la reserva', en: 'Minutes the reservation lasts' },
     ),
   },
   async run(ctx, args) {
@@ -52,12 +55,9 @@ export const reserveCommand = defineCommand({
       idempotencyKey: origin.key,
       actor: origin.actor,
     });
-    const expires = reservation.expiresAt.toISOString().slice(0, 16).replace('T', ' ');
+    const { id, qty, sku } = reservation;
     return reply(
-      text(
-        '✅ ',
-        ctx.t('reservation.created', { id: reservation.id, qty: reservation.qty, sku: reservation.sku, expires }),
-      ),
+      text('✅ ', ctx.t('reservation.created', { id, qty, sku, expires: formatWhen(ctx, reservation.expiresAt) })),
     );
   },
 });
@@ -69,17 +69,9 @@ export const releaseCommand = defineCommand({
   minRole: 'staff',
   args: { id: idArg },
   async run(ctx, args) {
-    const reservation = await ctx.services.inventory.reservations.release(args.id, chatOrigin(ctx).actor);
-    if (reservation.status !== 'released') {
-      return reply(
-        text(
-          ctx.t('reservation.state', { id: reservation.id, status: ctx.t(`reservation.status.${reservation.status}`) }),
-        ),
-      );
-    }
-    return reply(
-      text('✅ ', ctx.t('reservation.released', { id: reservation.id, qty: reservation.qty, sku: reservation.sku })),
-    );
+    const outcome = await ctx.services.inventory.reservations.release({ id: args.id }, chatOrigin(ctx).actor);
+    const { id, qty, sku } = outcome.value;
+    return alreadyOr(ctx, outcome, () => reply(text('✅ ', ctx.t('reservation.released', { id, qty, sku }))));
   },
 });
 
@@ -90,12 +82,82 @@ export const commitCommand = defineCommand({
   minRole: 'staff',
   args: { id: idArg },
   async run(ctx, args) {
-    const reservation = await ctx.services.inventory.reservations.commit(args.id, chatOrigin(ctx).actor);
+    const outcome = await ctx.services.inventory.reservations.commit({ id: args.id }, chatOrigin(ctx).actor);
+    const { id, qty, sku } = outcome.value;
+    const ship = `/${word(ctx, { es: 'enviar', en: 'ship' })} ${id}`;
+    return alreadyOr(ctx, outcome, () => reply(text('✅ ', ctx.t('reservation.committed_ok', { id, qty, sku, ship }))));
+  },
+});
+
+/** `#12` or `12` names a reservation; `V-7` (or `S-7`) a sale recorded without one, such as a marketplace order. */
+const shipTarget = z
+  .string()
+  .regex(/^(#?\d{1,15}|[vVsS]-?\d{1,15})$/)
+  .transform((value): { sale: number } | { reservation: number } =>
+    /^[vVsS]/.test(value)
+      ? { sale: Number(value.replace(/\D/g, '')) }
+      : { reservation: Number(value.replace('#', '')) },
+  );
+
+export const shipCommand = defineCommand({
+  name: 'ship',
+  aliases: { es: 'enviar' },
+  description: {
+    es: 'Marca una venta como enviada: sus unidades salen del total y de vendido',
+    en: 'Mark a sale shipped: its units leave the total and sold',
+  },
+  minRole: 'staff',
+  args: {
+    target: arg.positional(
+      shipTarget,
+      { es: 'venta o reserva', en: 'sale or reservation' },
+      { es: 'La reserva confirmada (#12) o la venta (V-7)', en: 'The committed reservation (#12) or the sale (S-7)' },
+    ),
+  },
+  async run(ctx, args) {
+    const actor = chatOrigin(ctx).actor;
+    if ('sale' in args.target) {
+      const { value: sale, changed } = await ctx.services.inventory.sales.shipSale(args.target.sale, actor);
+      return reply(
+        text(changed ? '✅ ' : '', ctx.t(changed ? 'sale.shipped' : 'sale.already_shipped', { id: sale.id })),
+      );
+    }
+    const outcome = await ctx.services.inventory.reservations.ship({ id: args.target.reservation }, actor);
+    const { id, qty, sku } = outcome.value;
+    return alreadyOr(ctx, outcome, () => reply(text('✅ ', ctx.t('reservation.shipped', { id, qty, sku }))));
+  },
+});
+
+export const reservationsCommand = defineCommand({
+  name: 'reservations',
+  aliases: { es: 'reservas' },
+  description: {
+    es: 'Reservas vigentes, las que vencen antes primero',
+    en: 'Live reservations, soonest to expire first',
+  },
+  minRole: 'staff',
+  args: {
+    page: pageArg(PAGE_SIZE),
+  },
+  async run(ctx, args) {
+    const paged = await loadPage(args.page, PAGE_SIZE, (range) => ctx.services.inventory.reservations.active(range));
+    if (paged.items.length === 0) return reply(text(ctx.t('reservations.none')));
+    const columns = [
+      'reservations.col_id',
+      'stock.col_sku',
+      'reservations.col_qty',
+      'reservations.col_expires',
+      'reservations.col_reference',
+    ] as const;
+    const rows = paged.items.map((r) => [`#${r.id}`, r.sku, r.qty, formatWhen(ctx, r.expiresAt), r.reference ?? '']);
     return reply(
-      text(
-        '✅ ',
-        ctx.t('reservation.committed_ok', { id: reservation.id, qty: reservation.qty, sku: reservation.sku }),
+      text(bold(pagedTitle(ctx.t, ctx.t('reservations.title'), paged))),
+      table(
+        columns.map((key) => ctx.t(key)),
+        rows,
+        { align: ['right', 'left', 'right', 'left', 'left'], name: 'reservations' },
       ),
+      ...pagingBlocks(ctx.t, `/${word(ctx, { es: 'reservas', en: 'reservations' })}`, paged),
     );
   },
 });

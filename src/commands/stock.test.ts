@@ -85,7 +85,7 @@ describe('stock commands', () => {
       ['/stock agregar TAZA-7 -5', 'cantidad debe ser al menos 1'],
       ['/stock agregar TAZA-7 99999999', 'cantidad debe ser como máximo 1000000'],
       ['/stock agregar TAZA-7 dos', 'cantidad debe ser un número (recibí "dos")'],
-      ['/stock agregar NOEXISTE 1', 'No lo encontré.'],
+      ['/stock agregar NOEXISTE 1', 'No hay un producto con el SKU NOEXISTE. Mira /producto lista.'],
       ['/stock quitar TAZA-7 500', 'No hay stock suficiente (disponible: 18).'],
       ['/reservar TAZA-7 1000', 'No hay stock suficiente'],
       ['/producto agregar TAZA-7 Otra precio:10', 'Ya existe un producto con el SKU TAZA-7.'],
@@ -116,7 +116,9 @@ describe('stock commands', () => {
     const reserved = await say('/reservar TAZA-7 2 ttl:10');
     const id = reserved.text.match(/Reserva #(\d+)/)?.[1];
     expect(id).toBeDefined();
-    expect((await say(`/confirmar #${id}`)).text).toBe(`✅ Reserva #${id} confirmada como venta (2 de TAZA-7).`);
+    expect((await say(`/confirmar #${id}`)).text).toBe(
+      `✅ Reserva #${id} confirmada como venta (2 de TAZA-7). Cuando la envíes: /enviar ${id}`,
+    );
     expect((await say(`/liberar ${id}`)).text).toBe(
       `La reserva #${id} ya se confirmó como venta; no se puede liberar.`,
     );

@@ -40,7 +40,7 @@ describe('bodega run', () => {
     const key = await runBodega(['apikey', 'create', 'web shop'], env);
     expect(key.code).toBe(0);
     expect(key.stdout.trim()).toMatch(/^bdg_[A-Za-z0-9_-]{32}$/);
-    expect(key.stderr).toContain('not shown again');
+    expect(key.stderr).toContain('no se vuelve a mostrar');
     await runBodega(['run', '/producto agregar CLI-1 Taza precio:10 stock:3'], env);
     // Two separate runs of the same line are two changes, not a retried one.
     await runBodega(['run', '/stock agregar CLI-1 2'], env);

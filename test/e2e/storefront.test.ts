@@ -86,6 +86,8 @@ describe('storefront API', () => {
       reserved: 100,
       sold: 0,
       available: 0,
+      price: '99.00',
+      currency: 'MXN',
     });
     const [ledger] = await database.db.execute(sql`
       select sum(delta_reserved)::int as reserved, count(*) filter (where reason = 'reserve')::int as holds
@@ -105,8 +107,11 @@ describe('storefront API', () => {
     expect(again.json).toEqual(first.json);
     expect(again.headers['idempotent-replayed']).toBe('true');
     expect((await levels('CALM-1')).reserved).toBe(2);
-    const reused = await reserve({ sku: 'CALM-1', qty: 3 }, 'order-1001');
-    expect(reused.status).toBe(409);
+    for (const changed of [{ qty: 3 }, { reference: 'order-1002' }, { ttl_seconds: 600 }, { reference: undefined }]) {
+      const reused = await reserve({ sku: 'CALM-1', qty: 2, reference: 'order-1001', ...changed }, 'order-1001');
+      expect([reused.status, reused.json.error], JSON.stringify(changed)).toEqual([422, 'idempotency_key_reused']);
+    }
+    expect((await levels('CALM-1')).reserved).toBe(2);
   });
 
   it('commits and releases reservations, and refuses to release a sale', async () => {

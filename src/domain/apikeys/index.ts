@@ -1,6 +1,7 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { createHash, randomBytes } from 'node:crypto';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import { rawRow } from '../../../db/raw.ts';
 import { apiKeys } from '../../../db/schema/inventory.ts';
 import { AppError } from '../../errors.ts';
 
@@ -9,47 +10,110 @@ export interface ApiKey {
   name: string;
 }
 
-const hash = (key: string) => createHash('sha256').update(key).digest('hex');
+/** What an owner may see of a key: never the key itself. */
+export interface ApiKeyInfo extends ApiKey {
+  /** The key's first characters, to tell keys apart. */
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
 
-/** Storefront API keys: shown once at creation, stored as SHA-256, looked up by hash. */
+const hash = (key: string) => createHash('sha256').update(key).digest('hex');
+const KEY_SHAPE = /^bdg_[A-Za-z0-9_-]{32}$/;
+
+const infoColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  revokedAt: apiKeys.revokedAt,
+};
+
+/**
+ * Storefront API keys: shown once at creation, stored as SHA-256, looked up by hash on every request. There is
+ * deliberately no verification cache: one indexed read per request is what makes a revoke take effect at once on
+ * every instance, and it is the same single round trip as before (the last-used touch rides in that statement).
+ */
 export function createApiKeys({ db }: { db: Db }) {
+  async function find(reference: string): Promise<ApiKeyInfo | undefined> {
+    const trimmed = reference.trim().replace(/^#/, '');
+    if (/^\d{1,15}$/.test(trimmed)) {
+      const [byId] = await db
+        .select(infoColumns)
+        .from(apiKeys)
+        .where(eq(apiKeys.id, Number(trimmed)));
+      if (byId) return byId;
+    }
+    // A name: the active key of that name, else the newest revoked one (so revoking twice says it already was).
+    const [byName] = await db
+      .select(infoColumns)
+      .from(apiKeys)
+      .where(eq(apiKeys.name, trimmed))
+      .orderBy(sql`${apiKeys.revokedAt} is not null`, desc(apiKeys.id))
+      .limit(1);
+    return byName;
+  }
+
   return {
+    /** A new key, returned this once; its name must not belong to another active key, so it can name the key later. */
     async create(name: string): Promise<{ id: number; key: string }> {
       const trimmed = name.trim();
-      if (!/^[\p{L}\p{N} ._-]{1,64}$/u.test(trimmed))
+      if (!/^[\p{L}\p{N} ._-]{1,64}$/u.test(trimmed) || /^\d+$/.test(trimmed))
         throw new AppError(
           'invalid_input',
           'Name must be 1-64 letters, digits, spaces, dots, dashes or underscores',
           {},
+          'apikey.bad_name',
         );
+      const [taken] = await db
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.name, trimmed), isNull(apiKeys.revokedAt)));
+      if (taken) throw new AppError('conflict', 'An active key has that name', { name: trimmed }, 'apikey.name_taken');
       const key = `bdg_${randomBytes(24).toString('base64url')}`;
       const [row] = await db
         .insert(apiKeys)
         .values({ name: trimmed, keyHash: hash(key), prefix: key.slice(0, 8) })
         .returning({ id: apiKeys.id });
-      return { id: row?.id ?? 0, key };
+      if (!row) throw new Error('api key insert returned nothing');
+      return { id: row.id, key };
     },
 
-    /** The key's owner, or undefined for an unknown or revoked key. */
-    async verify(key: string): Promise<ApiKey | undefined> {
-      if (!/^bdg_[A-Za-z0-9_-]{32}$/.test(key)) return undefined;
-      const digest = hash(key);
-      const [row] = await db
-        .select({ id: apiKeys.id, name: apiKeys.name, keyHash: apiKeys.keyHash })
-        .from(apiKeys)
-        .where(and(eq(apiKeys.keyHash, digest), isNull(apiKeys.revokedAt)));
-      if (!row || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(digest))) return undefined;
-      // Touch at most once a minute, so authentication adds no write to a busy checkout.
-      await db
+    /** Every key, active first, oldest first. */
+    list(): Promise<ApiKeyInfo[]> {
+      return db.select(infoColumns).from(apiKeys).orderBy(sql`${apiKeys.revokedAt} is not null`, asc(apiKeys.id));
+    },
+
+    /** Revokes a key by id or name; from the next request on it is refused. Answers unchanged if it already was. */
+    async revoke(reference: string): Promise<{ key: ApiKeyInfo; changed: boolean }> {
+      const found = await find(reference);
+      if (!found)
+        throw new AppError('not_found', 'No such API key', { key: reference.slice(0, 64) }, 'apikey.not_found');
+      if (found.revokedAt) return { key: found, changed: false };
+      const [revoked] = await db
         .update(apiKeys)
-        .set({ lastUsedAt: sql`now()` })
-        .where(
-          and(
-            eq(apiKeys.id, row.id),
-            sql`(${apiKeys.lastUsedAt} is null or ${apiKeys.lastUsedAt} < now() - interval '1 minute')`,
-          ),
-        );
-      return { id: row.id, name: row.name };
+        .set({ revokedAt: sql`now()` })
+        .where(and(eq(apiKeys.id, found.id), isNull(apiKeys.revokedAt)))
+        .returning(infoColumns);
+      return revoked ? { key: revoked, changed: true } : { key: found, changed: false };
+    },
+
+    /** The key's owner, or undefined for an unknown or revoked key; records its use (at most once a minute). */
+    async verify(key: string): Promise<ApiKey | undefined> {
+      if (!KEY_SHAPE.test(key)) return undefined;
+      // One statement: the lookup, and the last-used touch only when it is a minute old, so a busy checkout adds no write.
+      const row = await rawRow<{ id: string; name: string }>(
+        db,
+        sql`
+        with k as (select id, name, last_used_at from api_keys where key_hash = ${hash(key)} and revoked_at is null),
+        touched as (
+          update api_keys a set last_used_at = now() from k
+          where a.id = k.id and (k.last_used_at is null or k.last_used_at < now() - interval '1 minute') returning a.id)
+        select k.id, k.name, (select count(*) from touched) as touched from k`,
+      );
+      return row ? { id: Number(row.id), name: row.name } : undefined;
     },
   };
 }

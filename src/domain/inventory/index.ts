@@ -1,23 +1,43 @@
 import type { Db } from '../../../db/client.ts';
 import type { Clock } from '../../clock.ts';
+import { createHistory } from './history.ts';
 import { createProducts } from './products.ts';
 import { createReservations } from './reservations.ts';
+import { createSales } from './sales.ts';
 import { createStock } from './stock.ts';
 import type { LowStockNotifier } from './types.ts';
 import { verifyStock } from './verify.ts';
 import { createStockViews } from './views.ts';
 
-export { DEFAULT_TTL_SECONDS } from './reservations.ts';
-export { normaliseSku } from './stock.ts';
-export type { ChangeOrigin, Levels, LowStockAlert, LowStockNotifier, Reservation, StockView } from './types.ts';
+export { DEFAULT_TTL_SECONDS, type ReserveRequest } from './reservations.ts';
+export { MAX_QTY, skuSchema } from './rules.ts';
+export type { RecordSaleRequest } from './sales.ts';
+export type { CountResult } from './stock.ts';
+export type {
+  ChangeOrigin,
+  LedgerEntry,
+  Levels,
+  LowStockAlert,
+  LowStockNotifier,
+  Outcome,
+  Page,
+  ProductStock,
+  Reservation,
+  ReservationRef,
+  Sale,
+  SaleLine,
+} from './types.ts';
 export type { Discrepancy } from './verify.ts';
 
-/** Stock, products and reservations over one database; `notify` queues low-stock alerts in the same transaction. */
+/** Stock, products, reservations and sales over one database; `notify` queues low-stock alerts in the same transaction. */
 export function createInventory(deps: { db: Db; clock: Clock; notify?: LowStockNotifier }) {
   return {
     stock: createStock(deps),
     products: createProducts(deps),
     reservations: createReservations(deps),
+    /** The sales service marketplaces (Etsy) call: `recordSale`, `shipSale`, `cancelSale`. */
+    sales: createSales(deps),
+    history: createHistory(deps),
     views: createStockViews(deps),
     verify: () => verifyStock(deps.db),
   };

@@ -150,7 +150,7 @@ describe('reservations', () => {
     expect(await inventory().stock.get('TTL-1')).toMatchObject({ reserved: 0, available: 5 });
     const next = await inventory().reservations.reserve({ sku: 'TTL-1', qty: 3, actor: 'shop' });
     expect(next.reservation.status).toBe('pending');
-    expect((await inventory().reservations.get(reservation.id))?.status).toBe('expired');
+    expect((await inventory().reservations.get({ id: reservation.id }))?.status).toBe('expired');
     expect(await inventory().verify()).toEqual([]);
   });
 
@@ -163,14 +163,14 @@ describe('reservations', () => {
       actor: 'shop',
     });
     clock.advance(31_000);
-    expect(await codeOf(inventory().reservations.commit(reservation.id, 'shop'))).toBe('reservation.expired');
-    expect((await inventory().reservations.get(reservation.id))?.status).toBe('expired');
+    expect(await codeOf(inventory().reservations.commit({ id: reservation.id }, 'shop'))).toBe('reservation.expired');
+    expect((await inventory().reservations.get({ id: reservation.id }))?.status).toBe('expired');
     const [row] = await database().db.execute(
       sql`select s.reserved from stock_levels s join products p on p.id = s.product_id where p.sku = 'LATE-1'`,
     );
     expect(row?.reserved).toBe(0);
     expect(await inventory().stock.get('LATE-1')).toMatchObject({ reserved: 0, sold: 0, available: 2 });
-    expect(await codeOf(inventory().reservations.commit(reservation.id, 'shop'))).toBe('reservation.expired');
+    expect(await codeOf(inventory().reservations.commit({ id: reservation.id }, 'shop'))).toBe('reservation.expired');
   });
 
   it('lets exactly one of a commit and an expiry win when they race', async () => {
@@ -180,7 +180,7 @@ describe('reservations', () => {
       const { reservation } = await inventory().reservations.reserve({ sku, qty: 1, ttlSeconds: 30, actor: 'shop' });
       clock.advance(29_999);
       const racing = Promise.allSettled([
-        inventory().reservations.commit(reservation.id, 'shop'),
+        inventory().reservations.commit({ id: reservation.id }, 'shop'),
         (async () => {
           clock.advance(1);
           return inventory().reservations.expireOverdue();
@@ -188,7 +188,7 @@ describe('reservations', () => {
       ]);
       await racing;
       const final = await inventory().stock.get(sku);
-      const status = (await inventory().reservations.get(reservation.id))?.status;
+      const status = (await inventory().reservations.get({ id: reservation.id }))?.status;
       expect(['committed', 'expired']).toContain(status);
       expect(final).toMatchObject(
         status === 'committed' ? { sold: 1, reserved: 0, available: 0 } : { sold: 0, reserved: 0, available: 1 },
@@ -200,13 +200,13 @@ describe('reservations', () => {
   it('commits and releases idempotently, and never releases a sale', async () => {
     await product('LIFE-1', 4);
     const { reservation: sale } = await inventory().reservations.reserve({ sku: 'LIFE-1', qty: 1, actor: 'shop' });
-    expect((await inventory().reservations.commit(sale.id, 'shop')).status).toBe('committed');
-    expect((await inventory().reservations.commit(sale.id, 'shop')).status).toBe('committed');
-    expect(await codeOf(inventory().reservations.release(sale.id, 'shop'))).toBe('reservation.committed');
+    expect((await inventory().reservations.commit({ id: sale.id }, 'shop')).value.status).toBe('committed');
+    expect((await inventory().reservations.commit({ id: sale.id }, 'shop')).changed).toBe(false);
+    expect(await codeOf(inventory().reservations.release({ id: sale.id }, 'shop'))).toBe('reservation.committed');
     const { reservation: hold } = await inventory().reservations.reserve({ sku: 'LIFE-1', qty: 2, actor: 'shop' });
-    expect((await inventory().reservations.release(hold.id, 'shop')).status).toBe('released');
-    expect((await inventory().reservations.release(hold.id, 'shop')).status).toBe('released');
-    expect(await codeOf(inventory().reservations.commit(hold.id, 'shop'))).toBe('reservation.released_already');
+    expect((await inventory().reservations.release({ id: hold.id }, 'shop')).value.status).toBe('released');
+    expect((await inventory().reservations.release({ id: hold.id }, 'shop')).changed).toBe(false);
+    expect(await codeOf(inventory().reservations.commit({ id: hold.id }, 'shop'))).toBe('reservation.released_already');
     expect(await inventory().stock.get('LIFE-1')).toMatchObject({ total: 4, reserved: 0, sold: 1, available: 3 });
   });
 
@@ -229,15 +229,19 @@ describe('reservations', () => {
   it('rejects bad input before touching anything', async () => {
     await product('BAD-1', 1);
     for (const qty of [0, -1, 1.5, 2_000_000]) {
-      expect(await codeOf(inventory().reservations.reserve({ sku: 'BAD-1', qty, actor: 'x' }))).toBe('invalid_input');
+      expect(await codeOf(inventory().reservations.reserve({ sku: 'BAD-1', qty, actor: 'x' }))).toBe(
+        'stock.bad_quantity',
+      );
     }
-    expect(await codeOf(inventory().reservations.reserve({ sku: 'NOPE', qty: 1, actor: 'x' }))).toBe('not_found');
+    expect(await codeOf(inventory().reservations.reserve({ sku: 'NOPE', qty: 1, actor: 'x' }))).toBe(
+      'product.not_found',
+    );
     expect(await codeOf(inventory().reservations.reserve({ sku: 'BAD-1', qty: 1, ttlSeconds: 5, actor: 'x' }))).toBe(
-      'invalid_input',
+      'reservation.bad_ttl',
     );
     expect(
       await codeOf(inventory().reservations.reserve({ sku: "x'; drop table products; --", qty: 1, actor: 'x' })),
-    ).toBe('invalid_input');
+    ).toBe('stock.bad_sku');
     expect(await inventory().stock.get('BAD-1')).toMatchObject({ reserved: 0, available: 1 });
   });
 });

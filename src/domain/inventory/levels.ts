@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, not, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { isUniqueViolation } from '../../../db/errors.ts';
-import type { LedgerReason } from '../../../db/schema/inventory.ts';
+import { rawRow } from '../../../db/raw.ts';
+import { type LedgerReason, products, stockLedger, stockLevels } from '../../../db/schema/inventory.ts';
 import { AppError } from '../../errors.ts';
 import type { ChangeOrigin, Levels, LowStockNotifier } from './types.ts';
 
@@ -13,16 +14,15 @@ export interface Change extends ChangeOrigin {
   deltaSold?: number;
 }
 
-interface LevelsRow {
-  total: number;
-  reserved: number;
-  sold: number;
+interface AlertState {
   available: number;
   low_alerted: boolean;
   threshold: number;
   sku: string;
   title: string;
 }
+
+type LevelsRow = AlertState & { total: number; reserved: number; sold: number };
 
 /**
  * The one way levels change: a single conditional UPDATE that succeeds only when the result keeps
@@ -38,43 +38,51 @@ export async function applyChange(
   const dt = change.deltaTotal ?? 0;
   const dr = change.deltaReserved ?? 0;
   const ds = change.deltaSold ?? 0;
-  const rows = (await tx.execute(sql`
+  const row = await rawRow<LevelsRow>(
+    tx,
+    sql`
     update stock_levels s
     set total = s.total + ${dt}, reserved = s.reserved + ${dr}, sold = s.sold + ${ds}, updated_at = now()
     from products p
     where s.product_id = ${change.productId} and p.id = s.product_id
       and s.total + ${dt} >= 0 and s.reserved + ${dr} >= 0 and s.sold + ${ds} >= 0
       and (s.total + ${dt}) - (s.reserved + ${dr}) - (s.sold + ${ds}) >= 0
-    returning s.total, s.reserved, s.sold, s.available, s.low_alerted, p.low_stock_threshold as threshold, p.sku, p.title`)) as unknown as LevelsRow[];
-  const row = rows[0];
+    returning s.total, s.reserved, s.sold, s.available, s.low_alerted, p.low_stock_threshold as threshold, p.sku, p.title`,
+  );
   if (!row) return undefined;
-  const ledgerId = await appendLedger(tx, change, row, { dt, dr, ds });
+  const [ledger] = await tx
+    .insert(stockLedger)
+    .values({
+      productId: change.productId,
+      reason: change.reason,
+      deltaTotal: dt,
+      deltaReserved: dr,
+      deltaSold: ds,
+      totalAfter: row.total,
+      reservedAfter: row.reserved,
+      soldAfter: row.sold,
+      actor: change.actor,
+      reference: change.reference ?? null,
+      note: change.note ?? null,
+      idempotencyKey: change.key,
+    })
+    .returning({ id: stockLedger.id });
   await checkLowStock(tx, change.productId, row, notify);
-  return { levels: { total: row.total, reserved: row.reserved, sold: row.sold, available: row.available }, ledgerId };
-}
-
-async function appendLedger(tx: Db, change: Change, after: Levels, deltas: { dt: number; dr: number; ds: number }) {
-  const [row] = (await tx.execute(sql`
-    insert into stock_ledger (product_id, reason, delta_total, delta_reserved, delta_sold, total_after, reserved_after, sold_after,
-      actor, reference, note, idempotency_key)
-    values (${change.productId}, ${change.reason}, ${deltas.dt}, ${deltas.dr}, ${deltas.ds}, ${after.total}, ${after.reserved}, ${after.sold},
-      ${change.actor}, ${change.reference ?? null}, ${change.note ?? null}, ${change.key})
-    returning id`)) as unknown as Array<{ id: string }>;
-  return Number(row?.id);
+  return {
+    levels: { total: row.total, reserved: row.reserved, sold: row.sold, available: row.available },
+    ledgerId: ledger?.id ?? 0,
+  };
 }
 
 /** One alert per crossing below the threshold: the flag flips only once until available recovers. */
-export async function checkLowStock(
-  tx: Db,
-  productId: number,
-  row: { available: number; low_alerted: boolean; threshold: number; sku: string; title: string },
-  notify?: LowStockNotifier,
-) {
+async function checkLowStock(tx: Db, productId: number, row: AlertState, notify?: LowStockNotifier) {
   const low = row.threshold > 0 && row.available < row.threshold;
   if (low && !row.low_alerted) {
-    const flipped = await tx.execute(
-      sql`update stock_levels set low_alerted = true where product_id = ${productId} and not low_alerted returning 1`,
-    );
+    const flipped = await tx
+      .update(stockLevels)
+      .set({ lowAlerted: true })
+      .where(and(eq(stockLevels.productId, productId), not(stockLevels.lowAlerted)))
+      .returning({ productId: stockLevels.productId });
     if (flipped.length > 0 && notify) {
       await notify(tx, {
         productId,
@@ -85,21 +93,24 @@ export async function checkLowStock(
       });
     }
   } else if (!low && row.low_alerted) {
-    await tx.execute(sql`update stock_levels set low_alerted = false where product_id = ${productId}`);
+    await tx.update(stockLevels).set({ lowAlerted: false }).where(eq(stockLevels.productId, productId));
   }
 }
 
 /** Locks the product's levels and alerts if it is (still) below its threshold without an alert; for changes made outside applyChange. */
 export async function recheckLowStock(tx: Db, productId: number, notify?: LowStockNotifier) {
-  const [row] = (await tx.execute(sql`
-    select s.available, s.low_alerted, p.low_stock_threshold as threshold, p.sku, p.title
-    from stock_levels s join products p on p.id = s.product_id where s.product_id = ${productId} for update of s`)) as unknown as Array<{
-    available: number;
-    low_alerted: boolean;
-    threshold: number;
-    sku: string;
-    title: string;
-  }>;
+  const [row] = await tx
+    .select({
+      available: sql<number>`${stockLevels.available}`,
+      low_alerted: stockLevels.lowAlerted,
+      threshold: products.lowStockThreshold,
+      sku: products.sku,
+      title: products.title,
+    })
+    .from(stockLevels)
+    .innerJoin(products, eq(products.id, stockLevels.productId))
+    .where(eq(stockLevels.productId, productId))
+    .for('update', { of: stockLevels });
   if (row) await checkLowStock(tx, productId, row, notify);
 }
 
@@ -113,15 +124,33 @@ export async function onceFor<T>(
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
-        const seen = await tx.execute(sql`select 1 from stock_ledger where idempotency_key = ${key}`);
+        const seen = await tx
+          .select({ id: stockLedger.id })
+          .from(stockLedger)
+          .where(eq(stockLedger.idempotencyKey, key))
+          .limit(1);
         return seen.length > 0 ? replay(tx) : work(tx);
       });
     } catch (error) {
-      // Two deliveries of the same change raced: the loser's ledger insert hit the unique key; replay it.
+      // Two deliveries of the same change raced (rare: a retry checks first): the loser's ledger insert hit the unique key.
       if (attempt === 0 && isUniqueViolation(error)) continue;
       throw error;
     }
   }
+}
+
+/** The levels a product is at now, for messages after a refusal. */
+export async function levelsOf(tx: Db, productId: number): Promise<Levels> {
+  const [row] = await tx
+    .select({
+      total: stockLevels.total,
+      reserved: stockLevels.reserved,
+      sold: stockLevels.sold,
+      available: sql<number>`${stockLevels.available}`,
+    })
+    .from(stockLevels)
+    .where(eq(stockLevels.productId, productId));
+  return row ?? { total: 0, reserved: 0, sold: 0, available: 0 };
 }
 
 export function insufficient(available: number): AppError {

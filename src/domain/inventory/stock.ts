@@ -1,28 +1,13 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import { rawRows } from '../../../db/raw.ts';
+import { products, stockLedger, stockLevels } from '../../../db/schema/inventory.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { applyChange, insufficient, onceFor, recheckLowStock } from './levels.ts';
-import type { ChangeOrigin, Levels, LowStockNotifier, StockView } from './types.ts';
-
-const MAX_QTY = 1_000_000;
-
-/** SKUs are compared upper-case and trimmed. */
-export function normaliseSku(sku: string): string {
-  const value = sku.trim().toUpperCase();
-  if (!/^[A-Z0-9][A-Z0-9._/-]{0,63}$/.test(value)) {
-    throw new AppError('invalid_input', 'SKU must be 1-64 letters, digits, dot, dash, underscore or slash', { sku });
-  }
-  return value;
-}
-
-export function checkQuantity(qty: number, { allowZero = false } = {}) {
-  if (!Number.isInteger(qty) || qty < (allowZero ? 0 : 1) || qty > MAX_QTY) {
-    throw new AppError('invalid_input', `Quantity must be a whole number from ${allowZero ? 0 : 1} to ${MAX_QTY}`, {
-      qty,
-    });
-  }
-}
+import { applyChange, insufficient, levelsOf, onceFor, recheckLowStock } from './levels.ts';
+import { checkQuantity, containsPattern, FOLD, foldWord, normaliseSku } from './rules.ts';
+import { openSaleIds, shipInTx } from './sales.ts';
+import type { ChangeOrigin, Levels, LowStockNotifier, Page, ProductStock } from './types.ts';
 
 interface StockRow {
   product_id: string;
@@ -36,24 +21,30 @@ interface StockRow {
   sold: number;
   available: number;
   last_ledger_id: string | null;
+  /** How many rows match in all (a window count over the whole result, before LIMIT). */
+  matches: string;
 }
 
 /** Levels as a buyer would see them: reservations past their expiry already count as released. */
-export function stockQuery(now: Date, where: ReturnType<typeof sql>) {
+function stockQuery(now: Date, where: SQL, having: SQL = sql`true`) {
   return sql`
-    select p.id as product_id, p.sku, p.title, p.price_minor, p.currency, p.low_stock_threshold,
-      s.total, s.reserved - coalesce(o.qty, 0) as reserved, s.sold, s.available + coalesce(o.qty, 0) as available,
-      (select max(id) from stock_ledger l where l.product_id = p.id) as last_ledger_id
-    from products p
-    join stock_levels s on s.product_id = p.id
-    left join lateral (
-      select sum(qty)::int as qty from reservations r
-      where r.product_id = p.id and r.status = 'pending' and r.expires_at <= ${now.toISOString()}::timestamptz) o on true
-    where p.active and ${where}
-    order by p.sku`;
+    select * from (
+      select p.id as product_id, p.sku, p.title, p.price_minor, p.currency, p.low_stock_threshold,
+        s.total, s.reserved - coalesce(o.qty, 0) as reserved, s.sold, s.available + coalesce(o.qty, 0) as available,
+        (select max(id) from stock_ledger l where l.product_id = p.id) as last_ledger_id
+      from products p
+      join stock_levels s on s.product_id = p.id
+      left join lateral (
+        select sum(qty)::int as qty from reservations r
+        where r.product_id = p.id and r.status = 'pending' and r.expires_at <= ${now.toISOString()}::timestamptz) o on true
+      where p.active and ${where}) v
+    where ${having}`;
 }
 
-export function toView(row: StockRow): StockView {
+const withMatches = (query: SQL, limit: number, offset: number) =>
+  sql`select *, count(*) over () as matches from (${query}) q order by sku limit ${limit} offset ${offset}`;
+
+function toStock(row: StockRow): ProductStock {
   return {
     productId: Number(row.product_id),
     sku: row.sku,
@@ -69,28 +60,51 @@ export function toView(row: StockRow): StockView {
   };
 }
 
+const toPage = (rows: StockRow[]): Page<ProductStock> => ({
+  items: rows.map(toStock),
+  total: Number(rows[0]?.matches ?? 0),
+});
+
+/** Every word must appear in the SKU or the title, compared without case or accents; `%` and `_` are literal. */
+function matchingWords(words: string): SQL {
+  const terms = words.trim().split(/\s+/).filter(Boolean);
+  if (terms.length === 0) return sql`true`;
+  const folded = (column: SQL) => sql`lower(translate(${column}, ${FOLD.from}, ${FOLD.to}))`;
+  return sql.join(
+    terms.map((term) => {
+      const pattern = containsPattern(foldWord(term));
+      return sql`(${folded(sql`p.sku`)} like ${pattern} escape '\\' or ${folded(sql`p.title`)} like ${pattern} escape '\\')`;
+    }),
+    sql` and `,
+  );
+}
+
+/** What a count did: the levels after it, and which sales it marked shipped first (when asked to). */
+export interface CountResult {
+  levels: Levels;
+  shippedSales: number[];
+}
+
 export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotifier | undefined }) {
   const { db, clock, notify } = deps;
 
   async function productId(tx: Db, sku: string): Promise<number> {
-    const [row] = (await tx.execute(
-      sql`select id from products where sku = ${normaliseSku(sku)} and active`,
-    )) as unknown as Array<{ id: string }>;
-    if (!row) throw new AppError('not_found', `No product with SKU ${sku}`, { sku: normaliseSku(sku) });
-    return Number(row.id);
+    const normalised = normaliseSku(sku);
+    const [row] = await tx
+      .select({ id: products.id })
+      .from(products)
+      .where(and(eq(products.sku, normalised), eq(products.active, true)));
+    if (!row)
+      throw new AppError('not_found', `No product with SKU ${normalised}`, { sku: normalised }, 'product.not_found');
+    return row.id;
   }
 
   async function levelsAfter(tx: Db, key: string): Promise<Levels> {
-    const [row] = (await tx.execute(
-      sql`select total_after, reserved_after, sold_after from stock_ledger where idempotency_key = ${key}`,
-    )) as unknown as Array<{
-      total_after: number;
-      reserved_after: number;
-      sold_after: number;
-    }>;
-    const total = row?.total_after ?? 0;
-    const reserved = row?.reserved_after ?? 0;
-    const sold = row?.sold_after ?? 0;
+    const [row] = await tx
+      .select({ total: stockLedger.totalAfter, reserved: stockLedger.reservedAfter, sold: stockLedger.soldAfter })
+      .from(stockLedger)
+      .where(eq(stockLedger.idempotencyKey, key));
+    const { total = 0, reserved = 0, sold = 0 } = row ?? {};
     return { total, reserved, sold, available: total - reserved - sold };
   }
 
@@ -103,87 +117,92 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
       (tx) => levelsAfter(tx, origin.key),
       async (tx) => {
         const id = await productId(tx, sku);
-        const result = await applyChange(
-          tx,
-          { productId: id, reason: delta > 0 ? 'receive' : 'adjust', deltaTotal: delta, ...origin },
-          notify,
-        );
-        if (!result) throw insufficient(await availableOf(tx, id));
+        const reason = delta > 0 ? 'receive' : 'adjust';
+        const result = await applyChange(tx, { productId: id, reason, deltaTotal: delta, ...origin }, notify);
+        if (!result) throw insufficient((await levelsOf(tx, id)).available);
         return result.levels;
       },
     );
   }
 
-  async function availableOf(tx: Db, id: number): Promise<number> {
-    const [row] = (await tx.execute(
-      sql`select available from stock_levels where product_id = ${id}`,
-    )) as unknown as Array<{ available: number }>;
-    return row?.available ?? 0;
+  async function list(where: SQL, page: { limit: number; offset: number }, having?: SQL) {
+    const rows = await rawRows<StockRow>(
+      db,
+      withMatches(stockQuery(clock.now(), where, having), page.limit, page.offset),
+    );
+    return toPage(rows);
   }
 
   return {
-    /** Stock of one SKU, or undefined. */
-    async get(sku: string): Promise<StockView | undefined> {
-      const rows = (await db.execute(
-        stockQuery(clock.now(), sql`p.sku = ${normaliseSku(sku)}`),
-      )) as unknown as StockRow[];
-      return rows[0] ? toView(rows[0]) : undefined;
+    /** Stock of one SKU, or undefined (also for an archived product). */
+    async get(sku: string): Promise<ProductStock | undefined> {
+      const rows = await rawRows<StockRow>(
+        db,
+        withMatches(stockQuery(clock.now(), sql`p.sku = ${normaliseSku(sku)}`), 1, 0),
+      );
+      return rows[0] ? toStock(rows[0]) : undefined;
     },
 
-    /** Products whose SKU or title match all the words (or every product), in SKU order. */
-    async search(words: string, { limit = 200, offset = 0 } = {}): Promise<StockView[]> {
-      const terms = words.trim().split(/\s+/).filter(Boolean);
-      const where =
-        terms.length === 0
-          ? sql`true`
-          : sql.join(
-              terms.map((term) => sql`(p.sku ilike ${`%${term}%`} or p.title ilike ${`%${term}%`})`),
-              sql` and `,
-            );
-      const rows = (await db.execute(
-        sql`${stockQuery(clock.now(), where)} limit ${limit} offset ${offset}`,
-      )) as unknown as StockRow[];
-      return rows.map(toView);
+    /** Stock of several SKUs at once, in SKU order; unknown ones are left out. */
+    async many(skus: string[]): Promise<ProductStock[]> {
+      const wanted = [...new Set(skus.map(normaliseSku))];
+      if (wanted.length === 0) return [];
+      const inList = sql.join(
+        wanted.map((sku) => sql`${sku}`),
+        sql`, `,
+      );
+      return (await list(sql`p.sku in (${inList})`, { limit: wanted.length, offset: 0 })).items;
     },
+
+    /** Products whose SKU or title contain all the words (or every product), a page at a time in SKU order. */
+    search: (words: string, page: { limit: number; offset: number }) => list(matchingWords(words), page),
 
     /** Products below their threshold. */
-    async low(): Promise<StockView[]> {
-      const rows = (await db.execute(stockQuery(clock.now(), sql`p.low_stock_threshold > 0`))) as unknown as StockRow[];
-      return rows.map(toView).filter((view) => view.available < view.lowStockThreshold);
-    },
+    low: (page: { limit: number; offset: number }) =>
+      list(sql`p.low_stock_threshold > 0`, page, sql`v.available < v.low_stock_threshold`),
+
+    /** Products with nothing available, whatever their threshold. */
+    out: (page: { limit: number; offset: number }) => list(sql`true`, page, sql`v.available <= 0`),
 
     receive: (sku: string, qty: number, origin: ChangeOrigin) => move(sku, qty, origin),
     remove: (sku: string, qty: number, origin: ChangeOrigin) => move(sku, -qty, origin),
 
-    /** Sets the physical total after a count; refused when fewer units than are reserved and sold. */
-    async count(sku: string, qty: number, origin: ChangeOrigin): Promise<Levels> {
+    /**
+     * Sets the physical total after a count. Units sold but not shipped are assumed to be still on the shelf
+     * (inside the count) unless `shipSold` says they left: then the product's open sales are marked shipped first.
+     * Refused when fewer units than are reserved and sold.
+     */
+    async count(sku: string, qty: number, origin: ChangeOrigin, { shipSold = false } = {}): Promise<CountResult> {
       checkQuantity(qty, { allowZero: true });
       return onceFor(
         db,
         origin.key,
-        (tx) => levelsAfter(tx, origin.key),
+        async (tx) => ({ levels: await levelsAfter(tx, origin.key), shippedSales: [] }),
         async (tx) => {
           const id = await productId(tx, sku);
-          const [current] = (await tx.execute(
-            sql`select total, reserved, sold from stock_levels where product_id = ${id} for update`,
-          )) as unknown as Array<{
-            total: number;
-            reserved: number;
-            sold: number;
-          }>;
-          const result = await applyChange(
-            tx,
-            { productId: id, reason: 'count', deltaTotal: qty - (current?.total ?? 0), ...origin },
-            notify,
-          );
-          if (!result)
+          const shippedSales = shipSold ? await shipOpenSales(tx, id, origin.actor) : [];
+          const [current] = await tx
+            .select({ total: stockLevels.total })
+            .from(stockLevels)
+            .where(eq(stockLevels.productId, id))
+            .for('update');
+          const change = {
+            productId: id,
+            reason: 'count' as const,
+            deltaTotal: qty - (current?.total ?? 0),
+            ...origin,
+          };
+          const result = await applyChange(tx, change, notify);
+          if (!result) {
+            const { reserved, sold } = await levelsOf(tx, id);
             throw new AppError(
               'insufficient_stock',
               'Count below reserved plus sold',
-              { available: (current?.reserved ?? 0) + (current?.sold ?? 0) },
+              { available: reserved + sold, reserved, sold },
               'stock.count_below_committed',
             );
-          return result.levels;
+          }
+          return { levels: result.levels, shippedSales };
         },
       );
     },
@@ -193,11 +212,19 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
       checkQuantity(qty, { allowZero: true });
       await db.transaction(async (tx) => {
         const id = await productId(tx, sku);
-        await tx.execute(sql`update products set low_stock_threshold = ${qty}, updated_at = now() where id = ${id}`);
+        await tx.update(products).set({ lowStockThreshold: qty, updatedAt: sql`now()` }).where(eq(products.id, id));
         await recheckLowStock(tx, id, notify);
       });
     },
   };
+
+  async function shipOpenSales(tx: Db, id: number, actor: string): Promise<number[]> {
+    const shipped: number[] = [];
+    for (const saleId of await openSaleIds(tx, id)) {
+      if (await shipInTx(tx, { saleId, actor, at: clock.now(), notify })) shipped.push(saleId);
+    }
+    return shipped;
+  }
 }
 
 export type Stock = ReturnType<typeof createStock>;

@@ -1,5 +1,6 @@
 import type { Db } from '../../../db/client.ts';
-import type { ReservationStatus } from '../../../db/schema/inventory.ts';
+import type { LedgerReason, ReservationStatus } from '../../../db/schema/inventory.ts';
+import type { SaleSource, SaleStatus } from '../../../db/schema/sales.ts';
 
 export interface Levels {
   total: number;
@@ -8,7 +9,8 @@ export interface Levels {
   available: number;
 }
 
-export interface StockView extends Levels {
+/** One product with its levels as a buyer would see them (overdue holds already count as released). */
+export interface ProductStock extends Levels {
   productId: number;
   sku: string;
   title: string;
@@ -20,12 +22,63 @@ export interface StockView extends Levels {
 }
 
 export interface Reservation {
+  /** The number chat shows (#12). Never sent through the storefront API. */
   id: number;
+  /** The unguessable id the storefront API shows. */
+  publicId: string;
   sku: string;
   qty: number;
   status: ReservationStatus;
   expiresAt: Date;
   reference: string | null;
+}
+
+/** Names a reservation: by its chat number, or by its public id as seen by the API key that made it. */
+export type ReservationRef = { id: number } | { publicId: string; apiKeyId: number };
+
+/** What a change did: `changed` is false when it had already happened (a repeat answers the same). */
+export interface Outcome<T> {
+  value: T;
+  changed: boolean;
+}
+
+export interface SaleLine {
+  sku: string;
+  title: string;
+  qty: number;
+  unitPriceMinor: number;
+}
+
+export interface Sale {
+  id: number;
+  source: SaleSource;
+  externalRef: string | null;
+  reservationId: number | null;
+  currency: string;
+  status: SaleStatus;
+  createdAt: Date;
+  lines: SaleLine[];
+}
+
+export interface LedgerEntry {
+  id: number;
+  at: Date;
+  reason: LedgerReason;
+  deltaTotal: number;
+  deltaReserved: number;
+  deltaSold: number;
+  totalAfter: number;
+  reservedAfter: number;
+  soldAfter: number;
+  actor: string;
+  reference: string | null;
+  note: string | null;
+}
+
+/** One page of a list, with how many there are in all. */
+export interface Page<T> {
+  items: T[];
+  total: number;
 }
 
 export interface LowStockAlert {

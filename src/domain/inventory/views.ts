@@ -1,30 +1,41 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import type { StockView } from './types.ts';
+import { stockViews } from '../../../db/schema/inventory.ts';
+import type { ProductStock } from './types.ts';
 
-/** Remembers which levels a user was shown, so a later `/stock set` can tell whether they went stale. */
+/** Remembers which levels a user was shown (their view of a product), so a later `/stock set` can tell whether they went stale. */
 export function createStockViews({ db }: { db: Db }) {
   return {
-    async record(userId: number, views: StockView[]): Promise<void> {
-      if (views.length === 0) return;
-      const values = sql.join(
-        views.map((view) => sql`(${userId}, ${view.productId}, ${view.lastLedgerId}, ${view.total}, now())`),
-        sql`, `,
-      );
-      await db.execute(sql`
-        insert into stock_views (user_id, product_id, last_ledger_id, total, shown_at) values ${values}
-        on conflict (user_id, product_id) do update
-        set last_ledger_id = excluded.last_ledger_id, total = excluded.total, shown_at = excluded.shown_at`);
+    async record(userId: number, shown: ProductStock[]): Promise<void> {
+      if (shown.length === 0) return;
+      await db
+        .insert(stockViews)
+        .values(
+          shown.map((stock) => ({
+            userId,
+            productId: stock.productId,
+            lastLedgerId: stock.lastLedgerId,
+            total: stock.total,
+            shownAt: sql`now()`,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [stockViews.userId, stockViews.productId],
+          set: {
+            lastLedgerId: sql`excluded.last_ledger_id`,
+            total: sql`excluded.total`,
+            shownAt: sql`excluded.shown_at`,
+          },
+        });
     },
 
     /** What the user last saw of a product, if anything. */
     async lastShown(userId: number, productId: number): Promise<{ lastLedgerId: number; total: number } | undefined> {
-      const [row] = (await db.execute(sql`
-        select last_ledger_id, total from stock_views where user_id = ${userId} and product_id = ${productId}`)) as unknown as Array<{
-        last_ledger_id: string;
-        total: number;
-      }>;
-      return row ? { lastLedgerId: Number(row.last_ledger_id), total: row.total } : undefined;
+      const [row] = await db
+        .select({ lastLedgerId: stockViews.lastLedgerId, total: stockViews.total })
+        .from(stockViews)
+        .where(and(eq(stockViews.userId, userId), eq(stockViews.productId, productId)));
+      return row;
     },
   };
 }

@@ -1,0 +1,2 @@
+export { storefrontOpenApi } from './openapi.ts';
+export { storefrontRoutes } from './routes.ts';
