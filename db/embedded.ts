@@ -106,7 +106,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       }
     }
     const logFile = join(options.dataDir, 'postgres.log');
-    supervision.onFailed(new Error(`Embedded Postgres could not be restarted after ${delays.length} attempts; see ${logFile}`));
+    supervision.onFailed(
+      new Error(`Embedded Postgres could not be restarted after ${delays.length} attempts; see ${logFile}`),
+    );
   }
 
   function watch(watched: ChildProcess) {
@@ -271,7 +273,9 @@ async function launch(server: Server, stopping: AbortSignal) {
     await stopChild(child);
     const logFile = join(server.dataDir, 'postgres.log');
     const tail = (await readFile(logFile, 'utf8').catch(() => '')).trim().split('\n').slice(-5);
-    throw new Error(`Embedded Postgres did not start on port ${server.port}: ${(error as Error).message}\n${tail.join('\n')}`);
+    throw new Error(
+      `Embedded Postgres did not start on port ${server.port}: ${(error as Error).message}\n${tail.join('\n')}`,
+    );
   }
 }
 
