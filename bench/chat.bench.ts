@@ -7,9 +7,9 @@ import type { Sender } from '../src/chat/sender.ts';
 import { createCommandRateLimit } from '../src/commands/rate-limit.ts';
 import { defineCommand } from '../src/commands/registry.ts';
 import { loadConfig } from '../src/config.ts';
+import { createCore } from '../src/core.ts';
 import { translator } from '../src/i18n/index.ts';
 import { createLogger } from '../src/logger.ts';
-import { createCore } from '../src/main.ts';
 import { benchDatabase } from './database.ts';
 import { type Bench, type Figure, round, summarise } from './figures.ts';
 

@@ -4,11 +4,12 @@ import { tableLines } from './chat/table-text.ts';
 import { apiKeyTable } from './commands/apikeys.ts';
 import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
 import { chat, runOnce } from './console-session.ts';
+import { createCore, createJobScheduler, openDatabase } from './core.ts';
 import { type ApiKeyInfo, createApiKeys } from './domain/apikeys/index.ts';
 import { isAppError } from './errors.ts';
 import { type Translate, translator } from './i18n/index.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createCore, createJobScheduler, openDatabase, startBodega } from './main.ts';
+import { type RunningBodega, startBodega } from './main.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
@@ -63,18 +64,19 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
 }
 
 async function start(_args: string[], config: Config, log: Logger): Promise<number> {
-  const bodega = await startBodega(config, log);
-  if (bodega.ownerCode) {
-    process.stdout.write(
-      `\nNo owner is linked yet. In Telegram, Discord or WhatsApp, send:  /start ${bodega.ownerCode}\n` +
-        `Aún no hay dueño vinculado. En Telegram, Discord o WhatsApp, envía:  /inicio ${bodega.ownerCode}\n\n`,
-    );
-  }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+  // Signals are taken before anything starts, so a SIGTERM during start-up still stops Postgres cleanly.
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
-  log.info({ signal }, 'shutting down');
+  const bodega = await startBodega(config, log);
+  printOwnerCode(bodega.ownerCode, config);
+  const ended = await Promise.race([
+    signal.then((name) => ({ signal: name })),
+    bodega.failed.then((error) => ({ error })),
+  ]);
+  if ('error' in ended) log.fatal({ err: ended.error }, 'bodega cannot recover by itself; exiting so it is restarted');
+  else log.info({ signal: ended.signal }, 'shutting down');
   const limit = setTimeout(() => {
     log.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long; exiting');
     process.exit(1);
@@ -82,7 +84,19 @@ async function start(_args: string[], config: Config, log: Logger): Promise<numb
   limit.unref();
   await bodega.stop();
   log.info('stopped');
-  return 0;
+  return 'error' in ended ? 1 : 0;
+}
+
+/** The one-time owner code matters only where someone can send it: when a chat platform is configured. */
+function printOwnerCode(owner: RunningBodega['ownerCode'], config: Config) {
+  if (!owner) return;
+  const t = translator(config.locale);
+  if (!config.telegram && !config.discord && !config.whatsapp) {
+    process.stdout.write(`\n${t('cli.owner_code_no_platform')}\n\n`);
+    return;
+  }
+  const changed = owner.changed ? `${t('cli.owner_code_changed')}\n` : '';
+  process.stdout.write(`\n${changed}${t('cli.owner_code', { code: owner.code })}\n\n`);
 }
 
 async function migrate(_args: string[], config: Config, log: Logger): Promise<number> {

@@ -3,8 +3,8 @@ import { createInterface } from 'node:readline/promises';
 import { type ConsoleAdapter, createConsoleAdapter } from '../bots/console/console.ts';
 import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
+import { type Core, createCore, createWorkers } from './core.ts';
 import type { Logger } from './logger.ts';
-import { type Core, createCore, createWorkers } from './main.ts';
 
 /** A console conversation as the owner: its own chat id, its own outbox and task workers. */
 async function openSession(database: Database, config: Config, log: Logger) {

@@ -1,267 +1,41 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createTelegramAdapter, type TelegramAdapter } from '../bots/telegram/adapter.ts';
-import { createDb, type Database, ping } from '../db/client.ts';
-import { applyMigrations } from '../db/migrate.ts';
-import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
-import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
-import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
-import { verifyStockJob } from '../jobs/verify-stock.job.ts';
-import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
-import { watchPricesJob } from '../jobs/watch-prices.job.ts';
-import { createButtonStore } from './chat/buttons.ts';
-import { createInboundWorker, type InboundProcessor, recordUpdate } from './chat/inbound.ts';
-import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
+import { type Database, ping } from '../db/client.ts';
 import { outboxDepth } from './chat/outbox/outbox.ts';
-import { type ChatRetention, createChatRetention } from './chat/retention.ts';
 import type { Sender } from './chat/sender.ts';
-import { createSubscriptions } from './chat/subscriptions.ts';
-import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
-import { createTasks } from './chat/tasks.ts';
-import { type Clock, systemClock } from './clock.ts';
-import { filterNotifier, lowStockNotifier, watchNotifier } from './commands/alerts.ts';
-import type { Services } from './commands/context.ts';
-import { filterRunTask } from './commands/filters.ts';
-import { coreCommands } from './commands/index.ts';
-import { type CommandRateLimit, createCommandRateLimit } from './commands/rate-limit.ts';
-import { type Command, createRegistry, type Registry } from './commands/registry.ts';
-import { createRouter, type Router } from './commands/router.ts';
-import { searchTask } from './commands/search.ts';
-import { watchAddTask } from './commands/watches.ts';
 import type { Config } from './config.ts';
-import { createApiKeys } from './domain/apikeys/index.ts';
-import { createInventory } from './domain/inventory/index.ts';
-import { createJobRuns } from './domain/jobs/index.ts';
-import { createPeople } from './domain/people/index.ts';
-import {
-  createSavedFilters,
-  createSupplierSearch,
-  createSupplierSource,
-  createWatches,
-  type SavedFilters,
-  type Watches,
-} from './domain/sourcing/index.ts';
+import { createCore, createJobScheduler, createWorkers, openDatabase } from './core.ts';
 import { createApp } from './http/app.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
 import { storefrontRoutes } from './http/routes/storefront/index.ts';
-import { holdLeadership } from './leadership.ts';
 import type { Logger } from './logger.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { createMetrics } from './metrics.ts';
+import type { PlatformSetup } from './platform-setup.ts';
 import { resolveEncryptionKey } from './secrets.ts';
+import { connectTelegram, telegramAdapter } from './wiring/telegram.ts';
 
 export interface RunningBodega {
   port: number;
   database: Database;
-  /** Printed by `bodega start` while no chat identity belongs to an owner. */
-  ownerCode: string | undefined;
+  /** Printed by `bodega start` while no chat identity belongs to an owner; `changed` when an earlier one stopped working. */
+  ownerCode: { code: string; changed: boolean } | undefined;
+  /** Resolves when the database cannot come back: the process should exit non-zero so its platform restarts it. */
+  failed: Promise<Error>;
   /** Drains and stops everything in reverse order of start; safe to call twice. */
   stop(): Promise<void>;
 }
 
-/** Opens the database for a CLI verb, applying migrations first. */
-export async function openDatabase(config: Config, log: Logger, verb: string): Promise<Database> {
-  const database = await createDb({
-    url: config.database.url,
-    dataDir: config.dataDir,
-    embeddedPort: config.database.embeddedPort,
-    log: log.child({ component: 'db' }),
-    verb,
-  });
-  try {
-    const applied = await applyMigrations(database);
-    if (applied > 0) log.info({ applied }, 'database migrations applied');
-    return database;
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-}
-
-/** Everything chat needs, shared by `bodega start`, `bodega chat` and `bodega run`. */
-export interface Core {
-  registry: Registry;
-  services: Services;
-  router: Router;
-  taskDefinitions: TaskDefinition[];
-  metrics: Metrics;
-  clock: Clock;
-  /** Releases what the services hold open (the supplier source's connections). */
-  close(): Promise<void>;
-}
-
-export function createCore(options: {
-  database: Database;
-  config: Config;
-  log: Logger;
-  clock?: Clock;
-  metrics?: Metrics;
-  extraCommands?: Command[];
-  extraTasks?: TaskDefinition[];
-  rateLimit?: CommandRateLimit;
-}): Core {
-  const { db } = options.database;
-  const clock = options.clock ?? systemClock;
-  const metrics = options.metrics ?? createMetrics();
-  const subscriptions = createSubscriptions({ db });
-  const aliexpress = options.config.aliexpress;
-  const sourceLog = options.log.child({ component: 'aliexpress' });
-  const source = createSupplierSource({ ...aliexpress, log: sourceLog });
-  const search = createSupplierSearch({ db, source });
-  const shipTo = shipToFor(options.config.currency);
-  const services: Services = {
-    people: createPeople({ db, clock }),
-    tasks: createTasks({ db }),
-    subscriptions,
-    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions, clock) }),
-    currency: options.config.currency,
-    search,
-    filters: createSavedFilters({
-      db,
-      clock,
-      search,
-      shipTo,
-      timezone: options.config.timezone,
-      notify: filterNotifier(),
-    }),
-    watches: createWatches({ db, clock, source, shipTo, notify: watchNotifier(), log: sourceLog }),
-    shipTo,
-    timezone: options.config.timezone,
-    apiKeys: createApiKeys({ db }),
-  };
-  const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
-  const router = createRouter({
-    registry,
-    services,
-    clock,
-    metrics,
-    defaultLocale: options.config.locale,
-    log: options.log.child({ component: 'commands' }),
-    rateLimit: options.rateLimit ?? createCommandRateLimit({ clock }),
-  });
-  return {
-    registry,
-    services,
-    router,
-    metrics,
-    clock,
-    taskDefinitions: [
-      searchTask(services),
-      filterRunTask(services),
-      watchAddTask(services),
-      ...(options.extraTasks ?? []),
-    ],
-    close: () => source.close(),
-  };
-}
-
-/** Where supplier prices are asked for, from the shop's currency. */
-function shipToFor(currency: string): string {
-  const countries: Record<string, string> = {
-    MXN: 'MX',
-    USD: 'US',
-    EUR: 'ES',
-    CLP: 'CL',
-    COP: 'CO',
-    ARS: 'AR',
-    PEN: 'PE',
-    BRL: 'BR',
-    GBP: 'GB',
-  };
-  return countries[currency] ?? 'US';
-}
-
-/** The workers that run recorded updates, deliver replies and run long tasks; `start()` runs them in the background. */
-export function createWorkers(
-  core: Core,
-  database: Database,
-  log: Logger,
-  senders: Sender[],
-  options: { chatIds?: string[]; processors?: InboundProcessor[] } = {},
-) {
-  const { chatIds } = options;
-  const dispatcher: Dispatcher = createDispatcher({
-    db: database.db,
-    log: log.child({ component: 'outbox' }),
-    senders,
-    clock: core.clock,
-    ...(chatIds ? { chatIds } : {}),
-    onFirstPartSent: async ({ reply, messageId }) => {
-      if (reply.taskId !== undefined) await core.services.tasks.attachProgressMessage(reply.taskId, messageId);
-    },
-  });
-  const runner: TaskRunner = createTaskRunner({
-    db: database.db,
-    log: log.child({ component: 'tasks' }),
-    tasks: core.services.tasks,
-    definitions: core.taskDefinitions,
-    senders,
-    clock: core.clock,
-    ...(chatIds ? { chatIds } : {}),
-    onQueued: () => dispatcher.wake(),
-  });
-  const inbound = createInboundWorker({
-    db: database.db,
-    log: log.child({ component: 'inbound' }),
-    processors: options.processors ?? [],
-    clock: core.clock,
-    onQueued: () => dispatcher.wake(),
-  });
-  return {
-    dispatcher,
-    runner,
-    inbound,
-    start() {
-      inbound.start();
-      dispatcher.start();
-      runner.start();
-    },
-    async stop() {
-      await inbound.stop();
-      await runner.stop();
-      await dispatcher.stop();
-    },
-  };
-}
-
-export type Workers = ReturnType<typeof createWorkers>;
-
-export function createJobScheduler(core: Core, database: Database, config: Config, log: Logger): Scheduler {
-  return createScheduler<JobDeps>({
-    runs: createJobRuns(database),
-    log: log.child({ component: 'jobs' }),
-    jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob, watchFiltersJob, watchPricesJob],
-    deps: {
-      clock: core.clock,
-      retention: createChatRetention({ db: database.db }),
-      inventory: core.services.inventory,
-      filters: core.services.filters,
-      watches: core.services.watches,
-    },
-    timezone: config.timezone,
-    clock: core.clock,
-    metrics: core.metrics,
-  });
-}
-
-/** What scheduled jobs are handed: domain and chat services, never the database itself. */
-interface JobDeps {
-  clock: Clock;
-  retention: ChatRetention;
-  inventory: Core['services']['inventory'];
-  filters: SavedFilters;
-  watches: Watches;
-}
-
-/** The composition root for `bodega start`: config → db → services → http; returns a handle to stop it. */
+/** The composition root for `bodega start`: config → db → services → http → platforms in the background. */
 export async function startBodega(config: Config, log: Logger): Promise<RunningBodega> {
   const encryptionKey = await resolveEncryptionKey(config);
   if (!encryptionKey) log.warn('ENCRYPTION_KEY is not set: features that store secrets (shop connections) stay off');
   const database = await openDatabase(config, log, 'start');
+  database.health.watch();
   const metrics = createMetrics({ outboxDepth: () => outboxDepth(database.db) });
   const core = createCore({ database, config, log, metrics });
   await core.services.people.ensureOwners(config.owners);
-  const ownerCode = await core.services.people.ownerCodeIfNoOwner();
+  const ownerCode = await core.services.people.ownerCodeIfNoOwner(encryptionKey);
   const telegram = config.telegram
     ? telegramAdapter(config, core, database, log, () => workers.inbound.wake())
     : undefined;
@@ -272,17 +46,25 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   if (telegram) webhooks.post('/telegram', (c) => telegram.handleWebhook(c.req.raw));
   const scheduler = createJobScheduler(core, database, config, log);
   scheduler.start();
+  const platforms: Platforms = {};
   const app = createApp({
     log: log.child({ component: 'http' }),
     metrics: core.metrics,
-    readiness: () => readiness(config, database, scheduler, { telegram }),
+    database: database.health,
+    liveness: () => {
+      const state = database.health.state();
+      return state === 'failed' ? { alive: false, reason: 'the database cannot come back' } : { alive: true };
+    },
+    readiness: () => readiness(config, database, scheduler, platforms),
+    publicUrl: config.publicUrl,
+    metricsToken: config.metricsToken,
     routes: [
       {
         path: '/api/v1',
         app: storefrontRoutes({
           inventory: core.services.inventory,
           apiKeys: core.services.apiKeys,
-          clock: systemClock,
+          clock: core.clock,
         }),
       },
       { path: '/webhooks', app: webhooks },
@@ -299,7 +81,8 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
-  const polling = telegram ? await connectTelegram(telegram, config, core, database, log) : undefined;
+  const telegramLink = telegram ? connectTelegram(telegram, config, core, database, log) : undefined;
+  if (telegramLink) platforms.telegram = telegramLink.setup;
   log.info(
     { port, database: database.source, telegram: telegram ? (config.publicUrl ? 'webhook' : 'polling') : 'off' },
     'bodega is up',
@@ -309,8 +92,7 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const stop = () => {
     stopping ??= (async () => {
       await closeServer(server);
-      await telegram?.stop();
-      await polling?.release();
+      await telegramLink?.stop();
       await scheduler.stop();
       await workers.stop();
       await core.close();
@@ -318,61 +100,35 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
     })();
     return stopping;
   };
-  return { port, database, ownerCode, stop };
+  return { port, database, ownerCode, failed: database.health.failed, stop };
 }
 
-/** The Telegram adapter wired to the router, the durable inbound store (`wake` nudges its worker) and button storage. */
-export function telegramAdapter(
-  config: Config,
-  core: Core,
-  database: Database,
-  log: Logger,
-  wake: () => void,
-): TelegramAdapter {
-  const settings = config.telegram as NonNullable<Config['telegram']>;
-  return createTelegramAdapter({
-    token: settings.token,
-    apiRoot: settings.apiRoot,
-    webhookSecret: settings.webhookSecret,
-    router: core.router,
-    log: log.child({ component: 'telegram' }),
-    record: (update) => recordUpdate(database.db, update),
-    onRecorded: wake,
-    buttons: createButtonStore({ db: database.db }),
-  });
-}
-
-/** Checks the token, publishes the menus, then takes updates by webhook (PUBLIC_URL) or by polling on one instance. */
-async function connectTelegram(telegram: TelegramAdapter, config: Config, core: Core, database: Database, log: Logger) {
-  try {
-    await telegram.start();
-    await telegram.setCommands(core.registry);
-    if (config.publicUrl) {
-      await telegram.setWebhook(`${config.publicUrl}/webhooks/telegram`);
-      return undefined;
-    }
-    return holdLeadership(database, 'telegram-polling', log, () => telegram.startPolling());
-  } catch (error) {
-    log.error({ err: error }, 'telegram could not start; it stays off until the next start');
-    return undefined;
-  }
-}
+/** The platforms being set up or running, by name; a configured platform missing here cannot run. */
+type Platforms = Partial<Record<'telegram' | 'discord' | 'whatsapp', PlatformSetup>>;
 
 async function readiness(
   config: Config,
   database: Database,
-  scheduler: Scheduler,
-  adapters: { telegram: TelegramAdapter | undefined },
+  scheduler: { running(): boolean },
+  platforms: Platforms,
 ): Promise<ReadinessReport> {
-  // A platform that is configured but has no running adapter (not built yet, or failed to start) is down.
-  const state = (configured: unknown, adapter?: { state(): CheckState }): CheckState =>
-    configured ? (adapter?.state() ?? 'down') : 'off';
+  const reasons: NonNullable<ReadinessReport['reasons']> = {};
+  const platform = (name: keyof Platforms): CheckState => {
+    if (!config[name]) return 'off';
+    const setup = platforms[name];
+    const reason = setup ? setup.reason() : 'configured, but this version cannot run it yet';
+    if (reason) reasons[name] = reason;
+    return setup?.state() ?? 'down';
+  };
+  const reachable = database.health.state() === 'up' && (await ping(database.sql));
+  if (!reachable) reasons.database = database.health.state() === 'failed' ? 'cannot come back' : 'unreachable';
   return {
-    database: (await ping(database.sql)) ? 'ok' : 'down',
+    database: reachable ? 'ok' : 'down',
     jobs: scheduler.running() ? 'ok' : 'down',
-    telegram: state(config.telegram, adapters.telegram),
-    discord: state(config.discord),
-    whatsapp: state(config.whatsapp),
+    telegram: platform('telegram'),
+    discord: platform('discord'),
+    whatsapp: platform('whatsapp'),
+    reasons,
   };
 }
 

@@ -8,10 +8,11 @@ import { coreCommands } from '../../src/commands/index.ts';
 import { createCommandRateLimit } from '../../src/commands/rate-limit.ts';
 import { createRegistry } from '../../src/commands/registry.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createCore, createWorkers } from '../../src/core.ts';
 import { createApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createCore, createWorkers, telegramAdapter } from '../../src/main.ts';
 import { createMetrics } from '../../src/metrics.ts';
+import { telegramAdapter } from '../../src/wiring/telegram.ts';
 import {
   type FakeTelegram,
   parseTelegramHtml,

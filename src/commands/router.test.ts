@@ -3,8 +3,8 @@ import { useTestDatabase } from '../../test/helpers/database.ts';
 import { plainText } from '../chat/reply.ts';
 import { manualClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
+import { createCore } from '../core.ts';
 import { createLogger } from '../logger.ts';
-import { createCore } from '../main.ts';
 import type { CommandInput } from './context.ts';
 import { createCommandRateLimit } from './rate-limit.ts';
 

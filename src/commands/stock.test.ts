@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../test/helpers/database.ts';
 import { plainText } from '../chat/reply.ts';
 import { loadConfig } from '../config.ts';
+import { type Core, createCore } from '../core.ts';
 import { createLogger } from '../logger.ts';
-import { type Core, createCore } from '../main.ts';
 import type { CommandInput } from './context.ts';
 import { createCommandRateLimit } from './rate-limit.ts';
 

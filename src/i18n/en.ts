@@ -273,4 +273,9 @@ export const en: Record<keyof typeof es, string> = {
   'cli.apikey_usage': 'Usage: bodega apikey create <name> | bodega apikey list | bodega apikey revoke <name or number>',
   'cli.apikey_store': 'Store this key now: it is not shown again. Send it as "Authorization: Bearer <key>".',
   'cli.apikey_none': 'There are no keys. Make one with: bodega apikey create <name>',
+  'cli.owner_code':
+    'No owner is linked yet. From Telegram, Discord or WhatsApp send:  /start {code}\n(Aún no hay dueño vinculado. En Telegram, Discord o WhatsApp envía:  /inicio {code})',
+  'cli.owner_code_changed': 'The earlier owner code no longer works; use this one.',
+  'cli.owner_code_no_platform':
+    'No owner is linked yet, and no chat platform is configured. Set TELEGRAM_BOT_TOKEN, DISCORD_TOKEN or WHATSAPP_MODE and restart to see the code to link yourself. Meanwhile `bodega chat` serves you as the owner.',
 };

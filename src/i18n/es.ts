@@ -275,4 +275,9 @@ export const es = {
     'Uso: bodega apikey create <nombre> | bodega apikey list | bodega apikey revoke <nombre o número>',
   'cli.apikey_store': 'Guarda esta clave ahora: no se vuelve a mostrar. Envíala como "Authorization: Bearer <clave>".',
   'cli.apikey_none': 'No hay claves. Crea una con: bodega apikey create <nombre>',
+  'cli.owner_code':
+    'Aún no hay dueño vinculado. En Telegram, Discord o WhatsApp envía:  /inicio {code}\n(No owner is linked yet. From Telegram, Discord or WhatsApp send:  /start {code})',
+  'cli.owner_code_changed': 'El código de dueño anterior ya no sirve; usa este.',
+  'cli.owner_code_no_platform':
+    'Aún no hay dueño vinculado, y no hay ninguna plataforma de chat configurada. Configura TELEGRAM_BOT_TOKEN, DISCORD_TOKEN o WHATSAPP_MODE y reinicia: entonces verás el código para vincularte. Mientras tanto, `bodega chat` te atiende como dueño.',
 } as const;

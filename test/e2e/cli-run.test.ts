@@ -17,20 +17,30 @@ describe('bodega run', () => {
     expect(typo.stdout.trim()).toBe('No conozco el comando /ayda. ¿Quisiste decir /ayuda?');
   });
 
-  it('shares the database of a running bodega start and links a chat owner with the printed code', async () => {
+  it('prints the owner code only when a chat platform is configured, the same code on every start until used', async () => {
     const dataDir = await freshDataDir();
-    const server = await startBodegaProcess({ dataDir });
+    const alone = await startBodegaProcess({ dataDir });
+    expect(alone.output()).toContain('no hay ninguna plataforma de chat configurada');
+    expect(alone.output()).not.toMatch(/\/inicio [A-Z2-9]{4}-[A-Z2-9]{4}/);
+    expect(await alone.stop()).toBe(0);
+    // A Telegram that does not answer: start goes on, setting it up in the background.
+    const telegram = { TELEGRAM_BOT_TOKEN: '123456:test-token', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' };
+    const codeIn = (output: string) => output.match(/\/inicio ([A-Z2-9]{4}-[A-Z2-9]{4})/)?.[1];
+    const first = await startBodegaProcess({ dataDir, env: telegram });
+    const code = codeIn(first.output());
+    expect(code).toBeDefined();
+    expect(await first.stop()).toBe(0);
+    const second = await startBodegaProcess({ dataDir, env: telegram });
     try {
-      const code = server.output().match(/\/start ([A-Z2-9]{4}-[A-Z2-9]{4})/)?.[1];
-      expect(code).toBeDefined();
-      expect(server.output()).toContain(`/inicio ${code}`);
+      expect(codeIn(second.output())).toBe(code);
+      expect(second.output()).not.toContain('ya no sirve');
       const invite = await runBodega(['run', '/invitar staff'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
       expect(invite.code).toBe(0);
       expect(invite.stdout).toMatch(/Código de invitación para personal: [A-Z2-9]{4}-[A-Z2-9]{4}/);
       const users = await runBodega(['run', '/users'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', BODEGA_LOCALE: 'en' });
       expect(users.stdout).toContain('console:owner');
     } finally {
-      expect(await server.stop()).toBe(0);
+      expect(await second.stop()).toBe(0);
     }
   });
 

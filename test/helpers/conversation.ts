@@ -4,8 +4,8 @@ import type { Clock } from '../../src/clock.ts';
 import type { CommandInput } from '../../src/commands/context.ts';
 import { createCommandRateLimit } from '../../src/commands/rate-limit.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createCore } from '../../src/core.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createCore } from '../../src/main.ts';
 import type { TestDatabase } from './database.ts';
 
 export interface Said {

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomInt } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
@@ -12,4 +12,11 @@ export function newCode(): string {
 export function hashCode(code: string): string {
   const normalised = code.toUpperCase().replace(/[^A-Z0-9]/g, '');
   return createHash('sha256').update(normalised).digest('hex');
+}
+
+/** The same code every time for the same secret and label, so a code can be shown again without being stored. */
+export function codeFromSecret(secret: Buffer, label: string): string {
+  const bytes = createHmac('sha256', secret).update(label).digest();
+  const chars = Array.from(bytes.subarray(0, 8), (byte) => ALPHABET[byte % ALPHABET.length]).join('');
+  return `${chars.slice(0, 4)}-${chars.slice(4)}`;
 }

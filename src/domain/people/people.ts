@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { identities, inviteCodes, users } from '../../../db/schema/people.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { hashCode, newCode } from './codes.ts';
+import { codeFromSecret, hashCode, newCode } from './codes.ts';
 import { atLeast, type Role } from './roles.ts';
 
 export const CONSOLE_IDENTITY = 'console:owner';
@@ -30,7 +30,11 @@ export interface People {
   /** The terminal operator is always an owner. */
   ensureConsoleOwner(): Promise<User>;
   /** A fresh one-time owner code while no chat identity belongs to an owner; earlier unused ones stop working. */
-  ownerCodeIfNoOwner(): Promise<string | undefined>;
+  /**
+   * The one-time owner code while no chat identity is an owner. With `secret` the same unused code comes back on
+   * every start until it is used or expires; `changed` says an earlier code stopped working.
+   */
+  ownerCodeIfNoOwner(secret?: Buffer): Promise<{ code: string; changed: boolean } | undefined>;
   createInvite(by: User, role: Role): Promise<{ code: string; expiresAt: Date }>;
   /** Links an identity using an invite or owner code, once. */
   redeem(identity: string, code: string, displayName: string): Promise<User>;
@@ -130,7 +134,7 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
       });
     },
 
-    async ownerCodeIfNoOwner() {
+    async ownerCodeIfNoOwner(secret) {
       const [owner] = await db
         .select({ id: users.id })
         .from(users)
@@ -138,8 +142,17 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
         .where(and(eq(users.role, 'owner'), isNull(users.revokedAt), ne(identities.identity, CONSOLE_IDENTITY)))
         .limit(1);
       if (owner) return undefined;
-      const code = newCode();
       const now = clock.now();
+      const ownerCodeAt = (at: Date) => (secret ? codeFromSecret(secret, `owner-code:${at.getTime()}`) : undefined);
+      const [live] = await db
+        .select({ codeHash: inviteCodes.codeHash, createdAt: inviteCodes.createdAt })
+        .from(inviteCodes)
+        .where(and(eq(inviteCodes.kind, 'owner'), isNull(inviteCodes.usedAt), gt(inviteCodes.expiresAt, now)))
+        .orderBy(desc(inviteCodes.createdAt))
+        .limit(1);
+      const again = live ? ownerCodeAt(live.createdAt) : undefined;
+      if (live && again && hashCode(again) === live.codeHash) return { code: again, changed: false };
+      const code = ownerCodeAt(now) ?? newCode();
       await db.transaction(async (tx) => {
         await tx
           .update(inviteCodes)
@@ -153,7 +166,7 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
           expiresAt: new Date(now.getTime() + OWNER_CODE_TTL_MS),
         });
       });
-      return code;
+      return { code, changed: live !== undefined };
     },
 
     async createInvite(by, role) {

@@ -1,0 +1,237 @@
+import { createDb, type Database } from '../db/client.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
+import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
+import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
+import { verifyStockJob } from '../jobs/verify-stock.job.ts';
+import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
+import { watchPricesJob } from '../jobs/watch-prices.job.ts';
+import { createInboundWorker, type InboundProcessor } from './chat/inbound.ts';
+import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
+import { type ChatRetention, createChatRetention } from './chat/retention.ts';
+import type { Sender } from './chat/sender.ts';
+import { createSubscriptions } from './chat/subscriptions.ts';
+import { createTaskRunner, type TaskDefinition, type TaskRunner } from './chat/task-runner.ts';
+import { createTasks } from './chat/tasks.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { filterNotifier, lowStockNotifier, watchNotifier } from './commands/alerts.ts';
+import type { Services } from './commands/context.ts';
+import { filterRunTask } from './commands/filters.ts';
+import { coreCommands } from './commands/index.ts';
+import { type CommandRateLimit, createCommandRateLimit } from './commands/rate-limit.ts';
+import { type Command, createRegistry, type Registry } from './commands/registry.ts';
+import { createRouter, type Router } from './commands/router.ts';
+import { searchTask } from './commands/search.ts';
+import { watchAddTask } from './commands/watches.ts';
+import type { Config } from './config.ts';
+import { createApiKeys } from './domain/apikeys/index.ts';
+import { createInventory } from './domain/inventory/index.ts';
+import { createJobRuns } from './domain/jobs/index.ts';
+import { createPeople } from './domain/people/index.ts';
+import {
+  createSavedFilters,
+  createSupplierSearch,
+  createSupplierSource,
+  createWatches,
+  type SavedFilters,
+  type Watches,
+} from './domain/sourcing/index.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+
+// What every verb shares: the database, the services and commands over it, and the workers that deliver.
+// `bodega start` (main.ts), `bodega chat` and `bodega run` (console-session.ts) and the CLI's job verbs build on it.
+
+/** Opens the database for a CLI verb, applying migrations first. */
+export async function openDatabase(config: Config, log: Logger, verb: string): Promise<Database> {
+  const database = await createDb({
+    url: config.database.url,
+    dataDir: config.dataDir,
+    embeddedPort: config.database.embeddedPort,
+    log: log.child({ component: 'db' }),
+    verb,
+  });
+  try {
+    const applied = await applyMigrations(database);
+    if (applied > 0) log.info({ applied }, 'database migrations applied');
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** Everything chat needs, shared by `bodega start`, `bodega chat` and `bodega run`. */
+export interface Core {
+  registry: Registry;
+  services: Services;
+  router: Router;
+  taskDefinitions: TaskDefinition[];
+  metrics: Metrics;
+  clock: Clock;
+  /** Releases what the services hold open (the supplier source's connections). */
+  close(): Promise<void>;
+}
+
+export function createCore(options: {
+  database: Database;
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  metrics?: Metrics;
+  extraCommands?: Command[];
+  extraTasks?: TaskDefinition[];
+  rateLimit?: CommandRateLimit;
+}): Core {
+  const { db } = options.database;
+  const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? createMetrics();
+  const subscriptions = createSubscriptions({ db });
+  const aliexpress = options.config.aliexpress;
+  const sourceLog = options.log.child({ component: 'aliexpress' });
+  const source = createSupplierSource({ ...aliexpress, log: sourceLog });
+  const search = createSupplierSearch({ db, source });
+  const shipTo = shipToFor(options.config.currency);
+  const services: Services = {
+    people: createPeople({ db, clock }),
+    tasks: createTasks({ db }),
+    subscriptions,
+    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions, clock) }),
+    currency: options.config.currency,
+    search,
+    filters: createSavedFilters({
+      db,
+      clock,
+      search,
+      shipTo,
+      timezone: options.config.timezone,
+      notify: filterNotifier(),
+    }),
+    watches: createWatches({ db, clock, source, shipTo, notify: watchNotifier(), log: sourceLog }),
+    shipTo,
+    timezone: options.config.timezone,
+    apiKeys: createApiKeys({ db }),
+  };
+  const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
+  const router = createRouter({
+    registry,
+    services,
+    clock,
+    metrics,
+    defaultLocale: options.config.locale,
+    log: options.log.child({ component: 'commands' }),
+    rateLimit: options.rateLimit ?? createCommandRateLimit({ clock }),
+  });
+  return {
+    registry,
+    services,
+    router,
+    metrics,
+    clock,
+    taskDefinitions: [
+      searchTask(services),
+      filterRunTask(services),
+      watchAddTask(services),
+      ...(options.extraTasks ?? []),
+    ],
+    close: () => source.close(),
+  };
+}
+
+/** Where supplier prices are asked for, from the shop's currency. */
+function shipToFor(currency: string): string {
+  const countries: Record<string, string> = {
+    MXN: 'MX',
+    USD: 'US',
+    EUR: 'ES',
+    CLP: 'CL',
+    COP: 'CO',
+    ARS: 'AR',
+    PEN: 'PE',
+    BRL: 'BR',
+    GBP: 'GB',
+  };
+  return countries[currency] ?? 'US';
+}
+
+/** The workers that run recorded updates, deliver replies and run long tasks; `start()` runs them in the background. */
+export function createWorkers(
+  core: Core,
+  database: Database,
+  log: Logger,
+  senders: Sender[],
+  options: { chatIds?: string[]; processors?: InboundProcessor[] } = {},
+) {
+  const { chatIds } = options;
+  const dispatcher: Dispatcher = createDispatcher({
+    db: database.db,
+    log: log.child({ component: 'outbox' }),
+    senders,
+    clock: core.clock,
+    ...(chatIds ? { chatIds } : {}),
+    onFirstPartSent: async ({ reply, messageId }) => {
+      if (reply.taskId !== undefined) await core.services.tasks.attachProgressMessage(reply.taskId, messageId);
+    },
+  });
+  const runner: TaskRunner = createTaskRunner({
+    db: database.db,
+    log: log.child({ component: 'tasks' }),
+    tasks: core.services.tasks,
+    definitions: core.taskDefinitions,
+    senders,
+    clock: core.clock,
+    ...(chatIds ? { chatIds } : {}),
+    onQueued: () => dispatcher.wake(),
+  });
+  const inbound = createInboundWorker({
+    db: database.db,
+    log: log.child({ component: 'inbound' }),
+    processors: options.processors ?? [],
+    clock: core.clock,
+    onQueued: () => dispatcher.wake(),
+  });
+  return {
+    dispatcher,
+    runner,
+    inbound,
+    start() {
+      inbound.start();
+      dispatcher.start();
+      runner.start();
+    },
+    async stop() {
+      await inbound.stop();
+      await runner.stop();
+      await dispatcher.stop();
+    },
+  };
+}
+
+export type Workers = ReturnType<typeof createWorkers>;
+
+export function createJobScheduler(core: Core, database: Database, config: Config, log: Logger): Scheduler {
+  return createScheduler<JobDeps>({
+    runs: createJobRuns(database),
+    log: log.child({ component: 'jobs' }),
+    jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob, watchFiltersJob, watchPricesJob],
+    deps: {
+      clock: core.clock,
+      retention: createChatRetention({ db: database.db }),
+      inventory: core.services.inventory,
+      filters: core.services.filters,
+      watches: core.services.watches,
+    },
+    timezone: config.timezone,
+    clock: core.clock,
+    metrics: core.metrics,
+  });
+}
+
+/** What scheduled jobs are handed: domain and chat services, never the database itself. */
+interface JobDeps {
+  clock: Clock;
+  retention: ChatRetention;
+  inventory: Core['services']['inventory'];
+  filters: SavedFilters;
+  watches: Watches;
+}
