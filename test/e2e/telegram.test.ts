@@ -77,8 +77,14 @@ describe('bodega start with Telegram by webhook', () => {
       .filter((c) => c.method === 'setMyCommands')
       .map((c) => c.params.language_code ?? 'default');
     expect(menus.sort()).toEqual(['default', 'en', 'es']);
-    const ready = (await (await fetch(`${bodega.url}/health/ready`)).json()) as { checks: Record<string, string> };
-    expect(ready.checks.telegram).toBe('ok');
+    // Setup runs in the background: ready once both the menus and the webhook are in place.
+    let telegram = '';
+    for (let tries = 0; tries < 50 && telegram !== 'ok'; tries++) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      const ready = (await (await fetch(`${bodega.url}/health/ready`)).json()) as { checks: Record<string, string> };
+      telegram = ready.checks.telegram ?? '';
+    }
+    expect(telegram).toBe('ok');
   });
 
   it('answers 401 without the right secret and 400 for a body that is not an update, sending nothing', async () => {
@@ -175,6 +181,31 @@ describe('bodega start with Telegram by long polling', () => {
       const before = fake.calls.length;
       fake.queue(message('/help', 'en'));
       expect((await repliesAfter(fake, before))[0]).toContain('Commands you can use');
+    } finally {
+      expect(await bodega.stop()).toBe(0);
+      await fake.close();
+    }
+  });
+
+  it('keeps answering when the Bot API has no setMyCommands, and says so in readiness', async () => {
+    const fake = await startFakeTelegram({ unimplemented: ['setMyCommands'] });
+    const bodega = await startBodegaProcess({
+      dataDir: await freshDataDir(),
+      env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, BODEGA_OWNERS: `telegram:${OWNER}` },
+    });
+    try {
+      await fake.waitFor(() => fake.calls.some((c) => c.method === 'getUpdates'));
+      const before = fake.calls.length;
+      fake.queue(message('/ayuda'));
+      expect((await repliesAfter(fake, before))[0]).toContain('Comandos que puedes usar');
+      const ready = (await (await fetch(`${bodega.url}/health/ready`)).json()) as {
+        status: string;
+        checks: Record<string, string>;
+        reasons: Record<string, string>;
+      };
+      expect(ready.status).toBe('degraded');
+      expect(ready.checks.telegram).toBe('degraded');
+      expect(ready.reasons.telegram).toContain('menus');
     } finally {
       expect(await bodega.stop()).toBe(0);
       await fake.close();

@@ -95,7 +95,10 @@ export interface FakeTelegram {
   close(): Promise<void>;
 }
 
-export async function startFakeTelegram(options: { token?: string } = {}): Promise<FakeTelegram> {
+/** `unimplemented`: methods this Bot API answers 404 to, like an emulator that does not have them. */
+export async function startFakeTelegram(
+  options: { token?: string; unimplemented?: string[] } = {},
+): Promise<FakeTelegram> {
   const token = options.token ?? '123456:TEST-fake-token_abcdefghijklmnop';
   const username = 'bodega_test_bot';
   const calls: TelegramCall[] = [];
@@ -264,7 +267,7 @@ export async function startFakeTelegram(options: { token?: string } = {}): Promi
         429,
       );
     }
-    const handler = methods[method];
+    const handler = options.unimplemented?.includes(method) ? undefined : methods[method];
     if (!handler) return c.json({ ok: false, error_code: 404, description: 'Not Found: method not found' }, 404);
     const answer = await handler(params, call);
     return c.json(answer, answer.ok ? 200 : (answer.error_code as 400));
