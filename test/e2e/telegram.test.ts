@@ -79,8 +79,8 @@ describe('bodega start with Telegram by webhook', () => {
     expect(menus.sort()).toEqual(['default', 'en', 'es']);
     // Setup runs in the background: ready once both the menus and the webhook are in place.
     let telegram = '';
-    for (let tries = 0; tries < 50 && telegram !== 'ok'; tries++) {
-      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let tries = 0; tries < 100 && telegram !== 'ok'; tries++) {
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
       const ready = (await (await fetch(`${bodega.url}/health/ready`)).json()) as { checks: Record<string, string> };
       telegram = ready.checks.telegram ?? '';
     }
