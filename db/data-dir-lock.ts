@@ -1,10 +1,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAlive } from './embedded.ts';
+import { currentProcess, type ProcessIdentity, stillRunning } from './process-identity.ts';
 
 /** Who holds a data directory's embedded server, written to `$DATA_DIR/bodega.lock`. */
-export interface LockInfo {
-  pid: number;
+export interface LockInfo extends ProcessIdentity {
   verb: string;
   port?: number;
 }
@@ -16,7 +15,8 @@ export class DataDirInUseError extends Error {
     dataDir: string,
   ) {
     super(
-      `Another bodega (${holder.verb}, pid ${holder.pid}) is already running with DATA_DIR=${dataDir}. ` +
+      `Another bodega (${holder.verb}, pid ${holder.pid}) is already running with DATA_DIR=${dataDir}: ` +
+        `${lockPath(dataDir)} names it, and that process is alive${holder.startTicks ? ' and is the one that wrote the lock' : ''}. ` +
         'Stop it first, or give this one another DATA_DIR.',
     );
     this.name = 'DataDirInUseError';
@@ -33,7 +33,7 @@ export async function readLiveLock(dataDir: string): Promise<LockInfo | undefine
   if (!text) return undefined;
   try {
     const info = JSON.parse(text) as LockInfo;
-    return Number.isInteger(info.pid) && isAlive(info.pid) ? info : undefined;
+    return (await stillRunning(info)) ? info : undefined;
   } catch {
     return undefined;
   }
@@ -44,7 +44,10 @@ export async function acquireLock(dataDir: string, verb: string): Promise<LockIn
   await mkdir(dataDir, { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await writeFile(lockPath(dataDir), JSON.stringify({ pid: process.pid, verb }), { flag: 'wx', mode: 0o600 });
+      await writeFile(lockPath(dataDir), JSON.stringify({ ...(await currentProcess()), verb }), {
+        flag: 'wx',
+        mode: 0o600,
+      });
       return undefined;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -57,12 +60,14 @@ export async function acquireLock(dataDir: string, verb: string): Promise<LockIn
 }
 
 export async function recordPort(dataDir: string, verb: string, port: number) {
-  await writeFile(lockPath(dataDir), JSON.stringify({ pid: process.pid, verb, port }), { mode: 0o600 });
+  await writeFile(lockPath(dataDir), JSON.stringify({ ...(await currentProcess()), verb, port }), { mode: 0o600 });
 }
 
 export async function releaseLock(dataDir: string) {
-  const holder = await readLiveLock(dataDir);
-  if (holder?.pid === process.pid) await rm(lockPath(dataDir), { force: true });
+  const text = await readFile(lockPath(dataDir), 'utf8').catch(() => undefined);
+  const holder = text ? (JSON.parse(text) as LockInfo) : undefined;
+  const self = await currentProcess();
+  if (holder?.pid === self.pid && holder.startTicks === self.startTicks) await rm(lockPath(dataDir), { force: true });
 }
 
 /** Waits for a holder that is still starting to publish its port. */

@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAlive, postmasterPid } from '../../db/embedded.ts';
@@ -57,6 +58,28 @@ describe('bodega start with the embedded database', () => {
     expect((await readyOf(next.url)).status).toBe(200);
     expect(await next.stop()).toBe(0);
     expect(orphan && isAlive(orphan)).toBe(false);
+  });
+
+  it('starts over a stale lock: pid 1 of an earlier container, or a zombie', async () => {
+    // A container restarted after kill -9: the lock names pid 1, which now runs something else, started later.
+    const restarted = await freshDataDir();
+    await mkdir(restarted, { recursive: true });
+    await writeFile(join(restarted, 'bodega.lock'), JSON.stringify({ pid: 1, verb: 'start', startTicks: '1' }));
+    const first = await startBodegaProcess({ dataDir: restarted });
+    expect(await first.stop()).toBe(0);
+
+    const parent = spawn('sh', ['-c', 'sleep 0.05 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = await new Promise<number>((resolve) =>
+        parent.stdout.once('data', (chunk) => resolve(Number(chunk))),
+      );
+      const haunted = await freshDataDir();
+      await writeFile(join(haunted, 'bodega.lock'), JSON.stringify({ pid: zombie, verb: 'start' }));
+      const second = await startBodegaProcess({ dataDir: haunted });
+      expect(await second.stop()).toBe(0);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('generates the encryption key once and keeps it', async () => {
