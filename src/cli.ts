@@ -2,13 +2,13 @@ import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { errorText } from './chat/error-text.ts';
 import { tableLines } from './chat/table-text.ts';
 import { apiKeyTable } from './commands/apikeys.ts';
-import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
+import { type Config, ConfigError, type LogLevel, loadConfig, secretValues } from './config.ts';
 import { chat, runOnce } from './console-session.ts';
 import { createCore, createJobScheduler, openDatabase } from './core.ts';
 import { type ApiKeyInfo, createApiKeys } from './domain/apikeys/index.ts';
 import { isAppError } from './errors.ts';
 import { type Translate, translator } from './i18n/index.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, type Logger, type LoggerSettings } from './logger.ts';
 import { type RunningBodega, startBodega } from './main.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -28,6 +28,19 @@ const verbs: Record<string, { run: Verb; help: string }> = {
   stock: { run: stockVerb, help: 'stock verify: check levels against the ledger and reservations' },
 };
 
+/**
+ * `start` logs to stdout at LOG_LEVEL, for the platform's log collector. Every other verb answers on stdout, so its
+ * logs go to stderr at warn and above, one line each, with stack traces only when LOG_LEVEL asks for debugging.
+ */
+function loggerSettings(verb: string, config: Config): LoggerSettings {
+  const secrets = secretValues(config);
+  if (verb === 'start') return { level: config.logLevel, pretty: Boolean(process.stdout.isTTY), secrets };
+  const debugging = config.logLevel === 'debug' || config.logLevel === 'trace';
+  const quiet: LogLevel[] = ['fatal', 'error', 'silent'];
+  const level = debugging || quiet.includes(config.logLevel) ? config.logLevel : 'warn';
+  return { level, pretty: Boolean(process.stderr.isTTY), secrets, fd: 2, stacks: debugging };
+}
+
 /** Runs one `bodega` verb and returns the process exit code. */
 export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const [verb, ...args] = argv;
@@ -46,11 +59,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     }
     throw error;
   }
-  const log = createLogger({
-    level: config.logLevel,
-    pretty: Boolean(process.stdout.isTTY),
-    secrets: secretValues(config),
-  });
+  const log = createLogger(loggerSettings(verb as string, config));
   try {
     return await entry.run(args, config, log);
   } catch (error) {

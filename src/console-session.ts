@@ -4,6 +4,7 @@ import { type ConsoleAdapter, createConsoleAdapter } from '../bots/console/conso
 import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
 import { type Core, createCore, createWorkers } from './core.ts';
+import { pickLocale, t } from './i18n/index.ts';
 import type { Logger } from './logger.ts';
 
 /** A console conversation as the owner: its own chat id, its own outbox and task workers. */
@@ -55,6 +56,9 @@ export async function chat(database: Database, config: Config, log: Logger): Pro
   const { core, adapter, chatId } = await openSession(database, config, log);
   const workers = createWorkers(core, database, log, [adapter], { chatIds: [chatId] });
   workers.start();
+  const owner = await core.services.people.findByIdentity('console:owner');
+  process.stdout.write(`${t(pickLocale(owner?.locale, undefined, config.locale), 'console.greeting')}\n`);
+  // Created after every await: lines typed before the loop starts would otherwise be lost.
   const lines = createInterface({ input: process.stdin, output: process.stdout, prompt: 'bodega> ' });
   lines.prompt();
   for await (const line of lines) {

@@ -11,6 +11,10 @@ export interface LoggerSettings {
   /** Exact values (tokens, URLs with passwords) scrubbed from every line wherever they appear. */
   secrets?: string[];
   destination?: NodeJS.WritableStream;
+  /** 2 for stderr: verbs whose stdout is their answer (`run`, `chat`, `job`...) keep logs off it. Default 1. */
+  fd?: 1 | 2;
+  /** Error stack traces in lines (debugging); without, an error is its type, code and message on one line. */
+  stacks?: boolean;
 }
 
 const REDACTED = '[redacted]';
@@ -46,21 +50,24 @@ export const redactPaths = [
 /** Creates the process logger; components take `log.child({ component })`. */
 export function createLogger(settings: LoggerSettings): Logger {
   const scrub = buildScrubber(settings.secrets ?? []);
+  const fd = settings.fd ?? 1;
   const options: LoggerOptions = {
     level: settings.level,
     redact: { paths: redactPaths, censor: REDACTED },
     hooks: { streamWrite: scrub },
     base: { pid: process.pid },
+    ...(settings.stacks === false ? { serializers: { err: errorWithoutStack } } : {}),
   };
   const stream = settings.pretty
     ? pretty({
         colorize: true,
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname',
+        singleLine: settings.stacks === false,
         sync: true,
-        destination: settings.destination ?? 1,
+        destination: settings.destination ?? fd,
       })
-    : (settings.destination ?? pino.destination({ dest: 1, sync: true }));
+    : (settings.destination ?? pino.destination({ dest: fd, sync: true }));
   return pino(options, stream);
 }
 
@@ -74,4 +81,12 @@ export function buildScrubber(secrets: string[]): (line: string) => string {
     for (const value of escaped) if (out.includes(value)) out = out.split(value).join(REDACTED);
     return out;
   };
+}
+
+/** An error as one short line of data: what it is and what it says, with its causes' messages. */
+function errorWithoutStack(error: unknown): object {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  const cause = error.cause instanceof Error ? { cause: error.cause.message } : {};
+  return { type: error.name, message: error.message, ...(code === undefined ? {} : { code }), ...cause };
 }

@@ -273,6 +273,7 @@ export const en: Record<keyof typeof es, string> = {
   'cli.apikey_usage': 'Usage: bodega apikey create <name> | bodega apikey list | bodega apikey revoke <name or number>',
   'cli.apikey_store': 'Store this key now: it is not shown again. Send it as "Authorization: Bearer <key>".',
   'cli.apikey_none': 'There are no keys. Make one with: bodega apikey create <name>',
+  'console.greeting': 'Hello. You are in the shop as its owner. Type /help to see what you can do, or /exit to leave.',
   'cli.owner_code':
     'No owner is linked yet. From Telegram, Discord or WhatsApp send:  /start {code}\n(Aún no hay dueño vinculado. En Telegram, Discord o WhatsApp envía:  /inicio {code})',
   'cli.owner_code_changed': 'The earlier owner code no longer works; use this one.',

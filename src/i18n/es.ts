@@ -275,6 +275,8 @@ export const es = {
     'Uso: bodega apikey create <nombre> | bodega apikey list | bodega apikey revoke <nombre o número>',
   'cli.apikey_store': 'Guarda esta clave ahora: no se vuelve a mostrar. Envíala como "Authorization: Bearer <clave>".',
   'cli.apikey_none': 'No hay claves. Crea una con: bodega apikey create <nombre>',
+  'console.greeting':
+    'Hola. Estás en la tienda como dueño. Escribe /ayuda para ver lo que puedes hacer, o /salir para terminar.',
   'cli.owner_code':
     'Aún no hay dueño vinculado. En Telegram, Discord o WhatsApp envía:  /inicio {code}\n(No owner is linked yet. From Telegram, Discord or WhatsApp send:  /start {code})',
   'cli.owner_code_changed': 'El código de dueño anterior ya no sirve; usa este.',

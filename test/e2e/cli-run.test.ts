@@ -12,9 +12,11 @@ describe('bodega run', () => {
     expect(help.stdout).toContain('Comandos que puedes usar');
     expect(help.stdout).toContain('/invitar — Crea un código de invitación');
 
-    const typo = await runBodega(['run', '/ayda'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+    // Even at LOG_LEVEL=info, stdout holds only the reply, and stderr only warnings and worse.
+    const typo = await runBodega(['run', '/ayda'], { DATA_DIR: dataDir, LOG_LEVEL: 'info' });
     expect(typo.code).toBe(1);
-    expect(typo.stdout.trim()).toBe('No conozco el comando /ayda. ¿Quisiste decir /ayuda?');
+    expect(typo.stdout).toBe('No conozco el comando /ayda. ¿Quisiste decir /ayuda?\n');
+    expect(typo.stderr).not.toContain('embedded postgres ready');
   });
 
   it('prints the owner code only when a chat platform is configured, the same code on every start until used', async () => {
@@ -64,7 +66,7 @@ describe('bodega run', () => {
   it('holds an interactive chat as the owner until /salir', async () => {
     const dataDir = await freshDataDir();
     const child = spawn(process.execPath, [bodegaBin, 'chat'], {
-      env: childEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' }),
+      env: childEnv({ DATA_DIR: dataDir, LOG_LEVEL: 'info' }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
@@ -72,10 +74,12 @@ describe('bodega run', () => {
     child.stdin.write('/ayuda invitar\n/idioma en\n/hepl\n/salir\n');
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
+    expect(output).toContain('Hola. Estás en la tienda como dueño. Escribe /ayuda para ver lo que puedes hacer');
     expect(output).toContain('bodega> ');
     expect(output).toContain('Uso:\n/invitar <rol>');
     expect(output).toContain("Done, I'll write to you in English.");
     expect(output).toContain("I don't know the command /hepl. Did you mean /help?");
+    expect(output).not.toContain('embedded postgres');
   });
 
   it('lists and runs scheduled jobs', async () => {
