@@ -4,6 +4,7 @@ import { type ConsoleAdapter, createConsoleAdapter } from '../bots/console/conso
 import type { Database } from '../db/client.ts';
 import type { Config } from './config.ts';
 import { type Core, createCore, createWorkers } from './core.ts';
+import { createUsage } from './domain/usage/index.ts';
 import { pickLocale, t } from './i18n/index.ts';
 import type { Logger } from './logger.ts';
 
@@ -39,8 +40,21 @@ export async function runOnce(line: string, database: Database, config: Config, 
     return status === 'success' ? 0 : 1;
   } finally {
     await workers.stop();
+    await keepCommandCounts(core, database);
     await core.close();
   }
+}
+
+/** This process's command counts die with it; they are added to the database, where the server's /metrics reads them. */
+async function keepCommandCounts(core: Core, database: Database) {
+  const { values } = await core.metrics.commands.get();
+  const counts = values.map(({ labels, value }) => ({
+    command: String(labels.command),
+    platform: String(labels.platform),
+    outcome: String(labels.outcome),
+    count: value,
+  }));
+  await createUsage({ db: database.db }).add(counts);
 }
 
 async function waitForTask(core: Core, taskId: number) {
@@ -69,6 +83,7 @@ export async function chat(database: Database, config: Config, log: Logger): Pro
   lines.close();
   await workers.dispatcher.drainAll();
   await workers.stop();
+  await keepCommandCounts(core, database);
   await core.close();
   return 0;
 }

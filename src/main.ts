@@ -6,6 +6,7 @@ import { outboxDepth } from './chat/outbox/outbox.ts';
 import type { Sender } from './chat/sender.ts';
 import type { Config } from './config.ts';
 import { createCore, createJobScheduler, createWorkers, openDatabase } from './core.ts';
+import { createUsage } from './domain/usage/index.ts';
 import { createApp } from './http/app.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
 import { storefrontRoutes } from './http/routes/storefront/index.ts';
@@ -32,7 +33,8 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   if (!encryptionKey) log.warn('ENCRYPTION_KEY is not set: features that store secrets (shop connections) stay off');
   const database = await openDatabase(config, log, 'start');
   database.health.watch();
-  const metrics = createMetrics({ outboxDepth: () => outboxDepth(database.db) });
+  const usage = createUsage({ db: database.db });
+  const metrics = createMetrics({ outboxDepth: () => outboxDepth(database.db), consoleCommands: () => usage.totals() });
   const core = createCore({ database, config, log, metrics });
   await core.services.people.ensureOwners(config.owners);
   const ownerCode = await core.services.people.ownerCodeIfNoOwner(encryptionKey);

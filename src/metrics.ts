@@ -9,12 +9,15 @@ export interface Metrics {
   commandDuration: Histogram<'command'>;
   jobRuns: Counter<'job' | 'status'>;
   outboxDepth: Gauge<'platform'>;
+  consoleCommands: Counter<'command' | 'platform' | 'outcome'>;
 }
 
 export interface MetricsOptions {
   processMetrics?: boolean;
   /** Counts waiting outbox messages per platform; read on every scrape. */
   outboxDepth?: () => Promise<Array<{ platform: string; depth: number }>>;
+  /** Commands that `bodega run` and `bodega chat` processes ran against this database, read on every scrape. */
+  consoleCommands?: () => Promise<Array<{ command: string; platform: string; outcome: string; count: number }>>;
 }
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
@@ -66,6 +69,18 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         if (!depths) return;
         this.reset();
         for (const { platform, depth } of depths) this.set({ platform }, depth);
+      },
+    }),
+    consoleCommands: new Counter({
+      name: 'bodega_console_commands_total',
+      help: 'Commands run through bodega run and bodega chat against this database, over all such processes',
+      labelNames: ['command', 'platform', 'outcome'],
+      registers,
+      async collect() {
+        const counts = await options.consoleCommands?.().catch(() => undefined);
+        if (!counts) return;
+        this.reset();
+        for (const { count, ...labels } of counts) this.inc(labels, count);
       },
     }),
   };

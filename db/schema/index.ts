@@ -6,4 +6,5 @@ export * from './people.ts';
 export * from './sales.ts';
 export * from './sourcing.ts';
 export * from './tasks.ts';
+export * from './usage.ts';
 export * from './watches.ts';

@@ -41,6 +41,10 @@ describe('bodega run', () => {
       expect(invite.stdout).toMatch(/Código de invitación para personal: [A-Z2-9]{4}-[A-Z2-9]{4}/);
       const users = await runBodega(['run', '/users'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn', BODEGA_LOCALE: 'en' });
       expect(users.stdout).toContain('console:owner');
+      // Commands of bodega run count in the running server's /metrics.
+      const metrics = await (await fetch(`${second.url}/metrics`)).text();
+      expect(metrics).toContain('bodega_console_commands_total{command="invite",platform="console",outcome="ok"} 1');
+      expect(metrics).toContain('bodega_console_commands_total{command="users",platform="console",outcome="ok"} 1');
     } finally {
       expect(await second.stop()).toBe(0);
     }
