@@ -14,6 +14,7 @@ export function createRotatingLog(path: string, maxBytes = 10 * 1024 * 1024): Ro
   let size = fstatSync(fd).size;
   return {
     write(chunk) {
+      if (fd < 0) return;
       if (size > 0 && size + chunk.byteLength > maxBytes) {
         closeSync(fd);
         renameSync(path, `${path}.1`);
@@ -24,7 +25,9 @@ export function createRotatingLog(path: string, maxBytes = 10 * 1024 * 1024): Ro
       size += chunk.byteLength;
     },
     close() {
+      if (fd < 0) return;
       closeSync(fd);
+      fd = -1;
     },
   };
 }

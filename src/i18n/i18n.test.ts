@@ -27,6 +27,12 @@ function withoutLogCalls(source: string): string {
   return out;
 }
 
+/**
+ * Wire-protocol modules: their messages answer a platform's servers (an HTTP 400 naming the bad field of a
+ * webhook body), never a person in a chat.
+ */
+const wire = /(webhook-body|updates|payloads)\.ts$/;
+
 /** Files whose strings reach users: commands, chat rendering, adapters. */
 function userFacingFiles(): string[] {
   const roots = ['src/commands', 'src/chat', 'bots'].map((dir) => join(root, dir));
@@ -35,7 +41,8 @@ function userFacingFiles(): string[] {
     for (const entry of readdirSync(dir)) {
       const path = join(dir, entry);
       if (statSync(path).isDirectory()) walk(path);
-      else if (path.endsWith('.ts') && !path.endsWith('.test.ts') && !path.includes('contract')) files.push(path);
+      else if (path.endsWith('.ts') && !path.endsWith('.test.ts') && !path.includes('contract') && !wire.test(path))
+        files.push(path);
     }
   };
   roots.forEach(walk);
