@@ -1,30 +1,40 @@
+import { existsSync } from 'node:fs';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
+import { errorText } from './chat/error-text.ts';
 import { type Config, ConfigError, loadConfig, secretValues } from './config.ts';
 import { chat, runOnce } from './console-session.ts';
 import { createApiKeys } from './domain/apikeys/index.ts';
+import { isAppError } from './errors.ts';
+import { catalogues, defaultRegion, type MessageKey, type Translate, translator } from './i18n/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createCore, createJobScheduler, openDatabase, startBodega } from './main.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
-type Verb = (args: string[], config: Config, log: Logger) => Promise<number>;
+type Verb = (args: string[], config: Config, log: Logger, t: Translate) => Promise<number>;
 
-const verbs: Record<string, { run: Verb; help: string }> = {
-  start: { run: start, help: 'HTTP, jobs and every configured bot; embedded Postgres when DATABASE_URL is unset' },
-  migrate: { run: migrate, help: 'apply pending database migrations' },
-  chat: { run: chatVerb, help: 'the chat commands in this terminal, as the owner' },
-  run: { run: runVerb, help: 'run one command line, e.g. bodega run "/stock"; exit code 1 on error' },
-  job: { run: jobVerb, help: 'job list | job run <name>: scheduled jobs and their last runs' },
-  apikey: { run: apikeyVerb, help: 'apikey create <name>: a storefront API key, printed once' },
-  stock: { run: stockVerb, help: 'stock verify: check levels against the ledger and reservations' },
+const verbs: Record<string, Verb> = {
+  start,
+  migrate,
+  chat: chatVerb,
+  run: runVerb,
+  job: jobVerb,
+  apikey: apikeyVerb,
+  stock: stockVerb,
 };
+
+/** The language of the CLI's own words: BODEGA_LOCALE, read leniently so even a bad configuration is explained in it. */
+function cliTranslator(env: Record<string, string | undefined>): Translate {
+  return translator(env.BODEGA_LOCALE?.trim().toLowerCase().startsWith('en') ? 'en' : 'es');
+}
 
 /** Runs one `bodega` verb and returns the process exit code. */
 export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const [verb, ...args] = argv;
   const entry = verb ? verbs[verb] : undefined;
+  let t = cliTranslator(env);
   if (!entry) {
-    printUsage(verb);
+    printUsage(verb, t);
     return verb === undefined || verb === 'help' || verb === '--help' ? 0 : 1;
   }
   let config: Config;
@@ -32,18 +42,20 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n\nSee .env.example for every variable and its format.\n`);
+      const problems = error.problems.map((problem) => `  - ${problem}`).join('\n');
+      process.stderr.write(`${t('cli.config_invalid')}\n${problems}\n\n${t('cli.config_see')}\n`);
       return 1;
     }
     throw error;
   }
+  t = translator(config.locale, { region: config.region ?? defaultRegion[config.locale], timeZone: config.timezone });
   const log = createLogger({
     level: config.logLevel,
     pretty: Boolean(process.stdout.isTTY),
     secrets: secretValues(config),
   });
   try {
-    return await entry.run(args, config, log);
+    return await entry(args, config, log, t);
   } catch (error) {
     if (error instanceof DataDirInUseError) {
       process.stderr.write(`${error.message}\n`);
@@ -77,10 +89,10 @@ async function start(_args: string[], config: Config, log: Logger): Promise<numb
   return 0;
 }
 
-async function migrate(_args: string[], config: Config, log: Logger): Promise<number> {
+async function migrate(_args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   const database = await openDatabase(config, log, 'migrate');
   await database.close();
-  process.stdout.write('Database is up to date.\n');
+  process.stdout.write(`${t('cli.migrated')}\n`);
   return 0;
 }
 
@@ -93,10 +105,10 @@ async function chatVerb(_args: string[], config: Config, log: Logger): Promise<n
   }
 }
 
-async function runVerb(args: string[], config: Config, log: Logger): Promise<number> {
+async function runVerb(args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   const line = args.join(' ').trim();
   if (!line) {
-    process.stderr.write('Usage: bodega run "<command line>"   e.g. bodega run "/ayuda"\n');
+    process.stderr.write(`${t('cli.run_usage')}\n`);
     return 1;
   }
   const database = await openDatabase(config, log, 'run');
@@ -107,32 +119,35 @@ async function runVerb(args: string[], config: Config, log: Logger): Promise<num
   }
 }
 
-async function jobVerb(args: string[], config: Config, log: Logger): Promise<number> {
+async function jobVerb(args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   const [action, name] = args;
   if (action !== 'list' && !(action === 'run' && name)) {
-    process.stderr.write('Usage: bodega job list | bodega job run <name>\n');
+    process.stderr.write(`${t('cli.job_usage')}\n`);
     return 1;
   }
   const database = await openDatabase(config, log, 'job');
   const core = createCore({ database, config, log });
   const scheduler = createJobScheduler(core, database, config, log);
   try {
+    const shopT = translator(t.locale, await core.services.settings.current());
+    const status = (value: string) => jobStatus(value, shopT);
     const known = (await scheduler.list()).map((job) => job.name);
     if (action === 'run' && !known.includes(name as string)) {
-      process.stderr.write(`Unknown job: ${name}. Known jobs: ${known.join(', ')}\n`);
+      process.stderr.write(`${t('cli.job_unknown', { name: name as string, names: known.join(', ') })}\n`);
       return 1;
     }
     if (action === 'run') {
-      const status = await scheduler.runNow(name as string);
-      process.stdout.write(`${name}: ${status}\n`);
-      return status === 'failed' ? 1 : 0;
+      const outcome = await scheduler.runNow(name as string);
+      process.stdout.write(`${t('cli.job_ran', { name: name as string, status: status(outcome) })}\n`);
+      return outcome === 'failed' ? 1 : 0;
     }
     for (const job of await scheduler.list()) {
       const last = job.lastRun
-        ? `${job.lastRun.status} at ${job.lastRun.startedAt.toISOString()}${job.lastRun.error ? ` (${job.lastRun.error})` : ''}`
-        : 'never run';
+        ? `${shopT('cli.job_last', { status: status(job.lastRun.status), at: shopT.dateTime(job.lastRun.startedAt) })}${job.lastRun.error ? ` (${job.lastRun.error})` : ''}`
+        : shopT('cli.job_never');
+      const next = job.nextRun ? shopT.dateTime(job.nextRun) : '-';
       process.stdout.write(
-        `${job.name.padEnd(32)} ${job.schedule.padEnd(16)} next ${job.nextRun?.toISOString() ?? '-'}  last ${last}\n`,
+        `${shopT('cli.job_line', { name: job.name.padEnd(32), schedule: job.schedule.padEnd(16), next, last })}\n`,
       );
     }
     return 0;
@@ -142,41 +157,59 @@ async function jobVerb(args: string[], config: Config, log: Logger): Promise<num
   }
 }
 
-async function apikeyVerb(args: string[], config: Config, log: Logger): Promise<number> {
+/** A scheduler status (`success`, `failed`…) in the CLI's language. */
+function jobStatus(status: string, t: Translate): string {
+  const key = `cli.job_status.${status}`;
+  return key in catalogues.es ? t(key as MessageKey) : status;
+}
+
+async function apikeyVerb(args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   const [action, ...nameWords] = args;
   const name = nameWords.join(' ').trim();
   if (action !== 'create' || !name) {
-    process.stderr.write('Usage: bodega apikey create <name>   e.g. bodega apikey create "web shop"\n');
+    process.stderr.write(`${t('cli.apikey_usage')}\n`);
     return 1;
   }
   const database = await openDatabase(config, log, 'apikey');
   try {
     const { key } = await createApiKeys({ db: database.db }).create(name);
     process.stdout.write(`${key}\n`);
-    process.stderr.write('Store this key now: it is not shown again. Send it as "Authorization: Bearer <key>".\n');
+    process.stderr.write(`${t('cli.apikey_store')}\n`);
     return 0;
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    process.stderr.write(`${errorText(error, t)}\n`);
+    return 1;
   } finally {
     await database.close();
   }
 }
 
-async function stockVerb(args: string[], config: Config, log: Logger): Promise<number> {
+async function stockVerb(args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   if (args[0] !== 'verify') {
-    process.stderr.write('Usage: bodega stock verify\n');
+    process.stderr.write(`${t('cli.stock_usage')}\n`);
     return 1;
   }
   const database = await openDatabase(config, log, 'stock');
   try {
-    const problems = await createCore({ database, config, log }).services.inventory.verify();
+    const core = createCore({ database, config, log });
+    const shopT = translator(t.locale, await core.services.settings.current());
+    const problems = await core.services.inventory.verify();
     if (problems.length === 0) {
-      process.stdout.write('Stock matches the ledger and the live reservations.\n');
+      process.stdout.write(`${shopT('stock.verify_ok')}\n`);
       return 0;
     }
+    process.stdout.write(`${shopT('stock.verify_bad', { count: problems.length })}\n`);
     for (const p of problems) {
-      process.stdout.write(
-        `${p.sku}: levels total=${p.levels.total} reserved=${p.levels.reserved} sold=${p.levels.sold}; ` +
-          `ledger total=${p.ledger.total} reserved=${p.ledger.reserved} sold=${p.ledger.sold}; pending reservations=${p.pendingReservations}\n`,
-      );
+      const line = shopT('cli.stock_problem', {
+        sku: p.sku,
+        ...p.levels,
+        ledgerTotal: p.ledger.total,
+        ledgerReserved: p.ledger.reserved,
+        ledgerSold: p.ledger.sold,
+        pending: p.pendingReservations,
+      });
+      process.stdout.write(`${line}\n`);
     }
     return 1;
   } finally {
@@ -184,12 +217,19 @@ async function stockVerb(args: string[], config: Config, log: Logger): Promise<n
   }
 }
 
-function printUsage(verb: string | undefined) {
+function printUsage(verb: string | undefined, t: Translate) {
   const out = verb === undefined || verb === 'help' || verb === '--help' ? process.stdout : process.stderr;
-  if (verb && verb !== 'help' && verb !== '--help') out.write(`Unknown command: ${verb}\n\n`);
-  out.write('Usage: bodega <command>\n\n');
-  for (const [name, { help }] of Object.entries(verbs)) out.write(`  ${name.padEnd(10)} ${help}\n`);
+  if (verb && verb !== 'help' && verb !== '--help') out.write(`${t('cli.unknown_verb', { verb })}\n\n`);
+  out.write(`${t('cli.usage')}\n\n`);
+  for (const name of Object.keys(verbs)) out.write(`  ${name.padEnd(10)} ${t(`cli.verb.${name}` as MessageKey)}\n`);
 }
 
+/** Every verb reads `.env` from the working directory when there is one; the real environment wins. */
+function loadDotEnv() {
+  // process.loadEnvFile arrived in Node 20.12; older 20.x runs without .env rather than failing.
+  if (existsSync('.env') && typeof process.loadEnvFile === 'function') process.loadEnvFile('.env');
+}
+
+loadDotEnv();
 const code = await runCli(process.argv.slice(2), process.env);
 process.exit(code);

@@ -32,6 +32,7 @@ import type { Config } from './config.ts';
 import { createApiKeys } from './domain/apikeys/index.ts';
 import { createInventory } from './domain/inventory/index.ts';
 import { createPeople } from './domain/people/index.ts';
+import { createSettings, seedSettings } from './domain/settings/index.ts';
 import {
   createSavedFilters,
   createSupplierSearch,
@@ -101,28 +102,20 @@ export function createCore(options: {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics();
   const subscriptions = createSubscriptions({ db });
+  const settings = createSettings({ db, clock, seed: seedSettings(options.config) });
   const aliexpress = options.config.aliexpress;
   const sourceLog = options.log.child({ component: 'aliexpress' });
   const source = createSupplierSource({ ...aliexpress, log: sourceLog });
   const search = createSupplierSearch({ db, source });
-  const shipTo = shipToFor(options.config.currency);
   const services: Services = {
     people: createPeople({ db, clock }),
     tasks: createTasks({ db }),
     subscriptions,
-    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions) }),
-    currency: options.config.currency,
+    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions, settings) }),
+    settings,
     search,
-    filters: createSavedFilters({
-      db,
-      clock,
-      search,
-      shipTo,
-      timezone: options.config.timezone,
-      notify: filterNotifier(),
-    }),
-    watches: createWatches({ db, clock, source, shipTo, notify: watchNotifier(), log: sourceLog }),
-    shipTo,
+    filters: createSavedFilters({ db, clock, search, settings, notify: filterNotifier(settings) }),
+    watches: createWatches({ db, clock, source, settings, notify: watchNotifier(settings), log: sourceLog }),
   };
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
   const router = createRouter({
@@ -130,7 +123,6 @@ export function createCore(options: {
     services,
     clock,
     metrics,
-    defaultLocale: options.config.locale,
     log: options.log.child({ component: 'commands' }),
     rateLimit: options.rateLimit ?? createCommandRateLimit(),
   });
@@ -147,22 +139,6 @@ export function createCore(options: {
     ],
     close: () => source.close(),
   };
-}
-
-/** Where supplier prices are asked for, from the shop's currency. */
-function shipToFor(currency: string): string {
-  const countries: Record<string, string> = {
-    MXN: 'MX',
-    USD: 'US',
-    EUR: 'ES',
-    CLP: 'CL',
-    COP: 'CO',
-    ARS: 'AR',
-    PEN: 'PE',
-    BRL: 'BR',
-    GBP: 'GB',
-  };
-  return countries[currency] ?? 'US';
 }
 
 /** The workers that deliver replies and run long tasks for a set of senders; `start()` runs them in the background. */
@@ -228,6 +204,8 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const database = await openDatabase(config, log, 'start');
   const metrics = createMetrics({ outboxDepth: () => outboxDepth(database.db) });
   const core = createCore({ database, config, log, metrics });
+  // The first start stores the shop's settings from the environment; every process reads them from then on.
+  await core.services.settings.current();
   await core.services.people.ensureOwners(config.owners);
   const ownerCode = await core.services.people.ownerCodeIfNoOwner();
   const telegram = config.telegram

@@ -6,3 +6,4 @@ export * from './people.ts';
 export * from './sourcing.ts';
 export * from './tasks.ts';
 export * from './watches.ts';
+export * from './settings.ts';

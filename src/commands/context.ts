@@ -4,6 +4,7 @@ import type { Tasks } from '../chat/tasks.ts';
 import type { Clock } from '../clock.ts';
 import type { Inventory } from '../domain/inventory/index.ts';
 import type { People, User } from '../domain/people/index.ts';
+import type { Settings, ShopSettings } from '../domain/settings/index.ts';
 import type { SavedFilters, SupplierSearch, Watches } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
@@ -15,13 +16,11 @@ export interface Services {
   tasks: Tasks;
   subscriptions: Subscriptions;
   inventory: Inventory;
-  /** BODEGA_CURRENCY: the currency of new products and of supplier searches. */
-  currency: string;
+  /** The shop's currency, time zone, language and region, shared by every process (/settings). */
+  settings: Settings;
   search: SupplierSearch;
   filters: SavedFilters;
   watches: Watches;
-  /** The country supplier prices and shipping are asked for. */
-  shipTo: string;
 }
 
 /** One message arriving from any platform, already stripped of platform details. */
@@ -46,7 +45,10 @@ export interface CommandContext {
   /** Undefined only for commands open to anyone (/start, /help) run by an unlinked identity. */
   user: User | undefined;
   locale: Locale;
+  /** Speaks the user's language and formats numbers, money and times by the shop's conventions. */
   t: Translate;
+  /** The shop's settings as this command started. */
+  shop: ShopSettings;
   services: Services;
   registry: Registry;
   clock: Clock;

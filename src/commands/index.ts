@@ -1,12 +1,13 @@
 import { productCommand } from './catalogue.ts';
 import { filterCommand } from './filters.ts';
 import { helpCommand } from './help.ts';
-import { cancelCommand, jobsCommand } from './jobs.ts';
+import { cancelCommand, tasksCommand } from './tasks.ts';
 import { notifyCommand } from './notify.ts';
 import { inviteCommand, langCommand, revokeCommand, roleCommand, startCommand, usersCommand } from './people.ts';
 import type { Command } from './registry.ts';
 import { commitCommand, releaseCommand, reserveCommand } from './reservations.ts';
 import { searchCommand } from './search.ts';
+import { settingsCommand } from './settings.ts';
 import { stockCommand } from './stock.ts';
 import { watchCommand } from './watches.ts';
 
@@ -20,7 +21,7 @@ export const coreCommands: Command[] = [
   revokeCommand,
   langCommand,
   notifyCommand,
-  jobsCommand,
+  tasksCommand,
   cancelCommand,
   stockCommand,
   productCommand,
@@ -30,4 +31,5 @@ export const coreCommands: Command[] = [
   searchCommand,
   filterCommand,
   watchCommand,
+  settingsCommand,
 ];

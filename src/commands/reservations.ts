@@ -5,7 +5,7 @@ import { chatOrigin } from './stock.ts';
 
 const idArg = arg.positional(
   recordNumber(),
-  { es: 'reserva', en: 'reservation' },
+  { es: 'reserva', en: 'reservation', form: 'f' },
   {
     es: 'El número de la reserva (#12)',
     en: 'The reservation number (#12)',
@@ -26,7 +26,7 @@ export const reserveCommand = defineCommand({
       { es: 'sku', en: 'sku' },
       { es: 'El código del producto', en: 'The product code' },
     ),
-    qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty' }, { es: 'Unidades', en: 'Units' }),
+    qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty', form: 'f' }, { es: 'Unidades', en: 'Units' }),
     ttl: arg.key(
       z.coerce
         .number()
@@ -34,8 +34,8 @@ export const reserveCommand = defineCommand({
         .min(1)
         .max(7 * 24 * 60)
         .optional(),
-      ['ttl', 'minutos', 'm'],
-      { es: 'minutos', en: 'minutes' },
+      { es: ['minutos', 'ttl', 'm'], en: ['ttl', 'minutes', 'm'] },
+      { es: 'minutos', en: 'minutes', form: 'mp' },
       {
         es: 'Minutos que dura la reserva',
         en: 'Minutes the reservation lasts',
@@ -52,7 +52,7 @@ export const reserveCommand = defineCommand({
       idempotencyKey: origin.key,
       actor: origin.actor,
     });
-    const expires = reservation.expiresAt.toISOString().slice(0, 16).replace('T', ' ');
+    const expires = ctx.t.dateTime(reservation.expiresAt);
     return reply(
       text(
         '✅ ',

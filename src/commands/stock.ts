@@ -4,8 +4,8 @@ import { bold, buttons, errorReply, fields, type Reply, reply, table, text } fro
 import type { Levels, StockView } from '../domain/inventory/index.ts';
 import type { Translate } from '../i18n/index.ts';
 import { type CommandContext, requireUser } from './context.ts';
-import { pageButtons } from './paging.ts';
-import { arg, defineCommand, quantity, subcommand } from './registry.ts';
+import { pageArg, pageButtons } from './paging.ts';
+import { arg, defineCommand, displayName, quantity, subcommand } from './registry.ts';
 
 const skuArg = arg.positional(
   z.string().min(1).max(64),
@@ -14,12 +14,12 @@ const skuArg = arg.positional(
 );
 const qtyArg = arg.positional(
   quantity(),
-  { es: 'cantidad', en: 'qty' },
+  { es: 'cantidad', en: 'qty', form: 'f' },
   { es: 'Unidades (1 a 1.000.000)', en: 'Units (1 to 1,000,000)' },
 );
 const countArg = arg.positional(
   z.coerce.number().int().min(0).max(1_000_000),
-  { es: 'cantidad', en: 'qty' },
+  { es: 'cantidad', en: 'qty', form: 'f' },
   {
     es: 'Unidades contadas (0 a 1.000.000)',
     en: 'Units counted (0 to 1,000,000)',
@@ -27,7 +27,7 @@ const countArg = arg.positional(
 );
 const noteArg = arg.rest(
   z.string().max(200).optional(),
-  { es: 'nota', en: 'note' },
+  { es: 'nota', en: 'note', form: 'f' },
   { es: 'Por qué (queda en el historial)', en: 'Why (kept in the history)' },
 );
 
@@ -55,11 +55,7 @@ export function stockTable(views: StockView[], t: Translate) {
   const rows = views.map((v) => [
     v.sku,
     v.title.length > 28 ? `${v.title.slice(0, 27)}…` : v.title,
-    v.total,
-    v.reserved,
-    v.sold,
-    v.available,
-    v.lowStockThreshold,
+    ...[v.total, v.reserved, v.sold, v.available, v.lowStockThreshold].map(t.number),
   ]);
   return table(
     columns.map((key) => t(key)),
@@ -90,11 +86,11 @@ const showStock = async (ctx: CommandContext, query: string | undefined, page: n
     return reply(
       text(bold(`${exact.sku} — ${exact.title}`)),
       fields([
-        [ctx.t('stock.col_total'), exact.total],
-        [ctx.t('stock.col_reserved'), exact.reserved],
-        [ctx.t('stock.col_sold'), exact.sold],
-        [ctx.t('stock.col_available'), exact.available],
-        [ctx.t('stock.col_threshold'), exact.lowStockThreshold],
+        [ctx.t('stock.col_total'), ctx.t.number(exact.total)],
+        [ctx.t('stock.col_reserved'), ctx.t.number(exact.reserved)],
+        [ctx.t('stock.col_sold'), ctx.t.number(exact.sold)],
+        [ctx.t('stock.col_available'), ctx.t.number(exact.available)],
+        [ctx.t('stock.col_threshold'), ctx.t.number(exact.lowStockThreshold)],
       ]),
     );
   }
@@ -105,13 +101,17 @@ const showStock = async (ctx: CommandContext, query: string | undefined, page: n
   return reply(
     text(bold(title)),
     stockTable(views, ctx.t),
-    ...pageButtons(ctx.t, `/stock${query ? ` ${query}` : ''}`, page, found.length > PAGE_SIZE),
+    ...pageButtons(ctx.t, `/${displayName(stockCommandNames, ctx.locale)}${query ? ` ${query}` : ''}`, page, found.length > PAGE_SIZE),
   );
 };
 
+const setNames = { name: 'set', aliases: { es: ['fijar'], en: [] } };
+const CONFIRM_WORDS = { es: 'confirmar', en: 'confirm' };
+const stockCommandNames = { name: 'stock', aliases: { es: ['stock', 'inventario'], en: [] } };
+
 export const stockCommand = defineCommand({
-  name: 'stock',
-  aliases: { es: ['stock', 'inventario'] },
+  name: stockCommandNames.name,
+  aliases: stockCommandNames.aliases,
   description: {
     es: 'Stock: total, reservado, vendido, disponible y umbral',
     en: 'Stock: total, reserved, sold, available and threshold',
@@ -123,15 +123,10 @@ export const stockCommand = defineCommand({
       { es: 'sku o palabras', en: 'sku or words' },
       { es: 'Un SKU o palabras del título', en: 'A SKU or words of the title' },
     ),
-    page: arg.key(
-      z.coerce.number().int().min(1).max(10_000).default(1),
-      ['page', 'pagina'],
-      { es: 'página', en: 'page' },
-      {
-        es: `Página de resultados (${PAGE_SIZE} por página)`,
-        en: `Page of results (${PAGE_SIZE} per page)`,
-      },
-    ),
+    page: pageArg(10_000, {
+      es: `Página de resultados (${PAGE_SIZE} por página)`,
+      en: `Page of results (${PAGE_SIZE} per page)`,
+    }),
   },
   run: (ctx, args) => showStock(ctx, args.query, args.page),
   subcommands: [
@@ -176,15 +171,14 @@ export const stockCommand = defineCommand({
       },
     }),
     subcommand({
-      name: 'set',
-      aliases: { es: 'fijar' },
+      ...setNames,
       description: { es: 'Fija el total tras un conteo', en: 'Set the total after a count' },
       minRole: 'staff',
       args: {
         sku: skuArg,
         qty: countArg,
         confirm: arg.flag(
-          ['confirm', 'confirmar'],
+          CONFIRM_WORDS,
           { es: 'confirmar', en: 'confirm' },
           {
             es: 'Aplica aunque el stock haya cambiado desde que lo viste',
@@ -210,7 +204,7 @@ export const stockCommand = defineCommand({
               ),
               buttons({
                 label: ctx.t('stock.set_anyway', { qty: args.qty }),
-                command: `/stock set ${current.sku} ${args.qty} confirm`,
+                command: `/stock ${displayName(setNames, ctx.locale)} ${current.sku} ${args.qty} ${CONFIRM_WORDS[ctx.locale]}`,
               }),
             );
           }

@@ -21,6 +21,7 @@ export function createApiKeys({ db }: { db: Db }) {
           'invalid_input',
           'Name must be 1-64 letters, digits, spaces, dots, dashes or underscores',
           {},
+          'apikey.bad_name',
         );
       const key = `bdg_${randomBytes(24).toString('base64url')}`;
       const [row] = await db

@@ -25,7 +25,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
     await promise;
     return 'ok';
   } catch (error) {
-    if (error instanceof AppError) return error.reason ?? error.code;
+    if (error instanceof AppError) return error.reason;
     throw error;
   }
 }
@@ -74,7 +74,7 @@ describe('stock levels', () => {
   it('refuses to remove or count below what is reserved and sold, changing nothing', async () => {
     await product('FLOOR-1', 10);
     await inventory().reservations.reserve({ sku: 'FLOOR-1', qty: 4, actor: 'buyer' });
-    expect(await codeOf(inventory().stock.remove('FLOOR-1', 7, origin()))).toBe('insufficient_stock');
+    expect(await codeOf(inventory().stock.remove('FLOOR-1', 7, origin()))).toBe('error.insufficient_stock');
     expect(await codeOf(inventory().stock.count('FLOOR-1', 3, origin()))).toBe('stock.count_below_committed');
     expect(await inventory().stock.get('FLOOR-1')).toMatchObject({ total: 10, reserved: 4, available: 6 });
   });
@@ -229,15 +229,17 @@ describe('reservations', () => {
   it('rejects bad input before touching anything', async () => {
     await product('BAD-1', 1);
     for (const qty of [0, -1, 1.5, 2_000_000]) {
-      expect(await codeOf(inventory().reservations.reserve({ sku: 'BAD-1', qty, actor: 'x' }))).toBe('invalid_input');
+      expect(await codeOf(inventory().reservations.reserve({ sku: 'BAD-1', qty, actor: 'x' }))).toBe(
+        'stock.bad_quantity',
+      );
     }
-    expect(await codeOf(inventory().reservations.reserve({ sku: 'NOPE', qty: 1, actor: 'x' }))).toBe('not_found');
+    expect(await codeOf(inventory().reservations.reserve({ sku: 'NOPE', qty: 1, actor: 'x' }))).toBe('stock.no_product');
     expect(await codeOf(inventory().reservations.reserve({ sku: 'BAD-1', qty: 1, ttlSeconds: 5, actor: 'x' }))).toBe(
-      'invalid_input',
+      'reservation.bad_ttl',
     );
     expect(
       await codeOf(inventory().reservations.reserve({ sku: "x'; drop table products; --", qty: 1, actor: 'x' })),
-    ).toBe('invalid_input');
+    ).toBe('stock.bad_sku');
     expect(await inventory().stock.get('BAD-1')).toMatchObject({ reserved: 0, available: 1 });
   });
 });

@@ -125,5 +125,5 @@ export async function onceFor<T>(
 }
 
 export function insufficient(available: number): AppError {
-  return new AppError('insufficient_stock', 'Not enough stock available', { available });
+  return new AppError('insufficient_stock', 'Not enough stock available', { available }, 'error.insufficient_stock');
 }

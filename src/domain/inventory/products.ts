@@ -18,13 +18,15 @@ export interface NewProduct {
 export interface ProductEdit {
   title?: string | undefined;
   priceMinor?: number | undefined;
+  /** ISO 4217; the caller gives the price in it when its minor digits differ. */
+  currency?: string | undefined;
   threshold?: number | undefined;
 }
 
 function checkTitle(title: string) {
   const trimmed = title.trim();
   if (trimmed.length < 1 || trimmed.length > 140)
-    throw new AppError('invalid_input', 'Title must be 1-140 characters', { title });
+    throw new AppError('invalid_input', 'Title must be 1-140 characters', { title, max: 140 }, 'product.bad_title');
   return trimmed;
 }
 
@@ -36,7 +38,7 @@ export function createProducts(deps: { db: Db; notify?: LowStockNotifier | undef
       const sku = normaliseSku(product.sku);
       const title = checkTitle(product.title);
       if (!Number.isSafeInteger(product.priceMinor) || product.priceMinor < 0)
-        throw new AppError('invalid_input', 'Price must not be negative', {});
+        throw new AppError('invalid_input', 'Price must not be negative', {}, 'product.negative_price');
       if (product.stock !== undefined) checkQuantity(product.stock, { allowZero: true });
       if (product.threshold !== undefined) checkQuantity(product.threshold, { allowZero: true });
       try {
@@ -59,7 +61,7 @@ export function createProducts(deps: { db: Db; notify?: LowStockNotifier | undef
       }
     },
 
-    /** Changes title, price or threshold; levels change only through stock operations. */
+    /** Changes title, price, currency or threshold; levels change only through stock operations. */
     async edit(skuInput: string, edit: ProductEdit): Promise<void> {
       const sku = normaliseSku(skuInput);
       const title = edit.title === undefined ? undefined : checkTitle(edit.title);
@@ -68,10 +70,11 @@ export function createProducts(deps: { db: Db; notify?: LowStockNotifier | undef
         update products set
           title = coalesce(${title ?? null}, title),
           price_minor = coalesce(${edit.priceMinor ?? null}::bigint, price_minor),
+          currency = coalesce(${edit.currency ?? null}, currency),
           low_stock_threshold = coalesce(${edit.threshold ?? null}::int, low_stock_threshold),
           updated_at = now()
         where sku = ${sku} and active returning id`);
-      if (updated.length === 0) throw new AppError('not_found', `No product with SKU ${sku}`, { sku });
+      if (updated.length === 0) throw new AppError('not_found', `No product with SKU ${sku}`, { sku }, 'stock.no_product');
     },
 
     async currencyOf(skuInput: string): Promise<string | undefined> {

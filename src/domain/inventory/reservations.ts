@@ -179,9 +179,12 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
       const sku = normaliseSku(request.sku);
       const ttl = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
       if (!Number.isInteger(ttl) || ttl < 30 || ttl > MAX_TTL_SECONDS) {
-        throw new AppError('invalid_input', `ttl_seconds must be a whole number from 30 to ${MAX_TTL_SECONDS}`, {
-          ttl_seconds: ttl,
-        });
+        throw new AppError(
+          'invalid_input',
+          `ttl_seconds must be a whole number from 30 to ${MAX_TTL_SECONDS}`,
+          { ttl_seconds: ttl, max: MAX_TTL_SECONDS / 60 },
+          'reservation.bad_ttl',
+        );
       }
       const replay = async (on: Db) => {
         if (!request.idempotencyKey) return undefined;
@@ -206,7 +209,8 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
         if (raced) return raced;
         throw error;
       }
-      if (first.outcome === 'no_product') throw new AppError('not_found', `No product with SKU ${sku}`, { sku });
+      if (first.outcome === 'no_product')
+        throw new AppError('not_found', `No product with SKU ${sku}`, { sku }, 'stock.no_product');
       if (first.outcome === 'short') {
         const outcome = await db.transaction((tx) => whenShort(tx, request, sku, ttl, first.productId, replay));
         if (outcome instanceof AppError) throw outcome;
@@ -253,7 +257,7 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
           return toReservation((await find(tx, sql`r.id = ${id}`)) as ReservationRow);
         }
         const current = await find(tx, sql`r.id = ${id}`);
-        if (!current) return new AppError('not_found', `No reservation ${id}`, { id });
+        if (!current) return new AppError('not_found', `No reservation ${id}`, { id }, 'reservation.not_found');
         if (current.status === 'committed') return toReservation(current);
         if (current.status === 'pending') await expireOne(tx, id);
         const status = current.status === 'pending' ? 'expired' : current.status;
@@ -289,7 +293,7 @@ export function createReservations(deps: { db: Db; clock: Clock; notify?: LowSto
           );
         }
         const current = await find(tx, sql`r.id = ${id}`);
-        if (!current) throw new AppError('not_found', `No reservation ${id}`, { id });
+        if (!current) throw new AppError('not_found', `No reservation ${id}`, { id }, 'reservation.not_found');
         if (current.status === 'committed') {
           throw new AppError(
             'conflict',

@@ -11,16 +11,24 @@ const MAX_QTY = 1_000_000;
 export function normaliseSku(sku: string): string {
   const value = sku.trim().toUpperCase();
   if (!/^[A-Z0-9][A-Z0-9._/-]{0,63}$/.test(value)) {
-    throw new AppError('invalid_input', 'SKU must be 1-64 letters, digits, dot, dash, underscore or slash', { sku });
+    throw new AppError(
+      'invalid_input',
+      'SKU must be 1-64 letters, digits, dot, dash, underscore or slash',
+      { sku },
+      'stock.bad_sku',
+    );
   }
   return value;
 }
 
 export function checkQuantity(qty: number, { allowZero = false } = {}) {
   if (!Number.isInteger(qty) || qty < (allowZero ? 0 : 1) || qty > MAX_QTY) {
-    throw new AppError('invalid_input', `Quantity must be a whole number from ${allowZero ? 0 : 1} to ${MAX_QTY}`, {
-      qty,
-    });
+    throw new AppError(
+      'invalid_input',
+      `Quantity must be a whole number from ${allowZero ? 0 : 1} to ${MAX_QTY}`,
+      { qty, min: allowZero ? 0 : 1, max: MAX_QTY },
+      'stock.bad_quantity',
+    );
   }
 }
 
@@ -76,7 +84,7 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
     const [row] = (await tx.execute(
       sql`select id from products where sku = ${normaliseSku(sku)} and active`,
     )) as unknown as Array<{ id: string }>;
-    if (!row) throw new AppError('not_found', `No product with SKU ${sku}`, { sku: normaliseSku(sku) });
+    if (!row) throw new AppError('not_found', `No product with SKU ${sku}`, { sku: normaliseSku(sku) }, 'stock.no_product');
     return Number(row.id);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SupplierItem } from './aliexpress/parse.ts';
+import type { SupplierItem } from './types.ts';
 import { type Criteria, meets, sortItems } from './criteria.ts';
 
 const item = (overrides: Partial<SupplierItem>): SupplierItem => ({

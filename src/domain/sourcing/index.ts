@@ -1,5 +1,3 @@
-export type { SortOrder } from './aliexpress/pages.ts';
-export type { SupplierItem } from './aliexpress/parse.ts';
 export { productIdFrom } from './aliexpress/product-id.ts';
 export { createSupplierSource, type SupplierSource } from './aliexpress/source.ts';
 export type { Criteria } from './criteria.ts';
@@ -13,3 +11,4 @@ export {
   type Watches,
   type WatchNotifier,
 } from './watches.ts';
+export type { SortOrder, SupplierItem } from './types.ts';

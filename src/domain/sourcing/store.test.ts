@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/helpers/database.ts';
-import type { SupplierItem } from './aliexpress/parse.ts';
+import type { SupplierItem } from './types.ts';
 import { markUnavailable, rememberItems } from './store.ts';
 
 const database = useTestDatabase();

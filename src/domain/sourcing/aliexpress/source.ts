@@ -2,7 +2,7 @@ import type { Logger } from '../../../logger.ts';
 import { createAffiliateApi } from './affiliate.ts';
 import { createPoliteClient, type PoliteClientOptions } from './http.ts';
 import { createSearchPages, type PageQuery } from './pages.ts';
-import type { SupplierItem } from './parse.ts';
+import type { SupplierItem } from '../types.ts';
 import { createProductApi, type ProductQuery } from './product-api.ts';
 import type { ProductState } from './product-data.ts';
 
