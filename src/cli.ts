@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { errorText } from './chat/error-text.ts';
 import { tableLines } from './chat/table-text.ts';
@@ -7,26 +8,28 @@ import { chat, runOnce } from './console-session.ts';
 import { createCore, createJobScheduler, openDatabase } from './core.ts';
 import { type ApiKeyInfo, createApiKeys } from './domain/apikeys/index.ts';
 import { isAppError } from './errors.ts';
-import { type Translate, translator } from './i18n/index.ts';
+import { catalogues, defaultRegion, type MessageKey, type Translate, translator } from './i18n/index.ts';
 import { createLogger, type Logger, type LoggerSettings } from './logger.ts';
 import { type RunningBodega, startBodega } from './main.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
-type Verb = (args: string[], config: Config, log: Logger) => Promise<number>;
+type Verb = (args: string[], config: Config, log: Logger, t: Translate) => Promise<number>;
 
-const verbs: Record<string, { run: Verb; help: string }> = {
-  start: { run: start, help: 'HTTP, jobs and every configured bot; embedded Postgres when DATABASE_URL is unset' },
-  migrate: { run: migrate, help: 'apply pending database migrations' },
-  chat: { run: chatVerb, help: 'the chat commands in this terminal, as the owner' },
-  run: { run: runVerb, help: 'run one command line, e.g. bodega run "/stock"; exit code 1 on error' },
-  job: { run: jobVerb, help: 'job list | job run <name>: scheduled jobs and their last runs' },
-  apikey: {
-    run: apikeyVerb,
-    help: 'apikey create <name> | list | revoke <name|id>: storefront API keys (a key is printed only once)',
-  },
-  stock: { run: stockVerb, help: 'stock verify: check levels against the ledger and reservations' },
+const verbs: Record<string, Verb> = {
+  start,
+  migrate,
+  chat: chatVerb,
+  run: runVerb,
+  job: jobVerb,
+  apikey: apikeyVerb,
+  stock: stockVerb,
 };
+
+/** The language of the CLI's own words: BODEGA_LOCALE, read leniently so even a bad configuration is explained in it. */
+function cliTranslator(env: Record<string, string | undefined>): Translate {
+  return translator(env.BODEGA_LOCALE?.trim().toLowerCase().startsWith('en') ? 'en' : 'es');
+}
 
 /**
  * `start` logs to stdout at LOG_LEVEL, for the platform's log collector. Every other verb answers on stdout, so its
@@ -45,8 +48,9 @@ function loggerSettings(verb: string, config: Config): LoggerSettings {
 export async function runCli(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const [verb, ...args] = argv;
   const entry = verb ? verbs[verb] : undefined;
+  let t = cliTranslator(env);
   if (!entry) {
-    printUsage(verb);
+    printUsage(verb, t);
     return verb === undefined || verb === 'help' || verb === '--help' ? 0 : 1;
   }
   let config: Config;
@@ -54,14 +58,16 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n\nSee .env.example for every variable and its format.\n`);
+      const problems = error.problems.map((problem) => `  - ${problem}`).join('\n');
+      process.stderr.write(`${t('cli.config_invalid')}\n${problems}\n\n${t('cli.config_see')}\n`);
       return 1;
     }
     throw error;
   }
+  t = translator(config.locale, { region: config.region ?? defaultRegion[config.locale], timeZone: config.timezone });
   const log = createLogger(loggerSettings(verb as string, config));
   try {
-    return await entry.run(args, config, log);
+    return await entry(args, config, log, t);
   } catch (error) {
     if (error instanceof DataDirInUseError) {
       process.stderr.write(`${error.message}\n`);
@@ -72,14 +78,14 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
 }
 
-async function start(_args: string[], config: Config, log: Logger): Promise<number> {
+async function start(_args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   // Signals are taken before anything starts, so a SIGTERM during start-up still stops Postgres cleanly.
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
   });
   const bodega = await startBodega(config, log);
-  printOwnerCode(bodega.ownerCode, config);
+  printOwnerCode(bodega.ownerCode, config, t);
   const ended = await Promise.race([
     signal.then((name) => ({ signal: name })),
     bodega.failed.then((error) => ({ error })),
@@ -97,9 +103,8 @@ async function start(_args: string[], config: Config, log: Logger): Promise<numb
 }
 
 /** The one-time owner code matters only where someone can send it: when a chat platform is configured. */
-function printOwnerCode(owner: RunningBodega['ownerCode'], config: Config) {
+function printOwnerCode(owner: RunningBodega['ownerCode'], config: Config, t: Translate) {
   if (!owner) return;
-  const t = translator(config.locale);
   if (!config.telegram && !config.discord && !config.whatsapp) {
     process.stdout.write(`\n${t('cli.owner_code_no_platform')}\n\n`);
     return;
@@ -108,10 +113,10 @@ function printOwnerCode(owner: RunningBodega['ownerCode'], config: Config) {
   process.stdout.write(`\n${changed}${t('cli.owner_code', { code: owner.code })}\n\n`);
 }
 
-async function migrate(_args: string[], config: Config, log: Logger): Promise<number> {
+async function migrate(_args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   const database = await openDatabase(config, log, 'migrate');
   await database.close();
-  process.stdout.write('Database is up to date.\n');
+  process.stdout.write(`${t('cli.migrated')}\n`);
   return 0;
 }
 
@@ -124,10 +129,10 @@ async function chatVerb(_args: string[], config: Config, log: Logger): Promise<n
   }
 }
 
-async function runVerb(args: string[], config: Config, log: Logger): Promise<number> {
+async function runVerb(args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   const line = args.join(' ').trim();
   if (!line) {
-    process.stderr.write('Usage: bodega run "<command line>"   e.g. bodega run "/ayuda"\n');
+    process.stderr.write(`${t('cli.run_usage')}\n`);
     return 1;
   }
   const database = await openDatabase(config, log, 'run');
@@ -138,32 +143,35 @@ async function runVerb(args: string[], config: Config, log: Logger): Promise<num
   }
 }
 
-async function jobVerb(args: string[], config: Config, log: Logger): Promise<number> {
+async function jobVerb(args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   const [action, name] = args;
   if (action !== 'list' && !(action === 'run' && name)) {
-    process.stderr.write('Usage: bodega job list | bodega job run <name>\n');
+    process.stderr.write(`${t('cli.job_usage')}\n`);
     return 1;
   }
   const database = await openDatabase(config, log, 'job');
   const core = createCore({ database, config, log });
   const scheduler = createJobScheduler(core, database, config, log);
   try {
+    const shopT = translator(t.locale, await core.services.settings.current());
+    const status = (value: string) => jobStatus(value, shopT);
     const known = (await scheduler.list()).map((job) => job.name);
     if (action === 'run' && !known.includes(name as string)) {
-      process.stderr.write(`Unknown job: ${name}. Known jobs: ${known.join(', ')}\n`);
+      process.stderr.write(`${t('cli.job_unknown', { name: name as string, names: known.join(', ') })}\n`);
       return 1;
     }
     if (action === 'run') {
-      const status = await scheduler.runNow(name as string);
-      process.stdout.write(`${name}: ${status}\n`);
-      return status === 'failed' ? 1 : 0;
+      const outcome = await scheduler.runNow(name as string);
+      process.stdout.write(`${t('cli.job_ran', { name: name as string, status: status(outcome) })}\n`);
+      return outcome === 'failed' ? 1 : 0;
     }
     for (const job of await scheduler.list()) {
       const last = job.lastRun
-        ? `${job.lastRun.status} at ${job.lastRun.startedAt.toISOString()}${job.lastRun.error ? ` (${job.lastRun.error})` : ''}`
-        : 'never run';
+        ? `${shopT('cli.job_last', { status: status(job.lastRun.status), at: shopT.dateTime(job.lastRun.startedAt) })}${job.lastRun.error ? ` (${job.lastRun.error})` : ''}`
+        : shopT('cli.job_never');
+      const next = job.nextRun ? shopT.dateTime(job.nextRun) : '-';
       process.stdout.write(
-        `${job.name.padEnd(32)} ${job.schedule.padEnd(16)} next ${job.nextRun?.toISOString() ?? '-'}  last ${last}\n`,
+        `${shopT('cli.job_line', { name: job.name.padEnd(32), schedule: job.schedule.padEnd(16), next, last })}\n`,
       );
     }
     return 0;
@@ -173,12 +181,17 @@ async function jobVerb(args: string[], config: Config, log: Logger): Promise<num
   }
 }
 
-async function apikeyVerb(args: string[], config: Config, log: Logger): Promise<number> {
+/** A scheduler status (`success`, `failed`…) in the CLI's language. */
+function jobStatus(status: string, t: Translate): string {
+  const key = `cli.job_status.${status}`;
+  return key in catalogues.es ? t(key as MessageKey) : status;
+}
+
+async function apikeyVerb(args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   const [action, ...nameWords] = args;
   const name = nameWords.join(' ').trim();
-  const say = translator(config.locale);
   if (!(action === 'list' || ((action === 'create' || action === 'revoke') && name))) {
-    process.stderr.write(`${say('cli.apikey_usage')}\n`);
+    process.stderr.write(`${t('cli.apikey_usage')}\n`);
     return 1;
   }
   const database = await openDatabase(config, log, 'apikey');
@@ -187,19 +200,19 @@ async function apikeyVerb(args: string[], config: Config, log: Logger): Promise<
     if (action === 'create') {
       const { key } = await apiKeys.create(name);
       process.stdout.write(`${key}\n`);
-      process.stderr.write(`${say('cli.apikey_store')}\n`);
+      process.stderr.write(`${t('cli.apikey_store')}\n`);
     } else if (action === 'revoke') {
       const { key, changed } = await apiKeys.revoke(name);
       process.stdout.write(
-        `${say(changed ? 'apikeys.revoked' : 'apikeys.revoked_already', { id: key.id, name: key.name })}\n`,
+        `${t(changed ? 'apikeys.revoked' : 'apikeys.revoked_already', { id: key.id, name: key.name })}\n`,
       );
     } else {
-      process.stdout.write(`${apiKeyList(await apiKeys.list(), config, say)}\n`);
+      process.stdout.write(`${apiKeyList(await apiKeys.list(), t)}\n`);
     }
     return 0;
   } catch (error) {
     if (!isAppError(error)) throw error;
-    process.stderr.write(`${errorText(error, say)}\n`);
+    process.stderr.write(`${errorText(error, t)}\n`);
     return 1;
   } finally {
     await database.close();
@@ -207,35 +220,38 @@ async function apikeyVerb(args: string[], config: Config, log: Logger): Promise<
 }
 
 /** Every key with its prefix, creation, last use and state; never the key itself. */
-function apiKeyList(keys: ApiKeyInfo[], config: Config, say: Translate): string {
-  if (keys.length === 0) return say('cli.apikey_none');
-  const when = new Intl.DateTimeFormat(config.locale === 'es' ? 'es-MX' : 'en-US', {
-    timeZone: config.timezone,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
-  const { columns, rows } = apiKeyTable(keys, say, (at) => when.format(at));
+function apiKeyList(keys: ApiKeyInfo[], t: Translate): string {
+  if (keys.length === 0) return t('cli.apikey_none');
+  const { columns, rows } = apiKeyTable(keys, t, t.dateTime);
   return tableLines(columns, rows).join('\n');
 }
 
-async function stockVerb(args: string[], config: Config, log: Logger): Promise<number> {
+async function stockVerb(args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   if (args[0] !== 'verify') {
-    process.stderr.write('Usage: bodega stock verify\n');
+    process.stderr.write(`${t('cli.stock_usage')}\n`);
     return 1;
   }
   const database = await openDatabase(config, log, 'stock');
   try {
-    const problems = await createCore({ database, config, log }).services.inventory.verify();
+    const core = createCore({ database, config, log });
+    const shopT = translator(t.locale, await core.services.settings.current());
+    const problems = await core.services.inventory.verify();
     if (problems.length === 0) {
-      process.stdout.write('Stock matches the ledger and the live reservations.\n');
+      process.stdout.write(`${shopT('stock.verify_ok')}\n`);
       return 0;
     }
+    process.stdout.write(`${shopT('stock.verify_bad', { count: problems.length })}\n`);
     for (const p of problems) {
-      process.stdout.write(
-        `${p.sku}: levels total=${p.levels.total} reserved=${p.levels.reserved} sold=${p.levels.sold}; ` +
-          `ledger total=${p.ledger.total} reserved=${p.ledger.reserved} sold=${p.ledger.sold}; ` +
-          `pending reservations=${p.pendingReservations}; unshipped sales=${p.unshippedSales}\n`,
-      );
+      const line = shopT('cli.stock_problem', {
+        sku: p.sku,
+        ...p.levels,
+        ledgerTotal: p.ledger.total,
+        ledgerReserved: p.ledger.reserved,
+        ledgerSold: p.ledger.sold,
+        pending: p.pendingReservations,
+        unshipped: p.unshippedSales,
+      });
+      process.stdout.write(`${line}\n`);
     }
     return 1;
   } finally {
@@ -243,12 +259,19 @@ async function stockVerb(args: string[], config: Config, log: Logger): Promise<n
   }
 }
 
-function printUsage(verb: string | undefined) {
+function printUsage(verb: string | undefined, t: Translate) {
   const out = verb === undefined || verb === 'help' || verb === '--help' ? process.stdout : process.stderr;
-  if (verb && verb !== 'help' && verb !== '--help') out.write(`Unknown command: ${verb}\n\n`);
-  out.write('Usage: bodega <command>\n\n');
-  for (const [name, { help }] of Object.entries(verbs)) out.write(`  ${name.padEnd(10)} ${help}\n`);
+  if (verb && verb !== 'help' && verb !== '--help') out.write(`${t('cli.unknown_verb', { verb })}\n\n`);
+  out.write(`${t('cli.usage')}\n\n`);
+  for (const name of Object.keys(verbs)) out.write(`  ${name.padEnd(10)} ${t(`cli.verb.${name}` as MessageKey)}\n`);
 }
 
+/** Every verb reads `.env` from the working directory when there is one; the real environment wins. */
+function loadDotEnv() {
+  // process.loadEnvFile arrived in Node 20.12; older 20.x runs without .env rather than failing.
+  if (existsSync('.env') && typeof process.loadEnvFile === 'function') process.loadEnvFile('.env');
+}
+
+loadDotEnv();
 const code = await runCli(process.argv.slice(2), process.env);
 process.exit(code);

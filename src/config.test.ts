@@ -73,7 +73,10 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'abc' }, 'PORT: must be a whole number (got "abc")'],
     [{ PORT: '70000' }, 'PORT: must be between 1 and 65535 (got "70000")'],
-    [{ BODEGA_LOCALE: 'fr' }, 'BODEGA_LOCALE: must be es or en (got "fr")'],
+    [
+      { BODEGA_LOCALE: 'fr' },
+      'BODEGA_LOCALE: must be es or en, optionally with a country: es-MX, es-ES, en-US (got "fr")',
+    ],
     [{ BODEGA_TIMEZONE: 'Mars/Olympus' }, 'BODEGA_TIMEZONE: must be an IANA time zone'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of'],
     [{ PUBLIC_URL: 'shop.example.com' }, 'PUBLIC_URL: must be an http:// or https:// URL'],

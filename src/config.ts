@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isTimeZone } from './clock.ts';
+import { isCurrencyCode } from './money.ts';
 
 /** A linked chat identity as written in BODEGA_OWNERS: `telegram:<id>`, `discord:<id>`, `whatsapp:<phone>`. */
 export const identityPattern = /^(telegram|discord|whatsapp):\+?[0-9]{1,32}$/;
@@ -65,6 +67,8 @@ export interface Config {
   publicUrl: string | undefined;
   timezone: string;
   locale: Locale;
+  /** The region part of BODEGA_LOCALE (`es-ES` → `ES`), when given: number style and ship-to country. */
+  region: string | undefined;
   owners: string[];
   /** Currency of new products when none is given (ISO 4217). */
   currency: string;
@@ -122,9 +126,7 @@ const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/.+/.test(va
   message: 'must be a postgres:// or postgresql:// connection URL',
 });
 
-const timezone = z
-  .string()
-  .refine(isKnownTimezone, { message: 'must be an IANA time zone such as America/Mexico_City' });
+const timezone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as America/Mexico_City' });
 
 const encryptionKey = z.string().transform((value, ctx) => {
   const bytes = Buffer.from(value, 'base64');
@@ -175,12 +177,17 @@ const envSchema = z.object({
   PORT: withDefault(port, 8080),
   PUBLIC_URL: optional(publicUrl),
   BODEGA_TIMEZONE: withDefault(timezone, 'UTC'),
-  BODEGA_LOCALE: withDefault(z.enum(['es', 'en'], { message: 'must be es or en' }), 'es'),
+  BODEGA_LOCALE: withDefault(
+    z.string().regex(/^(es|en)([-_][A-Za-z]{2})?$/i, {
+      message: 'must be es or en, optionally with a country: es-MX, es-ES, en-US',
+    }),
+    'es',
+  ),
   BODEGA_OWNERS: optional(owners),
   BODEGA_CURRENCY: withDefault(
     z
       .string()
-      .regex(/^[A-Za-z]{3}$/, { message: 'must be a three-letter ISO 4217 code such as MXN, USD or EUR' })
+      .refine(isCurrencyCode, { message: 'must be an ISO 4217 currency code such as MXN, USD or EUR' })
       .transform((v) => v.toUpperCase()),
     'USD',
   ),
@@ -247,7 +254,8 @@ function toConfig(env: Env): Config {
     port: env.PORT,
     publicUrl: env.PUBLIC_URL,
     timezone: env.BODEGA_TIMEZONE,
-    locale: env.BODEGA_LOCALE,
+    locale: env.BODEGA_LOCALE.slice(0, 2).toLowerCase() === 'en' ? 'en' : 'es',
+    region: env.BODEGA_LOCALE.length > 2 ? env.BODEGA_LOCALE.slice(3).toUpperCase() : undefined,
     owners: env.BODEGA_OWNERS ?? [],
     currency: env.BODEGA_CURRENCY,
     encryptionKey: env.ENCRYPTION_KEY,
@@ -352,15 +360,6 @@ function describeIssue(issue: z.core.$ZodIssue, source: Record<string, string | 
 /** Names whose values never appear in messages or logs. */
 export function isSecretName(name: string): boolean {
   return /TOKEN|SECRET|KEY|PASSWORD|DATABASE_URL|SMTP_URL|PROXY/.test(name);
-}
-
-function isKnownTimezone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Every secret value in the config, so the logger can scrub them from any line. */

@@ -28,6 +28,7 @@ import { createApiKeys } from './domain/apikeys/index.ts';
 import { createInventory } from './domain/inventory/index.ts';
 import { createJobRuns } from './domain/jobs/index.ts';
 import { createPeople } from './domain/people/index.ts';
+import { createSettings, seedSettings } from './domain/settings/index.ts';
 import {
   createSavedFilters,
   createSupplierSearch,
@@ -87,38 +88,29 @@ export function createCore(options: {
   const clock = options.clock ?? systemClock;
   const metrics = options.metrics ?? createMetrics();
   const subscriptions = createSubscriptions({ db });
+  const settings = createSettings({ db, clock, seed: seedSettings(options.config) });
   const aliexpress = options.config.aliexpress;
   const sourceLog = options.log.child({ component: 'aliexpress' });
   const source = createSupplierSource({ ...aliexpress, log: sourceLog });
   const search = createSupplierSearch({ db, source });
-  const shipTo = shipToFor(options.config.currency);
   const services: Services = {
     people: createPeople({ db, clock }),
     tasks: createTasks({ db }),
     subscriptions,
-    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions, clock) }),
-    currency: options.config.currency,
+    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions, settings, clock) }),
+    settings,
     search,
-    filters: createSavedFilters({
-      db,
-      clock,
-      search,
-      shipTo,
-      timezone: options.config.timezone,
-      notify: filterNotifier(),
-    }),
-    watches: createWatches({ db, clock, source, shipTo, notify: watchNotifier(), log: sourceLog }),
-    shipTo,
-    timezone: options.config.timezone,
+    filters: createSavedFilters({ db, clock, search, settings, notify: filterNotifier(settings) }),
+    watches: createWatches({ db, clock, source, settings, notify: watchNotifier(settings), log: sourceLog }),
     apiKeys: createApiKeys({ db }),
   };
+
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
   const router = createRouter({
     registry,
     services,
     clock,
     metrics,
-    defaultLocale: options.config.locale,
     log: options.log.child({ component: 'commands' }),
     rateLimit: options.rateLimit ?? createCommandRateLimit({ clock }),
   });
@@ -136,22 +128,6 @@ export function createCore(options: {
     ],
     close: () => source.close(),
   };
-}
-
-/** Where supplier prices are asked for, from the shop's currency. */
-function shipToFor(currency: string): string {
-  const countries: Record<string, string> = {
-    MXN: 'MX',
-    USD: 'US',
-    EUR: 'ES',
-    CLP: 'CL',
-    COP: 'CO',
-    ARS: 'AR',
-    PEN: 'PE',
-    BRL: 'BR',
-    GBP: 'GB',
-  };
-  return countries[currency] ?? 'US';
 }
 
 /** The workers that run recorded updates, deliver replies and run long tasks; `start()` runs them in the background. */

@@ -36,6 +36,8 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const usage = createUsage({ db: database.db });
   const metrics = createMetrics({ outboxDepth: () => outboxDepth(database.db), consoleCommands: () => usage.totals() });
   const core = createCore({ database, config, log, metrics });
+  // The first start stores the shop's settings from the environment; every process reads them from then on.
+  await core.services.settings.current();
   await core.services.people.ensureOwners(config.owners);
   const ownerCode = await core.services.people.ownerCodeIfNoOwner(encryptionKey);
   const telegram = config.telegram

@@ -16,7 +16,12 @@ export function parsePrice(input: string, currency: string): number {
   const digits = minorDigits(currency);
   const match = input.trim().match(/^(\d{1,12})(?:[.,](\d+))?$/);
   if (!match || (match[2]?.length ?? 0) > digits) {
-    throw new AppError('invalid_input', `Price must be a number with at most ${digits} decimals`, { value: input });
+    throw new AppError(
+      'invalid_input',
+      `Price must be a number with at most ${digits} decimals`,
+      { value: input, digits },
+      'money.bad_price',
+    );
   }
   const fraction = (match[2] ?? '').padEnd(digits, '0');
   return Number(`${match[1]}${fraction}`);
@@ -40,16 +45,21 @@ export function decimalMinor(decimal: string, currency: string): number | undefi
   }
 }
 
-/** Formats minor units for people: `$1,299.00 MXN` style, in their locale. */
-export function formatMoney(minor: number, currency: string, locale: 'es' | 'en'): string {
-  const digits = minorDigits(currency);
-  const formatted = new Intl.NumberFormat(locale === 'es' ? 'es-MX' : 'en-US', {
-    style: 'currency',
-    currency,
-    currencyDisplay: 'narrowSymbol',
-    minimumFractionDigits: digits,
-  }).format(minor / 10 ** digits);
-  return `${formatted} ${currency}`;
+/** The exact decimal text of an amount ("1299.00" for 129900 MXN), for Intl and for typed commands; never through a float. */
+export function toDecimal(value: Money): `${number}` {
+  const digits = minorDigits(value.currency);
+  const sign = value.minor < 0 ? '-' : '';
+  const units = String(Math.abs(value.minor)).padStart(digits + 1, '0');
+  const whole = units.slice(0, units.length - digits);
+  const decimal = digits > 0 ? `${whole}.${units.slice(-digits)}` : whole;
+  return `${sign}${decimal}` as `${number}`;
+}
+
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+/** True for an ISO 4217 code the platform knows (MXN, USD, EUR…); `XYZ` is not one. */
+export function isCurrencyCode(code: string): boolean {
+  return currencies.has(code.toUpperCase());
 }
 
 /** Minor units as an exact decimal string in the currency's own digits ("199.90" for 19990 MXN, "1500" for JPY). */

@@ -41,8 +41,8 @@ export function adapterContract(name: string, harness: () => ContractHarness) {
 
     it('explains bad arguments with the usage line and changes nothing', async () => {
       const seen = await harness().say('/invitar jefe');
-      expect(all(seen)).toContain('rol debe ser uno de: viewer, staff, admin, owner');
-      expect(all(seen)).toContain('Uso: /invitar <rol>');
+      expect(all(seen)).toContain('El rol debe ser lector, personal, administrador o dueño.');
+      expect(all(seen)).toContain('Uso: /invitar <lector|personal|administrador|dueño>');
     });
 
     it('refuses a command above the user role without revealing its data', async () => {

@@ -4,6 +4,7 @@ export * from './inventory.ts';
 export * from './jobs.ts';
 export * from './people.ts';
 export * from './sales.ts';
+export * from './settings.ts';
 export * from './sourcing.ts';
 export * from './tasks.ts';
 export * from './usage.ts';

@@ -70,6 +70,8 @@ export const searches = pgTable('searches', {
   fetched: integer('fetched').notNull().default(0),
   matched: integer('matched').notNull().default(0),
   error: text('error'),
+  /** The currency supplier prices came back in when it was not the one asked for (the site ignored it). */
+  otherCurrency: text('other_currency'),
   requestedBy: bigint('requested_by', { mode: 'number' }),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),

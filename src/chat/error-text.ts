@@ -1,27 +1,19 @@
-import { type ErrorCode, isAppError } from '../errors.ts';
-import { catalogues, type MessageKey, type Translate } from '../i18n/index.ts';
+import { isAppError } from '../errors.ts';
+import { catalogues, type MessageKey, type Params, type Translate } from '../i18n/index.ts';
 
-const keyByCode: Record<ErrorCode, MessageKey> = {
-  invalid_input: 'error.invalid_input',
-  unauthorized: 'error.unauthorized',
-  forbidden: 'error.unauthorized',
-  not_found: 'error.not_found',
-  conflict: 'error.conflict',
-  insufficient_stock: 'error.insufficient_stock',
-  rate_limited: 'error.rate_limited',
-  upstream_blocked: 'error.upstream_blocked',
-  upstream_failed: 'error.upstream_failed',
-  unavailable: 'error.unavailable',
-  internal: 'error.internal',
-};
-
-function isMessageKey(value: string | undefined): value is MessageKey {
-  return value !== undefined && value in catalogues.es;
+/** Details that are words of a fixed set (a role such as `staff`): shown in the user's language (`personal`). */
+function localised(details: Params, t: Translate): Params {
+  const role = details.role;
+  const key = `role.${role}`;
+  if (typeof role !== 'string' || !(key in catalogues.es)) return details;
+  return { ...details, role: t(key as MessageKey) };
 }
 
-/** The one place that turns an expected error into chat text; anything else gets the generic apology. */
+/**
+ * The one place that turns an error into chat text: an expected error speaks through its reason (a catalogue
+ * key, required by AppError's type), never through its developer message; anything else gets the apology.
+ */
 export function errorText(error: unknown, t: Translate): string {
   if (!isAppError(error)) return t('error.internal');
-  if (isMessageKey(error.reason)) return t(error.reason, error.details);
-  return t(keyByCode[error.code], { message: error.message, ...error.details });
+  return t(error.reason, localised(error.details, t));
 }

@@ -16,6 +16,8 @@ export interface Subscriptions {
   subscribe(chat: ChatTarget, list: readonly Topic[], locale: Locale): Promise<void>;
   unsubscribe(chat: ChatTarget, list: readonly Topic[]): Promise<void>;
   subscribers(topic: Topic, db?: Db): Promise<Subscriber[]>;
+  /** The topics a chat receives, in the order of `topics`. */
+  topicsOf(chat: ChatTarget): Promise<Topic[]>;
 }
 
 export function createSubscriptions({ db }: { db: Db }): Subscriptions {
@@ -50,6 +52,14 @@ export function createSubscriptions({ db }: { db: Db }): Subscriptions {
         })
         .from(chatSubscriptions)
         .where(eq(chatSubscriptions.topic, topic));
+    },
+    async topicsOf(chat) {
+      const rows = await db
+        .select({ topic: chatSubscriptions.topic })
+        .from(chatSubscriptions)
+        .where(and(eq(chatSubscriptions.platform, chat.platform), eq(chatSubscriptions.chatId, chat.chatId)));
+      const on = new Set(rows.map((row) => row.topic));
+      return topics.filter((topic) => on.has(topic));
     },
   };
 }

@@ -63,7 +63,7 @@ describe('tasks', () => {
     expect(await tasks.cancel(task.id)).toEqual({ outcome: 'requested' });
     await run;
     expect((await tasks.get(task.id))?.status).toBe('cancelled');
-    expect(await outboxTexts(task.id)).toEqual([`Job #${task.id} was cancelled.`]);
+    expect(await outboxTexts(task.id)).toEqual([`Task #${task.id} was cancelled.`]);
   });
 
   it('records a failure and tells the chat in its language, without internals', async () => {

@@ -3,16 +3,24 @@ import { bold, link, reply, text } from '../chat/reply.ts';
 import type { Subscriptions } from '../chat/subscriptions.ts';
 import type { Clock } from '../clock.ts';
 import type { LowStockNotifier } from '../domain/inventory/index.ts';
+import type { Settings } from '../domain/settings/index.ts';
 import type { FilterNotifier, WatchAlert, WatchNotifier } from '../domain/sourcing/index.ts';
-import { type Locale, type Translate, t, translator } from '../i18n/index.ts';
-import { formatMoney, type Money } from '../money.ts';
+import { type Locale, type Translate, translator } from '../i18n/index.ts';
 import { itemBlock } from './search.ts';
 
+type ShopSettings = Pick<Settings, 'current'>;
+
+/** A translator for an alert's chat, by the shop's conventions as they are now. */
+async function speaker(settings: ShopSettings, locale: Locale): Promise<Translate> {
+  return translator(locale, await settings.current());
+}
+
 /** Queues the low-stock alert to every chat subscribed to stock, in each chat's language, inside the caller's transaction. */
-export function lowStockNotifier(subscriptions: Subscriptions, clock: Clock): LowStockNotifier {
+export function lowStockNotifier(subscriptions: Subscriptions, settings: ShopSettings, clock: Clock): LowStockNotifier {
   return async (tx, alert) => {
     for (const chat of await subscriptions.subscribers('stock', tx)) {
-      const message = reply(text(t(chat.locale, 'stock.low_alert', { ...alert })));
+      const t = await speaker(settings, chat.locale);
+      const message = reply(text(t('stock.low_alert', { ...alert })));
       await enqueue(
         tx,
         chat,
@@ -25,43 +33,43 @@ export function lowStockNotifier(subscriptions: Subscriptions, clock: Clock): Lo
 }
 
 /** Posts a saved filter's new products to its chat, in the filter's language, inside the caller's transaction. */
-export function filterNotifier(): FilterNotifier {
+export function filterNotifier(settings: ShopSettings): FilterNotifier {
   return async (tx, filter, items, runKey) => {
+    const t = await speaker(settings, filter.locale);
     const message = reply(
-      text(bold(t(filter.locale, 'filter.new', { name: filter.name, count: items.length }))),
-      ...items.map((item, i) => itemBlock(item, `${i + 1}. `, translator(filter.locale), filter.locale)),
+      text(bold(t('filter.new', { name: filter.name, count: items.length }))),
+      ...items.map((item, i) => itemBlock(item, `${i + 1}. `, t)),
     );
     await enqueue(tx, { platform: filter.platform, chatId: filter.chatId }, message, filter.locale, runKey);
   };
 }
 
 /** Posts a watch's alerts from one check as one message to its chat, in the watch's language, inside the caller's transaction. */
-export function watchNotifier(): WatchNotifier {
+export function watchNotifier(settings: ShopSettings): WatchNotifier {
   return async (tx, watch, alerts, key) => {
-    const say = translator(watch.locale);
-    const lines = alerts.map((alert) => watchAlertLine(alert, say, watch.locale));
+    const t = await speaker(settings, watch.locale);
+    const lines = alerts.map((alert) => watchAlertLine(alert, t));
     const message = reply(
-      text('🔔 ', bold(say('watch.alert_title', { id: watch.id, title: watch.title }))),
-      text(lines.join('\n'), '\n', link(say('search.open'), watch.url)),
+      text('🔔 ', bold(t('watch.alert_title', { id: watch.id, title: watch.title }))),
+      text(lines.join('\n'), '\n', link(t('search.open'), watch.url)),
     );
     await enqueue(tx, { platform: watch.platform, chatId: watch.chatId }, message, watch.locale, key);
   };
 }
 
-function watchAlertLine(alert: WatchAlert, say: Translate, locale: Locale): string {
-  const money = (value: Money) => formatMoney(value.minor, value.currency, locale);
+function watchAlertLine(alert: WatchAlert, t: Translate): string {
   switch (alert.kind) {
     case 'below':
-      return say('watch.alert_below', { price: money(alert.price), target: money(alert.target) });
+      return t('watch.alert_below', { price: t.money(alert.price), target: t.money(alert.target) });
     case 'change':
-      return say('watch.alert_change', {
-        from: money(alert.from),
-        to: money(alert.to),
-        percent: `${alert.percent > 0 ? '+' : ''}${alert.percent}`,
+      return t('watch.alert_change', {
+        from: t.money(alert.from),
+        to: t.money(alert.to),
+        percent: `${alert.percent > 0 ? '+' : ''}${t.number(alert.percent)}`,
       });
     case 'unavailable':
-      return say('watch.alert_unavailable');
+      return t('watch.alert_unavailable');
     case 'back':
-      return say('watch.alert_back', { price: money(alert.price) });
+      return t('watch.alert_back', { price: t.money(alert.price) });
   }
 }

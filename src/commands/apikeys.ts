@@ -3,7 +3,6 @@ import { bold, reply, table, text } from '../chat/reply.ts';
 import type { ApiKeyInfo } from '../domain/apikeys/index.ts';
 import type { Translate } from '../i18n/index.ts';
 import type { CommandContext } from './context.ts';
-import { formatWhen } from './origin.ts';
 import { arg, defineCommand, subcommand } from './registry.ts';
 
 /** Every key as table columns and rows: its prefix, creation, last use and state, never the key (chat and CLI). */
@@ -30,7 +29,7 @@ export function apiKeyTable(keys: ApiKeyInfo[], t: Translate, when: (at: Date) =
 async function listKeys(ctx: CommandContext) {
   const keys = await ctx.services.apiKeys.list();
   if (keys.length === 0) return reply(text(ctx.t('apikeys.none')));
-  const { columns, rows } = apiKeyTable(keys, ctx.t, (at) => formatWhen(ctx, at));
+  const { columns, rows } = apiKeyTable(keys, ctx.t, ctx.t.dateTime);
   return reply(
     text(bold(ctx.t('apikeys.title'))),
     table(columns, rows, { name: 'apikeys' }),

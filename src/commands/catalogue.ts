@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { bold, errorReply, fields, reply, table, text } from '../chat/reply.ts';
 import { AppError } from '../errors.ts';
-import { formatMoney, minorDigits, parsePrice } from '../money.ts';
+import { isCurrencyCode, minorDigits, parsePrice } from '../money.ts';
 import { chatOrigin, word } from './origin.ts';
 import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
 import { arg, defineCommand, subcommand } from './registry.ts';
@@ -10,32 +10,35 @@ import { skuArg } from './stock-changes.ts';
 
 const FREE = ['gratis', 'free'];
 /** A typed price ("199.90", "199,90"), or the word that makes a product free: a bare 0 is refused as a likely slip. */
-const priceArg = z.string().regex(/^(\d{1,12}([.,]\d{1,4})?|gratis|free)$/i);
-const currency = z
-  .string()
-  .regex(/^[A-Za-z]{3}$/)
-  .transform((value) => value.toUpperCase())
-  .refine((value) => {
-    try {
-      return minorDigits(value) >= 0;
-    } catch {
-      return false;
-    }
-  });
-const count = z.coerce.number().int().min(0).max(1_000_000);
+const priceText = z.string().regex(/^(\d{1,12}([.,]\d{1,4})?|gratis|free)$/i);
 
+/** Exact minor units of a typed price; 0 only when the word says free. */
 function price(value: string, code: string): number {
   if (FREE.includes(value.toLowerCase())) return 0;
-  let minor: number;
-  try {
-    minor = parsePrice(value, code);
-  } catch {
-    throw new AppError('invalid_input', 'bad price', { digits: minorDigits(code), value }, 'product.bad_price');
-  }
+  const minor = parsePrice(value, code);
   if (minor === 0)
     throw new AppError('invalid_input', 'A price of 0 needs the word free', { value }, 'product.zero_price');
   return minor;
 }
+/** An ISO 4217 code the platform knows (`moneda:XYZ` is refused). */
+const currency = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/)
+  .transform((value) => value.toUpperCase())
+  .refine(isCurrencyCode);
+const currencyArg = (description: { es: string; en: string }) =>
+  arg.key(
+    currency.optional(),
+    { es: 'moneda', en: 'currency' },
+    { es: 'moneda', en: 'currency', form: 'f' },
+    description,
+  );
+const count = z.coerce.number().int().min(0).max(1_000_000);
+const thresholdArg = (description: { es: string; en: string }) =>
+  arg.key(count.optional(), { es: 'umbral', en: 'threshold' }, { es: 'umbral', en: 'threshold' }, description);
+
+const priceArg = <S extends z.ZodType>(schema: S, description: { es: string; en: string }) =>
+  arg.key(schema, { es: ['precio', 'p'], en: ['price', 'p'] }, { es: 'precio', en: 'price' }, description);
 
 export const productCommand = defineCommand({
   name: 'product',
@@ -57,33 +60,21 @@ export const productCommand = defineCommand({
           { es: 'título', en: 'title' },
           { es: 'El nombre del producto', en: 'The product name' },
         ),
-        price: arg.key(
-          priceArg,
-          ['price', 'precio', 'p'],
-          { es: 'precio', en: 'price' },
-          { es: 'Precio, p. ej. 199.90 (o gratis)', en: 'Price, e.g. 199.90 (or free)' },
-        ),
-        currency: arg.key(
-          currency.optional(),
-          ['currency', 'moneda'],
-          { es: 'moneda', en: 'currency' },
-          { es: 'MXN, USD, EUR, CLP…', en: 'MXN, USD, EUR, CLP…' },
-        ),
+        price: priceArg(priceText, { es: 'Precio, p. ej. 199.90 (o gratis)', en: 'Price, e.g. 199.90 (or free)' }),
+        currency: currencyArg({
+          es: 'Moneda ISO 4217 (la de la tienda si no la das)',
+          en: "ISO 4217 currency (the shop's if left out)",
+        }),
         stock: arg.key(
           count.optional(),
           ['stock'],
-          { es: 'unidades', en: 'units' },
+          { es: 'unidades', en: 'units', form: 'fp' },
           { es: 'Stock inicial', en: 'Opening stock' },
         ),
-        threshold: arg.key(
-          count.optional(),
-          ['threshold', 'umbral'],
-          { es: 'umbral', en: 'threshold' },
-          { es: 'Umbral de stock bajo', en: 'Low-stock threshold' },
-        ),
+        threshold: thresholdArg({ es: 'Umbral de stock bajo', en: 'Low-stock threshold' }),
       },
       async run(ctx, args) {
-        const code = args.currency ?? ctx.services.currency;
+        const code = args.currency ?? ctx.shop.currency;
         const priceMinor = price(args.price, code);
         await ctx.services.inventory.products.add(
           {
@@ -102,7 +93,7 @@ export const productCommand = defineCommand({
             ctx.t('product.added', {
               sku: args.sku,
               title: args.title,
-              price: formatMoney(priceMinor, code, ctx.locale),
+              price: ctx.t.money({ minor: priceMinor, currency: code }),
               stock: args.stock ?? 0,
             }),
           ),
@@ -112,39 +103,35 @@ export const productCommand = defineCommand({
     subcommand({
       name: 'edit',
       aliases: { es: 'editar' },
-      description: { es: 'Cambia título, precio o umbral', en: 'Change title, price or threshold' },
+      description: { es: 'Cambia título, precio, moneda o umbral', en: 'Change title, price, currency or threshold' },
       minRole: 'staff',
       args: {
         sku: skuArg,
         title: arg.key(
           z.string().min(1).max(140).optional(),
-          ['title', 'titulo'],
+          { es: ['titulo', 'título'], en: 'title' },
           { es: 'título', en: 'title' },
           { es: 'Nuevo título', en: 'New title' },
         ),
-        price: arg.key(
-          priceArg.optional(),
-          ['price', 'precio', 'p'],
-          { es: 'precio', en: 'price' },
-          { es: 'Nuevo precio', en: 'New price' },
-        ),
-        threshold: arg.key(
-          count.optional(),
-          ['threshold', 'umbral'],
-          { es: 'umbral', en: 'threshold' },
-          { es: 'Nuevo umbral', en: 'New threshold' },
-        ),
+        price: priceArg(priceText.optional(), { es: 'Nuevo precio (o gratis)', en: 'New price (or free)' }),
+        currency: currencyArg({ es: 'Nueva moneda ISO 4217', en: 'New ISO 4217 currency' }),
+        threshold: thresholdArg({ es: 'Nuevo umbral', en: 'New threshold' }),
       },
       async run(ctx, args) {
-        if (args.title === undefined && args.price === undefined && args.threshold === undefined) {
+        if (Object.values(args).filter((value) => value !== undefined).length === 1) {
           return errorReply(text(ctx.t('product.nothing_to_edit')));
         }
         const { products, stock } = ctx.services.inventory;
-        const code = await products.currencyOf(args.sku);
-        if (!code) throw new AppError('not_found', 'No product', { sku: args.sku }, 'product.not_found');
+        const current = await products.currencyOf(args.sku);
+        if (!current) throw new AppError('not_found', 'No product', { sku: args.sku }, 'product.not_found');
+        const code = args.currency ?? current;
+        // A price kept across currencies with other decimals (MXN → JPY) would change its meaning: ask for it.
+        if (args.price === undefined && minorDigits(code) !== minorDigits(current))
+          throw new AppError('invalid_input', 'Price needed', { currency: code }, 'product.price_for_currency');
         await products.edit(args.sku, {
           title: args.title,
           priceMinor: args.price === undefined ? undefined : price(args.price, code),
+          currency: args.currency,
         });
         if (args.threshold !== undefined) await stock.threshold(args.sku, args.threshold);
         return reply(text('✅ ', ctx.t('product.edited', { sku: args.sku })));
@@ -162,12 +149,12 @@ export const productCommand = defineCommand({
         return reply(
           text(bold(`${view.sku} — ${view.title}`)),
           fields([
-            [ctx.t('stock.col_price'), formatMoney(view.priceMinor, view.currency, ctx.locale)],
-            [ctx.t('stock.col_total'), view.total],
-            [ctx.t('stock.col_reserved'), view.reserved],
-            [ctx.t('stock.col_sold'), view.sold],
-            [ctx.t('stock.col_available'), view.available],
-            [ctx.t('stock.col_threshold'), view.lowStockThreshold],
+            [ctx.t('stock.col_price'), ctx.t.money({ minor: view.priceMinor, currency: view.currency })],
+            [ctx.t('stock.col_total'), ctx.t.number(view.total)],
+            [ctx.t('stock.col_reserved'), ctx.t.number(view.reserved)],
+            [ctx.t('stock.col_sold'), ctx.t.number(view.sold)],
+            [ctx.t('stock.col_available'), ctx.t.number(view.available)],
+            [ctx.t('stock.col_threshold'), ctx.t.number(view.lowStockThreshold)],
           ]),
         );
       },
@@ -189,8 +176,8 @@ export const productCommand = defineCommand({
         const rows = paged.items.map((p) => [
           p.sku,
           p.title,
-          formatMoney(p.priceMinor, p.currency, ctx.locale),
-          p.available,
+          ctx.t.money({ minor: p.priceMinor, currency: p.currency }),
+          ctx.t.number(p.available),
         ]);
         return reply(
           text(bold(pagedTitle(ctx.t, ctx.t('product.list_title'), paged))),

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { ApiKeys } from '../domain/apikeys/index.ts';
 import type { Inventory } from '../domain/inventory/index.ts';
 import type { People, User } from '../domain/people/index.ts';
+import type { Settings, ShopSettings } from '../domain/settings/index.ts';
 import type { SavedFilters, SupplierSearch, Watches } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
@@ -16,15 +17,11 @@ export interface Services {
   tasks: Tasks;
   subscriptions: Subscriptions;
   inventory: Inventory;
-  /** BODEGA_CURRENCY: the currency of new products and of supplier searches. */
-  currency: string;
+  /** The shop's currency, time zone, language and region, shared by every process (/settings). */
+  settings: Settings;
   search: SupplierSearch;
   filters: SavedFilters;
   watches: Watches;
-  /** The country supplier prices and shipping are asked for. */
-  shipTo: string;
-  /** BODEGA_TIMEZONE: the zone times are shown in. */
-  timezone: string;
   /** Storefront API keys, listed and revoked by owners from chat. */
   apiKeys: ApiKeys;
 }
@@ -51,7 +48,10 @@ export interface CommandContext {
   /** Undefined only for commands open to anyone (/start, /help) run by an unlinked identity. */
   user: User | undefined;
   locale: Locale;
+  /** Speaks the user's language and formats numbers, money and times by the shop's conventions. */
   t: Translate;
+  /** The shop's settings as this command started. */
+  shop: ShopSettings;
   services: Services;
   registry: Registry;
   clock: Clock;

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { bold, reply, table, text } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
-import { minorDigits } from '../money.ts';
+import { translator } from '../i18n/index.ts';
 import { requireUser, type Services } from './context.ts';
 import { arg, defineCommand, subcommand } from './registry.ts';
-import { criteriaArgs, searchInput } from './search.ts';
+import { criteriaArgs, searchInput, searchLine } from './search.ts';
 
 const nameArg = arg.positional(
   z.string().regex(/^[\p{L}\p{N}_-]{1,32}$/u),
   { es: 'nombre', en: 'name' },
   {
-    es: 'Una palabra que nombra el filtro',
+    es: 'Una palabra que nombra el filtro (letras, números, - y _)',
     en: 'One word naming the filter',
   },
 );
@@ -30,7 +30,7 @@ export const filterCommand = defineCommand({
       minRole: 'staff',
       args: { name: nameArg, ...criteriaArgs },
       async run(ctx, args) {
-        const { words, criteria } = searchInput(args, ctx.services.currency);
+        const { words, criteria } = searchInput(args, ctx.shop.currency);
         const saved = await ctx.services.filters.add({
           name: args.name,
           platform: ctx.input.chat.platform,
@@ -40,7 +40,7 @@ export const filterCommand = defineCommand({
           criteria,
           createdBy: requireUser(ctx).id,
         });
-        return reply(text('✅ ', ctx.t('filter.added', { name: saved.name, cap: saved.dailyCap })));
+        return reply(text('✅ ', ctx.t('filter.added', { name: saved.name, count: saved.dailyCap })));
       },
     }),
     subcommand({
@@ -55,7 +55,7 @@ export const filterCommand = defineCommand({
         const rows = filters.map((f) => [
           f.name,
           f.words,
-          f.lastRunAt ? f.lastRunAt.toISOString().slice(0, 16).replace('T', ' ') : ctx.t('filter.never'),
+          f.lastRunAt ? ctx.t.dateTime(f.lastRunAt) : ctx.t('filter.never'),
         ]);
         return reply(
           text(bold(ctx.t('filter.list_title'))),
@@ -75,19 +75,7 @@ export const filterCommand = defineCommand({
       args: { name: nameArg },
       async run(ctx, args) {
         const filter = await ctx.services.filters.find(ctx.input.chat, args.name);
-        const c = filter.criteria;
-        const units = (minor: number) => minor / 10 ** minorDigits(c.currency);
-        const bounds = [
-          c.minMinor !== undefined ? `min:${units(c.minMinor)}` : '',
-          c.maxMinor !== undefined ? `max:${units(c.maxMinor)}` : '',
-          c.maxShipDays !== undefined ? `ship:${c.maxShipDays}` : '',
-          c.minRating !== undefined ? `rating:${c.minRating}` : '',
-          c.categoryId !== undefined ? `cat:${c.categoryId}` : '',
-          c.minSold !== undefined ? `sold:${c.minSold}` : '',
-          c.match ? `match:${c.match}` : '',
-          c.sort ? `sort:${c.sort}` : '',
-        ].filter(Boolean);
-        return reply(text(bold(filter.name), `: /search ${filter.words} ${bounds.join(' ')}`.trimEnd()));
+        return reply(text(bold(filter.name), `: ${searchLine(filter.words, filter.criteria, ctx.locale)}`));
       },
     }),
     subcommand({
@@ -124,9 +112,10 @@ export const filterCommand = defineCommand({
 export function filterRunTask(services: Services): TaskDefinition {
   return defineTask<{ name: string; platform: string; chatId: string }>({
     kind: 'filter-run',
-    async run({ input, t }) {
+    async run({ input, locale, signal }) {
+      const t = translator(locale, await services.settings.current());
       const filter = await services.filters.find({ platform: input.platform, chatId: input.chatId }, input.name);
-      const { reported, heldBack } = await services.filters.run(filter);
+      const { reported, heldBack } = await services.filters.run(filter, signal);
       const summary = t('filter.ran', { name: filter.name, count: reported });
       return reply(text(heldBack > 0 ? `${summary} ${t('filter.held_back', { count: heldBack })}` : summary));
     },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type Block, bold, errorReply, fields, type Reply, reply, text } from '../chat/reply.ts';
 import { atLeast, type User } from '../domain/people/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
-import { usageLine } from './parse.ts';
+import { choiceList, usageLine } from './parse.ts';
 import { arg, type Command, defineCommand, displayName, type MinRole, type Registry } from './registry.ts';
 
 function mayRun(user: User | undefined, minRole: MinRole) {
@@ -32,8 +32,12 @@ function detail(command: Command, user: User | undefined, locale: Locale, t: Tra
   }
   for (const action of actionsOf(command)) {
     for (const spec of Object.values(action.args)) {
-      const label = spec.kind === 'key' ? `${spec.words?.join(', ')}` : spec.name[locale];
-      if (!options.some(([existing]) => existing === label)) options.push([label, spec.description[locale]]);
+      const label =
+        spec.kind === 'key' || spec.kind === 'flag' ? `${spec.words?.[locale].join(', ')}` : spec.name[locale];
+      const choices = choiceList(spec, locale);
+      const description =
+        choices.length > 0 ? `${spec.description[locale]}: ${t.list(choices, 'or')}` : spec.description[locale];
+      if (!options.some(([existing]) => existing === label)) options.push([label, description]);
     }
   }
   blocks.push(text(`${t('help.usage')}:\n${usages.join('\n')}`));

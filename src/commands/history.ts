@@ -2,7 +2,7 @@ import { bold, file, reply, table, text } from '../chat/reply.ts';
 import { toCsv } from '../chat/table-text.ts';
 import type { LedgerEntry } from '../domain/inventory/index.ts';
 import type { CommandContext } from './context.ts';
-import { formatWhen, word } from './origin.ts';
+import { word } from './origin.ts';
 import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
 import { defineCommand } from './registry.ts';
 import { skuArg } from './stock-changes.ts';
@@ -59,7 +59,7 @@ export const historyCommand = defineCommand({
       ctx.t('stock.col_sold'),
     ];
     const row = (e: LedgerEntry) => [
-      formatWhen(ctx, e.at),
+      ctx.t.dateTime(e.at),
       name(e.actor),
       why(ctx, e),
       signed(e.deltaTotal),
@@ -81,7 +81,7 @@ export const historyCommand = defineCommand({
     if (paged.total > PAGE_SIZE) {
       const all = (await history.of(args.sku, { limit: CSV_ROWS, offset: 0 })).entries.items;
       const sortable = new Intl.DateTimeFormat('sv-SE', {
-        timeZone: ctx.services.timezone,
+        timeZone: ctx.shop.timeZone,
         dateStyle: 'short',
         timeStyle: 'medium',
       });

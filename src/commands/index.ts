@@ -3,13 +3,14 @@ import { productCommand } from './catalogue.ts';
 import { filterCommand } from './filters.ts';
 import { helpCommand } from './help.ts';
 import { historyCommand } from './history.ts';
-import { cancelCommand, jobsCommand } from './jobs.ts';
 import { notifyCommand } from './notify.ts';
 import { inviteCommand, langCommand, revokeCommand, roleCommand, startCommand, usersCommand } from './people.ts';
 import type { Command } from './registry.ts';
 import { commitCommand, releaseCommand, reservationsCommand, reserveCommand, shipCommand } from './reservations.ts';
 import { searchCommand } from './search.ts';
+import { settingsCommand } from './settings.ts';
 import { stockCommand } from './stock.ts';
+import { cancelCommand, tasksCommand } from './tasks.ts';
 import { watchCommand } from './watches.ts';
 
 /** The commands every bodega has; features add theirs next to these in main.ts. */
@@ -22,7 +23,7 @@ export const coreCommands: Command[] = [
   revokeCommand,
   langCommand,
   notifyCommand,
-  jobsCommand,
+  tasksCommand,
   cancelCommand,
   stockCommand,
   productCommand,
@@ -36,4 +37,5 @@ export const coreCommands: Command[] = [
   searchCommand,
   filterCommand,
   watchCommand,
+  settingsCommand,
 ];

@@ -99,6 +99,7 @@ function argOption(spec: ArgSpec, autocomplete: boolean): DiscordOption {
 /** Reads the option type from the zod schema: integers, numbers, booleans, enums (as choices), else text. */
 function discordType(spec: ArgSpec): { type: number; choices?: string[] } {
   if (spec.kind === 'flag') return { type: DiscordOptionType.Boolean };
+  if (spec.choices) return { type: DiscordOptionType.String, choices: Object.keys(spec.choices) };
   const inner = unwrap(spec.schema);
   if (inner instanceof z.ZodNumber)
     return { type: inner.format === 'safeint' || inner.isInt ? DiscordOptionType.Integer : DiscordOptionType.Number };

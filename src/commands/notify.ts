@@ -1,36 +1,56 @@
-import { z } from 'zod';
 import { reply, text } from '../chat/reply.ts';
-import { topics } from '../chat/subscriptions.ts';
-import { arg, defineCommand } from './registry.ts';
+import { type Topic, topics } from '../chat/subscriptions.ts';
+import type { Translate } from '../i18n/index.ts';
+import { arg, defineCommand, optionalChoice } from './registry.ts';
+
+/** What the owner's first linked chat receives without asking. */
+export const DEFAULT_TOPICS: readonly Topic[] = ['stock', 'orders', 'reports'];
+
+const topicChoice = optionalChoice({
+  stock: { es: ['stock', 'inventario'], en: ['stock', 'inventory'] },
+  orders: { es: 'pedidos', en: 'orders' },
+  reports: { es: 'reportes', en: 'reports' },
+  prices: { es: 'precios', en: 'prices' },
+  filters: { es: 'filtros', en: 'filters' },
+});
+
+/** What this chat receives and how to change it, in one sentence each. */
+export function alertsState(t: Translate, on: readonly Topic[]): string {
+  if (on.length === 0) return t('notify.none');
+  return t('notify.state', { topics: t.list(on.map((topic) => t(`notify.topic.${topic}`))) });
+}
 
 export const notifyCommand = defineCommand({
   name: 'notify',
   aliases: { es: 'avisos' },
-  description: { es: 'Activa o apaga los avisos de este chat', en: "Turn this chat's alerts on or off" },
+  description: {
+    es: 'Qué avisos recibe este chat; actívalos o apágalos',
+    en: 'Which alerts this chat gets; turn them on or off',
+  },
   minRole: 'viewer',
   args: {
     state: arg.positional(
-      z.enum(['on', 'off', 'si', 'no']),
-      { es: 'on|off', en: 'on|off' },
-      { es: 'on (sí) u off (no)', en: 'on or off' },
+      optionalChoice({
+        on: { es: ['sí', 'si', 'activar'], en: ['on', 'yes'] },
+        off: { es: ['no', 'apagar'], en: ['off', 'no'] },
+      }),
+      { es: 'sí|no', en: 'on|off' },
+      {
+        es: 'Actívalos o apágalos; sin nada, muestra los que hay',
+        en: 'Turn them on or off; with nothing, shows them',
+      },
     ),
     topic: arg.positional(
-      z.enum(topics).optional(),
+      topicChoice,
       { es: 'tema', en: 'topic' },
-      {
-        es: 'stock, filters, prices, orders o reports; sin tema, todos',
-        en: 'stock, filters, prices, orders or reports; none means all',
-      },
+      { es: 'Un tema; sin tema, todos', en: 'One topic; without one, all of them' },
     ),
   },
   async run(ctx, args) {
+    const { subscriptions } = ctx.services;
     const chosen = args.topic ? [args.topic] : topics;
-    const names = chosen.map((topic) => ctx.t(`notify.topic.${topic}`)).join(', ');
-    if (args.state === 'on' || args.state === 'si') {
-      await ctx.services.subscriptions.subscribe(ctx.input.chat, chosen, ctx.locale);
-      return reply(text(ctx.t('notify.on', { topics: names })));
-    }
-    await ctx.services.subscriptions.unsubscribe(ctx.input.chat, chosen);
-    return reply(text(ctx.t('notify.off', { topics: names })));
+    if (args.state === 'on') await subscriptions.subscribe(ctx.input.chat, chosen, ctx.locale);
+    if (args.state === 'off') await subscriptions.unsubscribe(ctx.input.chat, chosen);
+    return reply(text(alertsState(ctx.t, await subscriptions.topicsOf(ctx.input.chat))));
   },
 });

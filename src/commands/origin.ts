@@ -14,16 +14,3 @@ export function chatOrigin(ctx: CommandContext, note?: string) {
 
 /** A word of a command line the user's language writes (`fijar`/`set`), for buttons that re-enter a command. */
 export const word = (ctx: CommandContext, words: { es: string; en: string }) => words[ctx.locale];
-
-/** A moment in the shop's time zone, with the zone named ("23 nov 2026, 15:53 CST"). */
-export function formatWhen(ctx: CommandContext, at: Date): string {
-  return new Intl.DateTimeFormat(ctx.locale === 'es' ? 'es-MX' : 'en-US', {
-    timeZone: ctx.services.timezone,
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(at);
-}

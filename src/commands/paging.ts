@@ -2,22 +2,26 @@ import { z } from 'zod';
 import { type Block, buttons, text } from '../chat/reply.ts';
 import type { Page } from '../domain/inventory/index.ts';
 import type { Translate } from '../i18n/index.ts';
-import { arg } from './registry.ts';
+import { type ArgSpec, arg, shownWord, type Words } from './registry.ts';
 
-/** The `pagina:N` (`page:N`) option of a paged list of `size` rows a page. */
-export const pageArg = (size: number) =>
-  arg.key(
+const PAGE_WORDS: Words = { es: ['pagina', 'página'], en: ['page'] };
+
+/** The `pagina:N` (`page:N`) option of every paged list of `size` rows a page. */
+export function pageArg(size: number): ArgSpec<z.ZodDefault<z.ZodCoercedNumber<unknown>>> {
+  return arg.key(
     z.coerce.number().int().min(1).max(10_000).default(1),
-    ['page', 'pagina'],
-    { es: 'página', en: 'page' },
+    PAGE_WORDS,
+    { es: 'página', en: 'page', form: 'f' },
     { es: `Página (${size} por página)`, en: `Page (${size} per page)` },
   );
+}
 
-/** Previous/next buttons that re-enter `base` (a command line) on another page; none when there is one page. */
+/** Previous/next buttons that re-enter `base` (a command line in the user's words) on another page; none when there is one page. */
 export function pageButtons(t: Translate, base: string, page: number, hasMore: boolean): Block[] {
+  const key = shownWord(PAGE_WORDS, t.locale, 'page');
   const list = [
-    ...(page > 1 ? [{ label: t('paging.prev'), command: `${base} page:${page - 1}` }] : []),
-    ...(hasMore ? [{ label: t('paging.next'), command: `${base} page:${page + 1}` }] : []),
+    ...(page > 1 ? [{ label: t('paging.prev'), command: `${base} ${key}:${page - 1}` }] : []),
+    ...(hasMore ? [{ label: t('paging.next'), command: `${base} ${key}:${page + 1}` }] : []),
   ];
   return list.length > 0 ? [buttons(...list)] : [];
 }

@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { translator } from '../i18n/index.ts';
 import { bindArgs, closest, splitInvocation, tokenize, usageLine } from './parse.ts';
-import { arg, quantity } from './registry.ts';
+import { arg, choice, optionalChoice, quantity } from './registry.ts';
 
 const es = translator('es');
 const en = translator('en');
 
 const searchArgs = {
-  words: arg.rest(z.string().min(1), { es: 'palabras', en: 'words' }, { es: 'qué buscar', en: 'what to find' }),
+  words: arg.rest(
+    z.string().min(1),
+    { es: 'palabras', en: 'words', form: 'fp' },
+    { es: 'qué buscar', en: 'what to find' },
+  ),
   max: arg.key(
     z.coerce.number().positive().optional(),
     ['max'],
@@ -17,7 +21,7 @@ const searchArgs = {
   ),
   ship: arg.key(
     z.coerce.number().int().optional(),
-    ['ship', 'envio', 's'],
+    { es: ['envio', 's'], en: ['ship', 's'] },
     { es: 'días', en: 'days' },
     { es: 'envío', en: 'shipping' },
   ),
@@ -28,8 +32,12 @@ const searchArgs = {
     { es: 'categoría', en: 'category' },
   ),
   sort: arg.key(
-    z.enum(['price', 'orders', 'rating']).optional(),
-    ['sort', 'orden'],
+    optionalChoice({
+      price: { es: 'precio', en: 'price' },
+      orders: { es: 'pedidos', en: 'orders' },
+      rating: { es: 'valoracion', en: 'rating' },
+    }),
+    { es: 'orden', en: 'sort' },
     { es: 'orden', en: 'order' },
     { es: 'orden', en: 'order' },
   ),
@@ -50,61 +58,100 @@ describe('text grammar', () => {
       'f g',
       'cat:home decor',
     ]);
-    expect(tokenize('say "unfinished', es)).toEqual({ ok: false, problems: ['falta cerrar unas comillas'] });
+    expect(tokenize('say "unfinished', es)).toEqual({ ok: false, problems: ['Falta cerrar unas comillas.'] });
+  });
+
+  it('reads real titles: an apostrophe inside a word, escaped quotes, inch marks', () => {
+    expect(words("Jeans Levi's 501").map((t) => t.text)).toEqual(['Jeans', "Levi's", '501']);
+    expect(words('"Funda \\"premium\\" piel" precio:10').map((t) => t.text)).toEqual([
+      'Funda "premium" piel',
+      'precio:10',
+    ]);
+    expect(words('Pantalla 5" táctil').map((t) => t.text)).toEqual(['Pantalla', '5"', 'táctil']);
+    expect(words("'Levi's jeans' x").map((t) => t.text)).toEqual(["Levi's jeans", 'x']);
+    expect(words('titulo:"Taza \\"grande\\""').map((t) => t.text)).toEqual(['titulo:Taza "grande"']);
   });
 
   it('finds the command word with an optional slash and an @botname suffix', () => {
     expect(splitInvocation('/Stock@bodega_bot A-1', { slashRequired: true, botUsername: 'bodega_bot' })).toEqual({
       word: 'Stock',
       rest: 'A-1',
+      slashed: true,
     });
     expect(splitInvocation('/stock@other_bot', { slashRequired: true, botUsername: 'bodega_bot' })).toBeUndefined();
     expect(splitInvocation('stock A-1', { slashRequired: true })).toBeUndefined();
-    expect(splitInvocation('stock A-1', { slashRequired: false })).toEqual({ word: 'stock', rest: 'A-1' });
+    expect(splitInvocation('stock A-1', { slashRequired: false })).toEqual({
+      word: 'stock',
+      rest: 'A-1',
+      slashed: false,
+    });
   });
 
   it('binds rest words, keys in either language and short aliases, case-insensitively', () => {
     const parsed = bindArgs(
       searchArgs,
-      words('mouse inalámbrico MAX:30 Envio:7 orden:price cat:"oficina y hogar"'),
-      'es',
+      words('mouse inalámbrico MAX:30 Envío:7 orden:precio cat:"oficina y hogar"'),
       es,
     );
     expect(parsed).toEqual({
       ok: true,
       value: { words: 'mouse inalámbrico', max: 30, ship: 7, sort: 'price', cat: 'oficina y hogar' },
     });
-    expect(bindArgs(searchArgs, words('cable s:3'), 'en', en)).toMatchObject({ ok: true, value: { ship: 3 } });
+    expect(bindArgs(searchArgs, words('cable s:3 sort:rating'), en)).toMatchObject({
+      ok: true,
+      value: { ship: 3, sort: 'rating' },
+    });
   });
 
   it('treats a URL as a word, not as a key', () => {
-    expect(bindArgs(searchArgs, words('https://www.aliexpress.com/item/1005.html'), 'en', en)).toMatchObject({
+    expect(bindArgs(searchArgs, words('https://www.aliexpress.com/item/1005.html'), en)).toMatchObject({
       ok: true,
       value: { words: 'https://www.aliexpress.com/item/1005.html' },
     });
   });
 
   it('explains each problem in the user language', () => {
-    expect(bindArgs(searchArgs, words('max:barato sort:cheap color:red'), 'es', es)).toEqual({
+    expect(bindArgs(searchArgs, words('max:barato sort:cheap color:red'), es)).toEqual({
       ok: false,
       problems: [
-        'no conozco la opción color:',
-        'falta palabras',
-        'precio debe ser un número (recibí "barato")',
-        'orden debe ser uno de: price, orders, rating',
+        'No conozco la opción color:.',
+        'Faltan las palabras.',
+        'El precio debe ser un número (escribiste «barato»).',
+        'El orden debe ser precio, pedidos o valoracion.',
       ],
     });
-    const qty = { qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty' }, { es: 'unidades', en: 'units' }) };
-    expect(bindArgs(qty, words('2.5'), 'en', en)).toEqual({
-      ok: false,
-      problems: ['qty must be a whole number (got "2.5")'],
+    expect(bindArgs(searchArgs, words('x sort:cheap'), en)).toMatchObject({
+      problems: ['The order must be price, orders, or rating.'],
     });
-    expect(bindArgs(qty, words('0'), 'es', es)).toEqual({ ok: false, problems: ['cantidad debe ser al menos 1'] });
-    expect(bindArgs(qty, words('99999999'), 'es', es)).toEqual({
+    const qty = {
+      qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty', form: 'f' }, { es: 'unidades', en: 'units' }),
+    };
+    expect(bindArgs(qty, words('2.5'), en)).toEqual({
       ok: false,
-      problems: ['cantidad debe ser como máximo 1000000'],
+      problems: ['The qty must be a whole number (you wrote "2.5").'],
     });
-    expect(bindArgs(qty, words('3 4'), 'en', en)).toEqual({ ok: false, problems: ['unexpected: 4'] });
+    expect(bindArgs(qty, words('0'), es)).toEqual({ ok: false, problems: ['La cantidad debe ser al menos 1.'] });
+    expect(bindArgs(qty, words('99999999'), es)).toEqual({
+      ok: false,
+      problems: ['La cantidad debe ser como máximo 1,000,000.'],
+    });
+    expect(bindArgs(qty, words('3 4'), en)).toEqual({ ok: false, problems: ['This is left over: 4.'] });
+  });
+
+  it('takes a choice in either language, without accents or case, and names the choices in the user language', () => {
+    const role = {
+      role: arg.positional(
+        choice({ staff: { es: 'personal', en: 'staff' }, owner: { es: ['dueño', 'dueno'], en: 'owner' } }),
+        { es: 'rol', en: 'role' },
+        { es: '', en: '' },
+      ),
+    };
+    for (const word of ['dueño', 'DUENO', 'owner', 'Dueño'])
+      expect(bindArgs(role, words(word), es), word).toEqual({ ok: true, value: { role: 'owner' } });
+    expect(bindArgs(role, words('personal'), en)).toEqual({ ok: true, value: { role: 'staff' } });
+    expect(bindArgs(role, words('jefe'), es)).toEqual({ ok: false, problems: ['El rol debe ser personal o dueño.'] });
+    expect(usageLine(['rol'], role, 'es')).toBe('/rol <personal|dueño>');
+    expect(usageLine(['role'], role, 'en')).toBe('/role <staff|owner>');
   });
 
   it('writes usage lines in each language', () => {
@@ -115,6 +162,25 @@ describe('text grammar', () => {
     };
     expect(usageLine(['stock', 'agregar'], specs, 'es')).toBe('/stock agregar <sku> <cantidad> [nota…]');
     expect(usageLine(['stock', 'add'], specs, 'en')).toBe('/stock add <sku> <qty> [note…]');
+  });
+
+  it('shows required keys as required, in the user words', () => {
+    const specs = {
+      price: arg.key(z.string(), { es: 'precio', en: 'price' }, { es: 'precio', en: 'price' }, { es: '', en: '' }),
+      currency: arg.key(
+        z.string().optional(),
+        { es: 'moneda', en: 'currency' },
+        { es: 'moneda', en: 'currency' },
+        { es: '', en: '' },
+      ),
+      confirm: arg.flag({ es: 'confirmar', en: 'confirm' }, { es: 'confirmar', en: 'confirm' }, { es: '', en: '' }),
+    };
+    expect(usageLine(['producto', 'agregar'], specs, 'es')).toBe(
+      '/producto agregar precio:<precio> [moneda:<moneda>] [confirmar]',
+    );
+    expect(usageLine(['product', 'add'], specs, 'en')).toBe(
+      '/product add price:<price> [currency:<currency>] [confirm]',
+    );
   });
 
   it('suggests the nearest command, counting a swapped pair as one typo', () => {

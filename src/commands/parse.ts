@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Locale, Translate } from '../i18n/index.ts';
-import { type ArgSpec, type ArgSpecs, normaliseWord } from './registry.ts';
+import { type ArgSpec, type ArgSpecs, normaliseWord, shownWord } from './registry.ts';
 
 export interface Token {
   text: string;
@@ -10,16 +10,35 @@ export interface Token {
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
 
-const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '«': '»' };
+const QUOTES: Record<string, string> = { '"': '"', "'": "'", '“': '”', '«': '»', '‘': '’' };
 
-/** Splits a command line into words; quotes (straight, curly or «») keep spaces inside one value. */
+/**
+ * Splits a command line into words. Quotes (straight, curly or «») keep spaces inside one value; a quote
+ * opens only where a value starts (a word's start or right after `key:`), so the apostrophe in `Levi's`
+ * and the inch mark in `5"` are letters. A straight quote closes only before a space or the end, and a
+ * backslash keeps the next quote as it is (`"Funda \"premium\" piel"`).
+ */
 export function tokenize(line: string, t: Translate): Parsed<Token[]> {
   const tokens: Token[] = [];
   let current: Token | undefined;
   let closing: string | undefined;
-  for (const char of line) {
+  const chars = [...line];
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i] as string;
+    const next = chars[i + 1];
+    if (
+      char === '\\' &&
+      next !== undefined &&
+      (next in QUOTES || Object.values(QUOTES).includes(next) || next === '\\')
+    ) {
+      current ??= { text: '', quotedFrom: undefined };
+      current.text += next;
+      i++;
+      continue;
+    }
     if (closing) {
-      if (char === closing) closing = undefined;
+      const straight = closing === '"' || closing === "'";
+      if (char === closing && (!straight || next === undefined || /\s/.test(next))) closing = undefined;
       else if (current) current.text += char;
       continue;
     }
@@ -30,9 +49,10 @@ export function tokenize(line: string, t: Translate): Parsed<Token[]> {
     }
     current ??= { text: '', quotedFrom: undefined };
     const close = QUOTES[char];
-    if (close) {
+    const valueStarts = current.text === '' || current.text.endsWith(':');
+    if (close && valueStarts && current.quotedFrom === undefined) {
       closing = close;
-      current.quotedFrom ??= current.text.length;
+      current.quotedFrom = current.text.length;
     } else {
       current.text += char;
     }
@@ -42,11 +62,18 @@ export function tokenize(line: string, t: Translate): Parsed<Token[]> {
   return { ok: true, value: tokens };
 }
 
+/** A line addressed to us: the command word, what follows it, and whether it was written with a slash. */
+export interface Invocation {
+  word: string;
+  rest: string;
+  slashed: boolean;
+}
+
 /** The command word and what follows it, or undefined when the text is not a command. */
 export function splitInvocation(
   line: string,
   options: { slashRequired: boolean; botUsername?: string | undefined },
-): { word: string; rest: string } | undefined {
+): Invocation | undefined {
   const trimmed = line.trim();
   const slashed = trimmed.startsWith('/');
   if (!slashed && options.slashRequired) return undefined;
@@ -55,23 +82,19 @@ export function splitInvocation(
   if (!match?.[1]) return undefined;
   const [, word, mention, rest] = match;
   if (mention && options.botUsername && mention.toLowerCase() !== options.botUsername.toLowerCase()) return undefined;
-  return { word, rest: rest ?? '' };
+  return { word, rest: rest ?? '', slashed };
 }
 
 /** Binds words to a command's arguments and validates each with its zod schema, in the user's language. */
-export function bindArgs(
-  specs: ArgSpecs,
-  tokens: Token[],
-  locale: Locale,
-  t: Translate,
-): Parsed<Record<string, unknown>> {
+export function bindArgs(specs: ArgSpecs, tokens: Token[], t: Translate): Parsed<Record<string, unknown>> {
   const raw: Record<string, unknown> = {};
   const problems: string[] = [];
   const positionals: string[] = [];
   const keyOwner = new Map<string, string>();
   const flagOwner = new Map<string, string>();
   for (const [name, spec] of Object.entries(specs)) {
-    for (const word of spec.words ?? []) (spec.kind === 'key' ? keyOwner : flagOwner).set(normaliseWord(word), name);
+    for (const word of [...(spec.words?.es ?? []), ...(spec.words?.en ?? [])])
+      (spec.kind === 'key' ? keyOwner : flagOwner).set(normaliseWord(word), name);
   }
   for (const token of tokens) {
     const colon = token.text.indexOf(':');
@@ -100,7 +123,7 @@ export function bindArgs(
   for (const [name, spec] of Object.entries(specs)) {
     const result = spec.schema.safeParse(raw[name]);
     if (result.success) value[name] = result.data;
-    else problems.push(describeIssue(result.error.issues[0], spec, raw[name], locale, t));
+    else problems.push(describeIssue(result.error.issues[0], spec, raw[name], t));
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
 }
@@ -120,53 +143,66 @@ function assignPositionals(
   if (queue.length > 0) problems.push(t('args.extra', { words: queue.join(' ') }));
 }
 
-function describeIssue(
-  issue: z.core.$ZodIssue | undefined,
-  spec: ArgSpec,
-  value: unknown,
-  locale: Locale,
-  t: Translate,
-): string {
-  const argName = spec.name[locale];
-  const shown = typeof value === 'string' ? value : '';
-  if (!issue) return t('args.invalid', { arg: argName });
+/** The words of each choice value in the user's language, as shown: `precio`, `pedidos`, `valoracion`. */
+export function choiceList(spec: ArgSpec, locale: Locale): string[] {
+  return Object.entries(spec.choices ?? {}).map(([value, words]) => shownWord(words, locale, value));
+}
+
+/** One whole sentence about what is wrong with one argument, agreeing with its name ("La reserva no es válida"). */
+function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value: unknown, t: Translate): string {
+  const form = spec.name.form ?? 'm';
+  const params = {
+    arg: t('args.the', { name: spec.name[t.locale], form }),
+    form,
+    value: typeof value === 'string' ? value : '',
+  };
+  if (!issue) return t('args.invalid', params);
   switch (issue.code) {
     case 'invalid_type':
-      if (value === undefined) return t('args.missing', { arg: argName });
-      return issue.expected === 'int'
-        ? t('args.not_integer', { arg: argName, value: shown })
-        : t('args.not_number', { arg: argName, value: shown });
+      if (value === undefined) return t('args.missing', params);
+      return issue.expected === 'int' ? t('args.not_integer', params) : t('args.not_number', params);
     case 'too_small':
-      if (issue.origin === 'string' && value === '') return t('args.missing', { arg: argName });
-      return t('args.too_small', { arg: argName, min: String(issue.minimum) });
+      if (issue.origin === 'string' && value === '') return t('args.missing', params);
+      return issue.origin === 'string'
+        ? t('args.invalid', params)
+        : t('args.too_small', { ...params, min: Number(issue.minimum) });
     case 'too_big':
       return issue.origin === 'string'
-        ? t('args.too_long', { arg: argName, max: String(issue.maximum) })
-        : t('args.too_big', { arg: argName, max: String(issue.maximum) });
-    case 'invalid_value':
-      return t('args.one_of', { arg: argName, options: issue.values.map(String).join(', ') });
+        ? t('args.too_long', { ...params, max: Number(issue.maximum) })
+        : t('args.too_big', { ...params, max: Number(issue.maximum) });
+    case 'invalid_value': {
+      const options = spec.choices ? choiceList(spec, t.locale) : issue.values.map(String);
+      return t('args.one_of', { ...params, options: t.list(options, 'or') });
+    }
     default:
-      return t('args.invalid', { arg: argName });
+      return t('args.invalid', params);
   }
 }
 
-/** The usage line in the user's language, e.g. `/stock agregar <sku> <cantidad> [nota]`. */
-export function usageLine(path: string[], specs: ArgSpecs, locale: Locale): string {
-  const parts = Object.values(specs).map((spec) => {
-    const name = spec.name[locale];
-    const optional = spec.schema.safeParse(undefined).success;
-    switch (spec.kind) {
-      case 'positional':
-        return optional ? `[${name}]` : `<${name}>`;
-      case 'rest':
-        return optional ? `[${name}…]` : `<${name}…>`;
-      case 'key':
-        return `[${spec.words?.[0]}:${name}]`;
-      default:
-        return `[${spec.words?.[locale === 'es' ? spec.words.length - 1 : 0]}]`;
+/** How an argument appears in a usage line: required things in `<>`, optional ones in `[]`, keys with their word. */
+function usagePart(spec: ArgSpec, locale: Locale): string {
+  const optional = spec.kind === 'flag' || spec.schema.safeParse(undefined).success;
+  const choices = choiceList(spec, locale);
+  const listed = choices.length > 0 && choices.length <= 4 ? choices.join('|') : undefined;
+  const value = listed ?? spec.name[locale];
+  const shown = (inner: string) => (optional ? `[${inner}]` : `<${inner}>`);
+  switch (spec.kind) {
+    case 'positional':
+      return shown(value);
+    case 'rest':
+      return shown(`${value}…`);
+    case 'key': {
+      const keyed = `${shownWord(spec.words, locale, '')}:${listed ?? `<${value}>`}`;
+      return optional ? `[${keyed}]` : keyed;
     }
-  });
-  return [`/${path.join(' ')}`, ...parts].join(' ');
+    default:
+      return `[${shownWord(spec.words, locale, '')}]`;
+  }
+}
+
+/** The usage line in the user's language, e.g. `/producto agregar <sku> <título…> precio:<precio> [stock:<unidades>]`. */
+export function usageLine(path: string[], specs: ArgSpecs, locale: Locale): string {
+  return [`/${path.join(' ')}`, ...Object.values(specs).map((spec) => usagePart(spec, locale))].join(' ');
 }
 
 /** Edit distance counting a swap of neighbours as one edit (optimal string alignment), for "did you mean". */

@@ -1,18 +1,26 @@
 import { z } from 'zod';
 import { reply, sensitive, table, text } from '../chat/reply.ts';
-import { roles } from '../domain/people/index.ts';
+import type { User } from '../domain/people/index.ts';
 import { t } from '../i18n/index.ts';
-import { requireUser } from './context.ts';
-import { arg, defineCommand } from './registry.ts';
+import { type CommandContext, requireUser } from './context.ts';
+import { alertsState, DEFAULT_TOPICS } from './notify.ts';
+import { arg, choice, defineCommand } from './registry.ts';
 
-const roleArg = arg.positional(
-  z.enum(roles),
-  { es: 'rol', en: 'role' },
-  {
-    es: 'viewer (lector), staff (personal), admin u owner (dueño)',
-    en: 'viewer, staff, admin or owner',
-  },
-);
+/** Languages as people name them: `es`, `español`, `spanish`, `en`, `inglés`, `english`, any case. */
+export const languageChoice = choice({
+  es: { es: ['es', 'español', 'espanol'], en: ['es', 'spanish'] },
+  en: { es: ['en', 'inglés', 'ingles'], en: ['en', 'english'] },
+});
+
+/** Roles as people say them, in either language (`dueño`, `dueno` and `owner` are the same role). */
+export const roleChoice = choice({
+  viewer: { es: 'lector', en: 'viewer' },
+  staff: { es: 'personal', en: 'staff' },
+  admin: { es: ['administrador', 'admin'], en: 'admin' },
+  owner: { es: ['dueño', 'dueno'], en: 'owner' },
+});
+
+const roleArg = arg.positional(roleChoice, { es: 'rol', en: 'role' }, { es: 'El rol', en: 'The role' });
 const userArg = arg.positional(
   z.string().min(1),
   { es: 'persona', en: 'user' },
@@ -35,15 +43,27 @@ export const startCommand = defineCommand({
     ),
   },
   async run(ctx, args) {
-    if (ctx.user)
-      return reply(
-        text(ctx.t('start.already_linked', { name: ctx.user.displayName, role: ctx.t(`role.${ctx.user.role}`) })),
-      );
+    if (ctx.user) {
+      const linked = ctx.t('start.already_linked', {
+        name: ctx.user.displayName,
+        role: ctx.t(`role.${ctx.user.role}`),
+      });
+      return reply(text(linked), ...(await defaultAlerts(ctx, ctx.user)));
+    }
     if (!args.code) return reply(text(ctx.t('start.need_code')));
     const user = await ctx.services.people.redeem(ctx.input.identity, args.code, ctx.input.displayName);
-    return reply(text(ctx.t('start.linked', { name: user.displayName, role: ctx.t(`role.${user.role}`) })));
+    const linked = ctx.t('start.linked', { name: user.displayName, role: ctx.t(`role.${user.role}`) });
+    return reply(text(linked), ...(await defaultAlerts(ctx, user)));
   },
 });
+
+/** Stock, order and report alerts go to the owner's first linked chat without asking; the reply says how to stop them. */
+async function defaultAlerts(ctx: CommandContext, user: User) {
+  const { settings, subscriptions } = ctx.services;
+  if (user.role !== 'owner' || ctx.input.platform === 'console' || !(await settings.claimDefaultAlerts())) return [];
+  await subscriptions.subscribe(ctx.input.chat, DEFAULT_TOPICS, ctx.locale);
+  return [text(alertsState(ctx.t, DEFAULT_TOPICS))];
+}
 
 export const inviteCommand = defineCommand({
   name: 'invite',
@@ -113,10 +133,10 @@ export const revokeCommand = defineCommand({
 export const langCommand = defineCommand({
   name: 'lang',
   aliases: { es: 'idioma' },
-  description: { es: 'Elige tu idioma: es o en', en: 'Choose your language: es or en' },
+  description: { es: 'Elige tu idioma: español o inglés', en: 'Choose your language: Spanish or English' },
   minRole: 'viewer',
   args: {
-    language: arg.positional(z.enum(['es', 'en']), { es: 'idioma', en: 'language' }, { es: 'es o en', en: 'es or en' }),
+    language: arg.positional(languageChoice, { es: 'idioma', en: 'language' }, { es: 'El idioma', en: 'The language' }),
   },
   async run(ctx, args) {
     await ctx.services.people.setLocale(requireUser(ctx).id, args.language);

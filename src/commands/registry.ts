@@ -10,6 +10,26 @@ export interface Localized {
   en: string;
 }
 
+/** How a Spanish noun agrees in a sentence: masculine or feminine, singular or plural ("La reserva no es válida"). */
+export type Form = 'm' | 'f' | 'mp' | 'fp';
+
+/** An argument's name in both languages; `form` is the Spanish noun's gender and number (masculine singular when unset). */
+export interface ArgName extends Localized {
+  form?: Form;
+}
+
+/** Words in each language; the first of each is the one shown (usage lines, buttons), all are accepted. */
+export interface Words {
+  es: string[];
+  en: string[];
+}
+
+/** Words as written in a definition: one list for both languages, or each language's own. */
+export type WordsInput = string[] | { es: string | string[]; en: string | string[] };
+
+/** The accepted words of each value of a choice (`sí`/`si`/`on` → `on`). */
+export type ChoiceWords = Record<string, Words>;
+
 /** How an argument is written: in order, all remaining words, as `key:value`, or as a bare word. */
 export type ArgKind = 'positional' | 'rest' | 'key' | 'flag';
 
@@ -17,10 +37,12 @@ export interface ArgSpec<S extends z.ZodType = z.ZodType> {
   kind: ArgKind;
   schema: S;
   /** Shown in usage lines and used as the Discord option name (en). */
-  name: Localized;
+  name: ArgName;
   description: Localized;
-  /** For `key`: every accepted key, e.g. ['ship', 'envio', 's']. For `flag`: the words, e.g. ['test', 'prueba']. */
-  words?: string[];
+  /** For `key`: the key words, e.g. {es: ['envio'], en: ['ship']}. For `flag`: the flag words. */
+  words?: Words;
+  /** For a `choice()` schema: the words of each value, shown in the user's language. */
+  choices?: ChoiceWords;
 }
 
 export type ArgSpecs = Record<string, ArgSpec>;
@@ -119,35 +141,76 @@ export function subcommand<A extends ArgSpecs>(
   };
 }
 
+const asList = (value: string | string[]) => (Array.isArray(value) ? value : [value]);
+
+/** Normalises a definition's words: a plain list is the same in both languages. */
+export function wordsOf(input: WordsInput): Words {
+  return Array.isArray(input) ? { es: input, en: input } : { es: asList(input.es), en: asList(input.en) };
+}
+
+/** The choices of a schema made by `choice()`, if it is one. */
+function choicesOf(schema: z.ZodType): ChoiceWords | undefined {
+  return (schema as Partial<{ choices: ChoiceWords }>).choices;
+}
+
+const spec = <S extends z.ZodType>(kind: ArgKind, schema: S, name: ArgName, description: Localized): ArgSpec<S> => {
+  const choices = choicesOf(schema);
+  return { kind, schema, name, description, ...(choices ? { choices } : {}) };
+};
+
 /** Argument builders: `arg.positional(z.string(), {es:'sku', en:'sku'}, {...})`. */
 export const arg = {
-  positional: <S extends z.ZodType>(schema: S, name: Localized, description: Localized): ArgSpec<S> => ({
-    kind: 'positional',
-    schema,
-    name,
-    description,
+  positional: <S extends z.ZodType>(schema: S, name: ArgName, description: Localized): ArgSpec<S> =>
+    spec('positional', schema, name, description),
+  rest: <S extends z.ZodType>(schema: S, name: ArgName, description: Localized): ArgSpec<S> =>
+    spec('rest', schema, name, description),
+  key: <S extends z.ZodType>(schema: S, words: WordsInput, name: ArgName, description: Localized): ArgSpec<S> => ({
+    ...spec('key', schema, name, description),
+    words: wordsOf(words),
   }),
-  rest: <S extends z.ZodType>(schema: S, name: Localized, description: Localized): ArgSpec<S> => ({
-    kind: 'rest',
-    schema,
-    name,
-    description,
-  }),
-  key: <S extends z.ZodType>(schema: S, words: string[], name: Localized, description: Localized): ArgSpec<S> => ({
-    kind: 'key',
-    schema,
-    name,
-    description,
-    words,
-  }),
-  flag: (words: string[], name: Localized, description: Localized): ArgSpec<z.ZodDefault<z.ZodBoolean>> => ({
+  flag: (words: WordsInput, name: ArgName, description: Localized): ArgSpec<z.ZodDefault<z.ZodBoolean>> => ({
     kind: 'flag',
     schema: z.boolean().default(false),
     name,
     description,
-    words,
+    words: wordsOf(words),
   }),
 };
+
+type ChoiceDefinition<V extends string> = Record<V, { es: string | string[]; en: string | string[] }>;
+
+function choiceWords<V extends string>(definition: ChoiceDefinition<V>) {
+  const choices: ChoiceWords = {};
+  const valueByWord = new Map<string, string>();
+  for (const [value, words] of Object.entries(definition) as Array<[V, ChoiceDefinition<V>[V]]>) {
+    choices[value] = wordsOf(words);
+    for (const word of [value, ...(choices[value]?.es ?? []), ...(choices[value]?.en ?? [])])
+      valueByWord.set(normaliseWord(word), value);
+  }
+  const toValue = (input: unknown) =>
+    typeof input === 'string' ? (valueByWord.get(normaliseWord(input)) ?? input) : input;
+  return { choices, toValue, values: Object.keys(definition) as [V, ...V[]] };
+}
+
+/**
+ * A fixed set of values typed in either language, accents and case aside (`sí`, `si`, `on` → `on`;
+ * `dueño`, `dueno`, `owner` → `owner`). Usage lines, errors and help show the user's language's words.
+ */
+export function choice<const V extends string>(definition: ChoiceDefinition<V>) {
+  const { choices, toValue, values } = choiceWords(definition);
+  return Object.assign(z.preprocess(toValue, z.enum(values)), { choices });
+}
+
+/** `choice()` that may be left out. */
+export function optionalChoice<const V extends string>(definition: ChoiceDefinition<V>) {
+  const { choices, toValue, values } = choiceWords(definition);
+  return Object.assign(z.preprocess(toValue, z.enum(values).optional()), { choices });
+}
+
+/** The word a user of `locale` types for a choice value or a key (the first of their language's words). */
+export function shownWord(words: Words | undefined, locale: Locale, fallback: string): string {
+  return words?.[locale][0] ?? fallback;
+}
 
 /** A whole quantity typed in chat: 1 to 1,000,000. */
 export const quantity = () => z.coerce.number().int().min(1).max(1_000_000);

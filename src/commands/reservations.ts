@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bold, type Reply, reply, table, text } from '../chat/reply.ts';
 import type { Outcome, Reservation } from '../domain/inventory/index.ts';
 import type { CommandContext } from './context.ts';
-import { chatOrigin, formatWhen, word } from './origin.ts';
+import { chatOrigin, word } from './origin.ts';
 import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
 import { arg, defineCommand, quantity, recordNumber } from './registry.ts';
 import { skuArg } from './stock-changes.ts';
@@ -11,8 +11,11 @@ const PAGE_SIZE = 15;
 
 const idArg = arg.positional(
   recordNumber(),
-  { es: 'reserva', en: 'reservation' },
-  { es: 'El número de la reserva (#12)', en: 'The reservation number (#12)' },
+  { es: 'reserva', en: 'reservation', form: 'f' },
+  {
+    es: 'El número de la reserva (#12)',
+    en: 'The reservation number (#12)',
+  },
 );
 
 /** A repeat says it already happened instead of repeating the success. */
@@ -32,7 +35,7 @@ export const reserveCommand = defineCommand({
   minRole: 'staff',
   args: {
     sku: skuArg,
-    qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty' }, { es: 'Unidades', en: 'Units' }),
+    qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty', form: 'f' }, { es: 'Unidades', en: 'Units' }),
     ttl: arg.key(
       z.coerce
         .number()
@@ -40,9 +43,12 @@ export const reserveCommand = defineCommand({
         .min(1)
         .max(7 * 24 * 60)
         .optional(),
-      ['ttl', 'minutos', 'm'],
-      { es: 'minutos', en: 'minutes' },
-      { es: 'Minutos que dura la reserva', en: 'Minutes the reservation lasts' },
+      { es: ['minutos', 'ttl', 'm'], en: ['ttl', 'minutes', 'm'] },
+      { es: 'minutos', en: 'minutes', form: 'mp' },
+      {
+        es: 'Minutos que dura la reserva',
+        en: 'Minutes the reservation lasts',
+      },
     ),
   },
   async run(ctx, args) {
@@ -57,7 +63,7 @@ export const reserveCommand = defineCommand({
     });
     const { id, qty, sku } = reservation;
     return reply(
-      text('✅ ', ctx.t('reservation.created', { id, qty, sku, expires: formatWhen(ctx, reservation.expiresAt) })),
+      text('✅ ', ctx.t('reservation.created', { id, qty, sku, expires: ctx.t.dateTime(reservation.expiresAt) })),
     );
   },
 });
@@ -149,7 +155,7 @@ export const reservationsCommand = defineCommand({
       'reservations.col_expires',
       'reservations.col_reference',
     ] as const;
-    const rows = paged.items.map((r) => [`#${r.id}`, r.sku, r.qty, formatWhen(ctx, r.expiresAt), r.reference ?? '']);
+    const rows = paged.items.map((r) => [`#${r.id}`, r.sku, r.qty, ctx.t.dateTime(r.expiresAt), r.reference ?? '']);
     return reply(
       text(bold(pagedTitle(ctx.t, ctx.t('reservations.title'), paged))),
       table(

@@ -70,9 +70,9 @@ describe('router', () => {
       locale: 'es',
     });
     const jobs = await core.router.handle(input('telegram:891', '/tareas'));
-    expect(plainText(jobs!.reply)).toMatch(new RegExp(`#${task.id} \\| search \\| en espera`));
+    expect(plainText(jobs!.reply)).toMatch(new RegExp(`#${task.id} \\| búsqueda \\| en espera`));
     const cancelled = await core.router.handle(input('telegram:891', `/cancel #${task.id}`, { languageCode: 'en' }));
-    expect(plainText(cancelled!.reply)).toBe(`Job #${task.id} cancelled.`);
+    expect(plainText(cancelled!.reply)).toBe(`Task #${task.id} cancelled.`);
     const again = await core.router.handle(input('telegram:891', `/cancelar ${task.id}`));
     expect(plainText(again!.reply)).toBe(`La tarea #${task.id} ya terminó (cancelada).`);
   });
@@ -98,7 +98,7 @@ describe('router', () => {
       expect((await core.router.handle(input('telegram:890', '/invitar staff')))!.reply.error).toBeUndefined();
     const before = await database().sql`select count(*)::int as n from invite_codes`;
     const refused = await core.router.handle(input('telegram:890', '/invitar staff'));
-    expect(plainText(refused!.reply)).toBe('Vas muy rápido: espera 60 s y vuelve a intentarlo.');
+    expect(plainText(refused!.reply)).toBe('Vas muy rápido: espera 60 segundos y vuelve a intentarlo.');
     // A flood inside the same window is dropped without a reply each, and runs nothing.
     for (let i = 0; i < 20; i++) {
       clock.advance(1_000);

@@ -7,14 +7,13 @@ import { type Locale, pickLocale, type Translate, translator } from '../i18n/ind
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { CommandContext, CommandInput, Services } from './context.ts';
-import { bindArgs, closest, splitInvocation, tokenize, usageLine } from './parse.ts';
+import { bindArgs, closest, type Invocation, splitInvocation, tokenize, usageLine } from './parse.ts';
 import type { CommandRateLimit } from './rate-limit.ts';
 import { type Command, displayName, findSubcommand, type Outcome, type Registry, type Subcommand } from './registry.ts';
 
 export interface RouterDeps {
   registry: Registry;
   services: Services;
-  defaultLocale: Locale;
   clock: Clock;
   log: Logger;
   metrics?: Metrics;
@@ -47,8 +46,9 @@ export function createRouter(deps: RouterDeps): Router {
       });
       if (!invocation) return undefined;
       const user = await services.people.findByIdentity(input.identity);
-      const locale = pickLocale(user?.locale, input.languageCode, deps.defaultLocale);
-      const t = translator(locale);
+      const shop = await services.settings.current();
+      const locale = pickLocale(user?.locale, input.languageCode, shop.language);
+      const t = translator(locale, shop);
       const command = registry.find(invocation.word);
       const started = performance.now();
       let outcome = 'ok';
@@ -61,9 +61,9 @@ export function createRouter(deps: RouterDeps): Router {
         }
         if (!command) {
           outcome = 'unknown';
-          return { reply: unknownCommand(invocation.word, user, t), locale };
+          return { reply: unknownCommand(invocation, user, t), locale };
         }
-        const handled = await runCommand(command, invocation.rest, input, user, locale, t);
+        const handled = await runCommand(command, invocation.rest, { input, user, locale, t, shop });
         if (handled.reply.error) outcome = 'refused';
         return handled;
       } catch (error) {
@@ -79,10 +79,12 @@ export function createRouter(deps: RouterDeps): Router {
     },
   };
 
-  function unknownCommand(word: string, user: User | undefined, t: Translate): Reply {
+  /** A typo gets "did you mean"; words that are no command at all ("hola") get a friendly pointer to /help. */
+  function unknownCommand(invocation: Invocation, user: User | undefined, t: Translate): Reply {
     if (!user) return errorReply(text(t('error.not_linked')));
-    const suggestion = closest(word, registry.allNames());
-    const lines = [t('error.unknown_command', { command: `/${word}` })];
+    const suggestion = closest(invocation.word, registry.allNames());
+    if (!invocation.slashed && !suggestion) return reply(text(t('error.not_a_command')));
+    const lines = [t('error.unknown_command', { command: `/${invocation.word}` })];
     lines.push(suggestion ? t('error.did_you_mean', { suggestion: `/${suggestion}` }) : t('error.see_help'));
     return errorReply(text(lines.join(' ')));
   }
@@ -90,11 +92,9 @@ export function createRouter(deps: RouterDeps): Router {
   async function runCommand(
     command: Command,
     rest: string,
-    input: CommandInput,
-    user: User | undefined,
-    locale: Locale,
-    t: Translate,
+    asked: Pick<CommandContext, 'input' | 'user' | 'locale' | 't' | 'shop'>,
   ): Promise<Handled> {
+    const { user, locale, t } = asked;
     const refuse = (message: string): Handled => ({ reply: errorReply(text(message)), locale });
     const tokens = tokenize(rest, t);
     if (!tokens.ok) return refuse(tokens.problems.join('\n'));
@@ -104,7 +104,10 @@ export function createRouter(deps: RouterDeps): Router {
     const path = sub ? [displayName(command, locale), displayName(sub, locale)] : [displayName(command, locale)];
     if (!action) {
       if (!user) return refuse(t('error.not_linked'));
-      const options = command.subcommands.map((s) => displayName(s, locale)).join(', ');
+      const options = t.list(
+        command.subcommands.map((s) => displayName(s, locale)),
+        'or',
+      );
       const problem = first
         ? t('args.unknown_subcommand', { sub: first.text, options })
         : t('args.missing_subcommand', { options });
@@ -114,12 +117,12 @@ export function createRouter(deps: RouterDeps): Router {
       if (!user) return refuse(t('error.not_linked'));
       if (!atLeast(user.role, action.minRole)) return refuse(t('error.forbidden', { command: `/${path.join(' ')}` }));
     }
-    const args = bindArgs(action.args, sub ? tokens.value.slice(1) : tokens.value, locale, t);
+    const args = bindArgs(action.args, sub ? tokens.value.slice(1) : tokens.value, t);
     if (!args.ok) {
       const usage = t('error.usage', { usage: usageLine(path, action.args, locale) });
       return refuse([...args.problems, usage].join('\n'));
     }
-    const ctx: CommandContext = { input, user, locale, t, services, registry, clock: deps.clock, log };
+    const ctx: CommandContext = { ...asked, services, registry, clock: deps.clock, log };
     return deliver(await action.run(ctx, args.value), ctx);
   }
 

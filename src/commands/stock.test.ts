@@ -82,19 +82,23 @@ describe('stock commands', () => {
   it('answers bad input with the problem and the usage, changing nothing', async () => {
     const before = await levels('TAZA-7');
     const cases: Array<[string, string]> = [
-      ['/stock agregar TAZA-7 -5', 'cantidad debe ser al menos 1'],
-      ['/stock agregar TAZA-7 99999999', 'cantidad debe ser como máximo 1000000'],
-      ['/stock agregar TAZA-7 dos', 'cantidad debe ser un número (recibí "dos")'],
+      ['/stock agregar TAZA-7 -5', 'La cantidad debe ser al menos 1.'],
+      ['/stock agregar TAZA-7 99999999', 'La cantidad debe ser como máximo 1,000,000.'],
+      ['/stock agregar TAZA-7 dos', 'La cantidad debe ser un número (escribiste «dos»).'],
       ['/stock agregar NOEXISTE 1', 'No hay un producto con el SKU NOEXISTE. Mira /producto lista.'],
-      ['/stock quitar TAZA-7 500', 'No hay stock suficiente (disponible: 18).'],
+      ['/stock quitar TAZA-7 500', 'No hay stock suficiente: quedan 18 disponibles.'],
       ['/reservar TAZA-7 1000', 'No hay stock suficiente'],
       ['/producto agregar TAZA-7 Otra precio:10', 'Ya existe un producto con el SKU TAZA-7.'],
       [
         '/producto agregar X-1 Algo precio:10.999',
-        'El precio debe ser un número con hasta 2 decimales (recibí "10.999")',
+        'El precio debe ser un número con hasta 2 decimales, p. ej. 199.90 (escribiste «10.999»).',
       ],
-      ['/producto agregar X-2 Algo', 'falta precio'],
-      ['/liberar abc', 'reserva no es válido'],
+      [
+        '/producto agregar X-2 Algo',
+        'Falta el precio.\nUso: /producto agregar <sku> <título…> precio:<precio> [moneda:<moneda>] [stock:<unidades>] [umbral:<umbral>]',
+      ],
+      ['/producto agregar X-3 Algo precio:10 moneda:XYZ', 'La moneda no es válida («XYZ»).'],
+      ['/liberar abc', 'La reserva no es válida («abc»).\nUso: /liberar <reserva>'],
     ];
     for (const [line, expected] of cases) {
       const answer = await say(line);
@@ -145,8 +149,8 @@ describe('stock commands', () => {
     expect(page1).toContain('PAGE-15');
     expect(page1).not.toContain('PAGE-16');
     const next = first!.reply.blocks.find((block) => block.kind === 'buttons');
-    expect(next).toEqual({ kind: 'buttons', buttons: [{ label: 'Siguiente ▶', command: '/stock vaso page:2' }] });
-    const second = await say('/stock vaso page:2');
+    expect(next).toEqual({ kind: 'buttons', buttons: [{ label: 'Siguiente ▶', command: '/stock vaso pagina:2' }] });
+    const second = await say('/stock vaso pagina:2');
     expect(second.text).toContain('PAGE-20');
     expect(second.text).not.toContain('PAGE-15');
     expect(second.text).toContain('[◀ Anterior]');

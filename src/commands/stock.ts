@@ -23,11 +23,7 @@ export function stockTable(items: ProductStock[], t: Translate) {
   const rows = items.map((v) => [
     v.sku,
     v.title.length > 28 ? `${v.title.slice(0, 27)}…` : v.title,
-    v.total,
-    v.reserved,
-    v.sold,
-    v.available,
-    v.lowStockThreshold,
+    ...[v.total, v.reserved, v.sold, v.available, v.lowStockThreshold].map(t.number),
   ]);
   return table(
     columns.map((key) => t(key)),
@@ -55,11 +51,11 @@ async function showOne(ctx: CommandContext, stock: ProductStock): Promise<Reply>
   return reply(
     text(bold(`${stock.sku} — ${stock.title}`)),
     fields([
-      [ctx.t('stock.col_total'), stock.total],
-      [ctx.t('stock.col_reserved'), stock.reserved],
-      [ctx.t('stock.col_sold'), stock.sold],
-      [ctx.t('stock.col_available'), stock.available],
-      [ctx.t('stock.col_threshold'), stock.lowStockThreshold],
+      [ctx.t('stock.col_total'), ctx.t.number(stock.total)],
+      [ctx.t('stock.col_reserved'), ctx.t.number(stock.reserved)],
+      [ctx.t('stock.col_sold'), ctx.t.number(stock.sold)],
+      [ctx.t('stock.col_available'), ctx.t.number(stock.available)],
+      [ctx.t('stock.col_threshold'), ctx.t.number(stock.lowStockThreshold)],
     ]),
   );
 }

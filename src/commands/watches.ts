@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { bold, link, reply, table, text } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
 import { productIdFrom, type Watch } from '../domain/sourcing/index.ts';
-import type { Locale, Translate } from '../i18n/index.ts';
-import { formatMoney, parsePrice } from '../money.ts';
+import { type Translate, translator } from '../i18n/index.ts';
+import { parsePrice } from '../money.ts';
 import type { Services } from './context.ts';
 import { arg, defineCommand, priceText, recordNumber, subcommand } from './registry.ts';
 
@@ -16,10 +16,10 @@ interface WatchAddInput {
 }
 
 /** What a watch alerts on, in words: "below $10.00 USD · changes of 10% or more · unavailability". */
-export function watchTerms(watch: Watch, t: Translate, locale: Locale): string {
+export function watchTerms(watch: Watch, t: Translate): string {
   const terms: string[] = [];
   if (watch.belowMinor !== null)
-    terms.push(t('watch.term_below', { price: formatMoney(watch.belowMinor, watch.currency, locale) }));
+    terms.push(t('watch.term_below', { price: t.money({ minor: watch.belowMinor, currency: watch.currency }) }));
   if (watch.changePercent !== null) terms.push(t('watch.term_change', { percent: watch.changePercent }));
   terms.push(t('watch.term_unavailable'));
   return terms.join(' · ');
@@ -49,7 +49,7 @@ export const watchCommand = defineCommand({
         ),
         below: arg.key(
           priceText().optional(),
-          ['below', 'bajo', 'menos'],
+          { es: ['bajo', 'menos'], en: 'below' },
           { es: 'precio', en: 'price' },
           {
             es: 'Avisa cuando el precio baje de aquí',
@@ -58,7 +58,7 @@ export const watchCommand = defineCommand({
         ),
         change: arg.key(
           z.coerce.number().int().min(1).max(1000).optional(),
-          ['change', 'cambio'],
+          { es: 'cambio', en: 'change' },
           { es: 'porcentaje', en: 'percent' },
           {
             es: 'Avisa cuando el precio cambie este % o más',
@@ -69,7 +69,7 @@ export const watchCommand = defineCommand({
       async run(ctx, args) {
         // Link and price are checked here, so a typo is refused at once, before any lookup.
         const product = productIdFrom(args.product);
-        if (args.below !== undefined) parsePrice(args.below, ctx.services.currency);
+        if (args.below !== undefined) parsePrice(args.below, ctx.shop.currency);
         const input: WatchAddInput = {
           product,
           below: args.below,
@@ -98,11 +98,13 @@ export const watchCommand = defineCommand({
         const rows = watches.map((w) => [
           `#${w.id}`,
           w.title.length > 40 ? `${w.title.slice(0, 39)}…` : w.title,
-          w.available ? formatMoney(w.price.minor, w.price.currency, ctx.locale) : ctx.t('watch.unavailable_short'),
-          watchTerms(w, ctx.t, ctx.locale),
+          w.available ? ctx.t.money(w.price) : ctx.t('watch.unavailable_short'),
+          watchTerms(w, ctx.t),
           w.lastError
             ? ctx.t('watch.check_failed')
-            : (w.lastCheckedAt?.toISOString().slice(0, 16).replace('T', ' ') ?? ctx.t('filter.never')),
+            : w.lastCheckedAt
+              ? ctx.t.dateTime(w.lastCheckedAt)
+              : ctx.t('filter.never'),
         ]);
         return reply(
           text(bold(ctx.t('watch.list_title'))),
@@ -141,23 +143,24 @@ export const watchCommand = defineCommand({
 export function watchAddTask(services: Services): TaskDefinition {
   return defineTask<WatchAddInput>({
     kind: 'watch-add',
-    async run({ input, locale, t, requestedBy }) {
+    async run({ input, locale, requestedBy, signal }) {
+      const shop = await services.settings.current();
+      const t = translator(locale, shop);
       const watch = await services.watches.add({
         product: input.product,
         platform: input.platform,
         chatId: input.chatId,
         locale,
-        currency: services.currency,
-        belowMinor: input.below === undefined ? undefined : parsePrice(input.below, services.currency),
+        currency: shop.currency,
+        belowMinor: input.below === undefined ? undefined : parsePrice(input.below, shop.currency),
         changePercent: input.change,
         createdBy: requestedBy,
+        signal,
       });
-      const price = watch.available
-        ? formatMoney(watch.price.minor, watch.price.currency, locale)
-        : t('watch.unavailable_short');
+      const price = watch.available ? t.money(watch.price) : t('watch.unavailable_short');
       return reply(
         text('👀 ', t('watch.added', { id: watch.id, title: watch.title, price })),
-        text(t('watch.alerts_on', { terms: watchTerms(watch, t, locale) }), '\n', link(t('search.open'), watch.url)),
+        text(t('watch.alerts_on', { terms: watchTerms(watch, t) }), '\n', link(t('search.open'), watch.url)),
       );
     },
   });

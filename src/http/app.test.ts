@@ -119,7 +119,7 @@ describe('http conventions', () => {
   it('maps an AppError code to its status and never leaks a stack trace', async () => {
     const failing = new Hono();
     failing.get('/missing', () => {
-      throw new AppError('not_found', 'No product with that SKU', { sku: 'X1' });
+      throw new AppError('not_found', 'No product with that SKU', { sku: 'X1' }, 'stock.no_product');
     });
     failing.get('/crash', () => {
       throw new Error('database password is hunter2');

@@ -2,10 +2,16 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { catalogues, pickLocale, t } from './index.ts';
+import { catalogues, type Message, pickLocale, t, translator } from './index.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const placeholders = (value: string) => [...value.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+const texts = (message: Message) =>
+  typeof message === 'string' ? [message] : Object.entries(message).flatMap(([k, v]) => (k === 'by' ? [] : [v]));
+/** Every placeholder of a message, case aside ({Arg} fills from `arg`), in any of its forms. */
+const placeholders = (message: Message) =>
+  [
+    ...new Set(texts(message).flatMap((value) => [...value.matchAll(/\{(\w+)\}/g)].map((m) => m[1]?.toLowerCase()))),
+  ].sort();
 
 /** Blanks every log call, however the formatter wrapped it, keeping line numbers: log lines are for operators. */
 function withoutLogCalls(source: string): string {
@@ -57,8 +63,8 @@ describe('i18n', () => {
   it('has the same placeholders for each key in both languages, and no empty text', () => {
     for (const key of Object.keys(catalogues.es) as Array<keyof typeof catalogues.es>) {
       expect(placeholders(catalogues.en[key]), key).toEqual(placeholders(catalogues.es[key]));
-      expect(catalogues.es[key].trim(), key).not.toBe('');
-      expect(catalogues.en[key].trim(), key).not.toBe('');
+      for (const value of [...texts(catalogues.es[key]), ...texts(catalogues.en[key])])
+        expect(value.trim(), key).not.toBe('');
     }
   });
 
@@ -68,6 +74,39 @@ describe('i18n', () => {
     expect(pickLocale(null, 'es-MX', 'en')).toBe('es');
     expect(pickLocale(null, 'pt-BR', 'en')).toBe('en');
     expect(pickLocale(undefined, undefined, 'es')).toBe('es');
+  });
+
+  it('writes whole sentences: plurals by Intl.PluralRules, Spanish agreement, capitals where a sentence starts', () => {
+    const es = translator('es');
+    expect(es('stock.low_alert', { sku: 'A', title: 'Taza', available: 1, threshold: 3 })).toContain(
+      'queda 1 disponible',
+    );
+    expect(es('stock.low_alert', { sku: 'A', title: 'Taza', available: 2, threshold: 3 })).toContain(
+      'quedan 2 disponibles',
+    );
+    expect(es('filter.new', { name: 'f', count: 1 })).toBe('Filtro «f»: 1 producto nuevo');
+    const reservation = es('args.the', { name: 'reserva', form: 'f' });
+    expect(es('args.invalid', { arg: reservation, form: 'f', value: 'abc' })).toBe('La reserva no es válida («abc»).');
+    expect(es('args.missing', { arg: es('args.the', { name: 'palabras', form: 'fp' }), form: 'fp' })).toBe(
+      'Faltan las palabras.',
+    );
+    expect(translator('en')('args.missing', { arg: 'the price' })).toBe('The price is missing.');
+  });
+
+  it('formats numbers, money and times one way, by the shop region and zone, naming the zone', () => {
+    const mexico = translator('es', { region: 'MX', timeZone: 'America/Mexico_City' });
+    const spain = translator('es', { region: 'ES', timeZone: 'Europe/Madrid' });
+    expect(mexico('search.sold', { count: 1234 })).toBe('1,234 vendidos');
+    expect(spain('search.sold', { count: 1234 })).toBe('1.234 vendidos');
+    expect(mexico.money({ minor: 129900, currency: 'MXN' })).toBe('$1,299.00 MXN');
+    expect(spain.money({ minor: 129900, currency: 'EUR' })).toBe('1.299,00\u00a0€ EUR');
+    expect(mexico.money({ minor: 1500, currency: 'JPY' })).toBe('¥1,500 JPY');
+    const at = new Date('2026-11-23T21:53:00Z');
+    expect(mexico.dateTime(at)).toBe('23 nov 2026, 15:53 CST');
+    expect(spain.dateTime(at)).toBe('23 nov 2026, 22:53 CET');
+    expect(translator('en').dateTime(at)).toBe('Nov 23, 2026, 21:53 UTC');
+    // Ids stay as they are written (#1234), whatever the region.
+    expect(mexico('cancel.done', { id: 1234 })).toBe('Tarea #1234 cancelada.');
   });
 
   it('finds no user-facing prose written outside the catalogues', () => {

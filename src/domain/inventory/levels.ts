@@ -154,5 +154,5 @@ export async function levelsOf(tx: Db, productId: number): Promise<Levels> {
 }
 
 export function insufficient(available: number): AppError {
-  return new AppError('insufficient_stock', 'Not enough stock available', { available });
+  return new AppError('insufficient_stock', 'Not enough stock available', { available }, 'error.insufficient_stock');
 }

@@ -19,6 +19,8 @@ export interface NewProduct {
 export interface ProductEdit {
   title?: string | undefined;
   priceMinor?: number | undefined;
+  /** ISO 4217; the caller gives the price in it when its minor digits differ. */
+  currency?: string | undefined;
   threshold?: number | undefined;
 }
 
@@ -76,7 +78,7 @@ export function createProducts(deps: { db: Db; clock: Clock; notify?: LowStockNo
       return { productId };
     },
 
-    /** Changes title, price or threshold; levels change only through stock operations. */
+    /** Changes title, price, currency or threshold; levels change only through stock operations. */
     async edit(skuInput: string, edit: ProductEdit): Promise<void> {
       const sku = normaliseSku(skuInput);
       const title = edit.title === undefined ? undefined : checkTitle(edit.title);
@@ -87,6 +89,7 @@ export function createProducts(deps: { db: Db; clock: Clock; notify?: LowStockNo
         .set({
           ...(title === undefined ? {} : { title }),
           ...(edit.priceMinor === undefined ? {} : { priceMinor: edit.priceMinor }),
+          ...(edit.currency === undefined ? {} : { currency: edit.currency }),
           ...(edit.threshold === undefined ? {} : { lowStockThreshold: edit.threshold }),
           updatedAt: sql`now()`,
         })

@@ -3,7 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import { products, reservations } from '../../../db/schema/inventory.ts';
 import { sales } from '../../../db/schema/sales.ts';
 import type { Clock } from '../../clock.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, type Reason } from '../../errors.ts';
 import { createHolds, returnExpiredUnits } from './holds.ts';
 import { applyChange } from './levels.ts';
 import { saleFromReservation, shipInTx } from './sales.ts';
@@ -32,7 +32,7 @@ function matches(ref: ReservationRef): SQL | undefined {
 
 const label = (ref: ReservationRef) => ('id' in ref ? String(ref.id) : ref.publicId);
 
-function refusal(ref: ReservationRef, status: string, reason: string): AppError {
+function refusal(ref: ReservationRef, status: string, reason: Reason): AppError {
   return new AppError('conflict', `Reservation ${label(ref)} is ${status}`, { id: label(ref), status }, reason);
 }
 

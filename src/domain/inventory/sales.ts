@@ -135,13 +135,18 @@ export async function loadSale(tx: Db, where: { id: number } | { reservationId: 
 
 function checkSale(request: RecordSaleRequest) {
   if (!/^[A-Z]{3}$/.test(request.currency))
-    throw new AppError('invalid_input', 'Currency must be an ISO 4217 code', { currency: request.currency });
+    throw new AppError(
+      'invalid_input',
+      'Currency must be an ISO 4217 code',
+      { currency: request.currency },
+      'sale.bad_currency',
+    );
   if (request.lines.length < 1 || request.lines.length > 100)
-    throw new AppError('invalid_input', 'A sale has 1 to 100 lines', { lines: request.lines.length });
+    throw new AppError('invalid_input', 'A sale has 1 to 100 lines', { lines: request.lines.length }, 'sale.bad_lines');
   for (const line of request.lines) {
     checkQuantity(line.qty);
     if (line.unitPriceMinor !== undefined && (!Number.isSafeInteger(line.unitPriceMinor) || line.unitPriceMinor < 0))
-      throw new AppError('invalid_input', 'Unit prices are whole minor units, not negative', {});
+      throw new AppError('invalid_input', 'Unit prices are whole minor units, not negative', {}, 'sale.bad_unit_price');
   }
   return request.lines.map((line) => ({ ...line, sku: normaliseSku(line.sku) }));
 }
@@ -178,7 +183,12 @@ export function createSales(deps: { db: Db; clock: Clock; notify?: LowStockNotif
       if (!product)
         throw new AppError('not_found', `No product with SKU ${line.sku}`, { sku: line.sku }, 'product.not_found');
       if (line.unitPriceMinor === undefined && product.currency !== request.currency)
-        throw new AppError('invalid_input', 'Give the unit price in the sale currency', { sku: line.sku });
+        throw new AppError(
+          'invalid_input',
+          'Give the unit price in the sale currency',
+          { sku: line.sku, currency: request.currency },
+          'sale.price_currency',
+        );
       return { ...line, productId: product.id, unitPriceMinor: line.unitPriceMinor ?? product.priceMinor };
     });
     resolved.sort((a, b) => a.productId - b.productId);

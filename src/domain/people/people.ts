@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import { rawRows } from '../../../db/raw.ts';
 import { identities, inviteCodes, users } from '../../../db/schema/people.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
@@ -48,8 +49,14 @@ const userColumns = { id: users.id, displayName: users.displayName, role: users.
 
 /** Serialises role changes so two admins cannot demote the last two owners at once. */
 async function lockRoleChanges(tx: Db) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('bodega:roles'))`);
+  await rawRows(tx, sql`select pg_advisory_xact_lock(hashtext('bodega:roles'))`);
 }
+
+/** What each management action says when it is not allowed, or would leave the shop without an owner. */
+const refusals = {
+  role: { notAllowed: 'role.not_allowed', lastOwner: 'role.last_owner' },
+  revoke: { notAllowed: 'revoke.not_allowed', lastOwner: 'revoke.last_owner' },
+} as const;
 
 export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
   async function findByIdentity(identity: string) {
@@ -96,11 +103,27 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
   }
 
   /** Owners and admins manage people, but only an owner touches owners, and nobody changes themself. */
-  function assertMayManage(actor: User, target: User, newRole?: Role) {
+  function assertMayManage(action: keyof typeof refusals, actor: User, target: User, newRole?: Role) {
     const touchesOwner = target.role === 'owner' || newRole === 'owner';
     if (actor.id === target.id || !atLeast(actor.role, 'admin') || (touchesOwner && actor.role !== 'owner')) {
-      throw new AppError('forbidden', 'Not allowed to manage this user', {}, 'role.not_allowed');
+      throw new AppError(
+        'forbidden',
+        `Not allowed to ${action} this user`,
+        { name: target.displayName },
+        refusals[action].notAllowed,
+      );
     }
+  }
+
+  /** Applies a change to one user under the role lock, refusing it when no owner would be left. */
+  async function changeUser(action: keyof typeof refusals, target: User, set: Partial<typeof users.$inferInsert>) {
+    return db.transaction(async (tx) => {
+      await lockRoleChanges(tx);
+      const [updated] = await tx.update(users).set(set).where(eq(users.id, target.id)).returning(userColumns);
+      if ((await ownerCount(tx)) === 0)
+        throw new AppError('conflict', 'Last owner', { name: target.displayName }, refusals[action].lastOwner);
+      return updated as User;
+    });
   }
 
   return {
@@ -124,7 +147,7 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
       const existing = await findByIdentity(CONSOLE_IDENTITY);
       if (existing) return existing;
       return db.transaction(async (tx) => {
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${CONSOLE_IDENTITY}))`);
+        await rawRows(tx, sql`select pg_advisory_xact_lock(hashtext(${CONSOLE_IDENTITY}))`);
         const [again] = await tx
           .select(userColumns)
           .from(identities)
@@ -170,7 +193,7 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
     },
 
     async createInvite(by, role) {
-      if (!atLeast(by.role, 'admin')) throw new AppError('forbidden', 'Only admins invite', {}, 'role.not_allowed');
+      if (!atLeast(by.role, 'admin')) throw new AppError('forbidden', 'Only admins invite', {}, 'invite.not_allowed');
       if (!atLeast(by.role, role))
         throw new AppError('forbidden', 'Cannot invite above own role', { role: by.role }, 'invite.too_high');
       const code = newCode();
@@ -248,28 +271,14 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
 
     async setRole(actor, reference, role) {
       const target = await resolve(reference);
-      assertMayManage(actor, target, role);
-      return db.transaction(async (tx) => {
-        await lockRoleChanges(tx);
-        const [updated] = await tx.update(users).set({ role }).where(eq(users.id, target.id)).returning(userColumns);
-        if ((await ownerCount(tx)) === 0) throw new AppError('conflict', 'Last owner', {}, 'role.last_owner');
-        return updated as User;
-      });
+      assertMayManage('role', actor, target, role);
+      return changeUser('role', target, { role });
     },
 
     async revoke(actor, reference) {
       const target = await resolve(reference);
-      assertMayManage(actor, target);
-      return db.transaction(async (tx) => {
-        await lockRoleChanges(tx);
-        const [updated] = await tx
-          .update(users)
-          .set({ revokedAt: clock.now() })
-          .where(eq(users.id, target.id))
-          .returning(userColumns);
-        if ((await ownerCount(tx)) === 0) throw new AppError('conflict', 'Last owner', {}, 'role.last_owner');
-        return updated as User;
-      });
+      assertMayManage('revoke', actor, target);
+      return changeUser('revoke', target, { revokedAt: clock.now() });
     },
 
     async setLocale(userId, locale) {

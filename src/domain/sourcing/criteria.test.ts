@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { SupplierItem } from './aliexpress/parse.ts';
 import { type Criteria, meets, sortItems } from './criteria.ts';
+import type { SupplierItem } from './types.ts';
 
 const item = (overrides: Partial<SupplierItem>): SupplierItem => ({
   source: 'aliexpress',

@@ -1,5 +1,4 @@
-import type { SortOrder } from './aliexpress/pages.ts';
-import type { SupplierItem } from './aliexpress/parse.ts';
+import type { SortOrder, SupplierItem } from './types.ts';
 
 /** What a seller asks of supplier products; the same rules serve /search, saved filters and watches. */
 export interface Criteria {

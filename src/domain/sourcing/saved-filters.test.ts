@@ -4,6 +4,7 @@ import { useTestDatabase } from '../../../test/helpers/database.ts';
 import { manualClock } from '../../clock.ts';
 import { filterNotifier } from '../../commands/alerts.ts';
 import { createLogger } from '../../logger.ts';
+import { createSettings } from '../settings/index.ts';
 import { createSupplierSource, type SupplierSource } from './aliexpress/source.ts';
 import { createSavedFilters } from './saved-filters.ts';
 import { createSupplierSearch } from './search.ts';
@@ -33,13 +34,17 @@ describe('saved filter daily cap', () => {
     // 23:30 on 23 November in Mexico City is already 24 November in UTC.
     const clock = manualClock('2026-11-24T05:30:00Z');
     const search = createSupplierSearch({ db: database().db, source });
+    const settings = createSettings({
+      db: database().db,
+      clock,
+      seed: { currency: 'USD', timeZone: 'America/Mexico_City', language: 'es', region: 'MX' },
+    });
     const filters = createSavedFilters({
       db: database().db,
       clock,
       search,
-      shipTo: 'MX',
-      timezone: 'America/Mexico_City',
-      notify: filterNotifier(),
+      settings,
+      notify: filterNotifier(settings),
     });
     const filter = await filters.add({
       name: 'cap',

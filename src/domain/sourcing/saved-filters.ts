@@ -1,8 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { isUniqueViolation } from '../../../db/errors.ts';
+import { filterSeen, savedFilters } from '../../../db/schema/filters.ts';
+import { supplierProducts } from '../../../db/schema/sourcing.ts';
 import { type Clock, localDay } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
+import type { Settings } from '../settings/index.ts';
 import type { Criteria } from './criteria.ts';
 import type { StoredItem, SupplierSearch } from './search.ts';
 
@@ -25,35 +28,83 @@ interface Deps {
   db: Db;
   clock: Clock;
   search: SupplierSearch;
-  shipTo: string;
-  /** BODEGA_TIMEZONE: the daily cap counts the shop's days, not UTC's. */
-  timezone: string;
+  /** The shop's region (ship-to) and time zone: the daily cap counts the shop's days, not UTC's. */
+  settings: Pick<Settings, 'current'>;
   notify: FilterNotifier;
 }
 
-const toFilter = (row: Record<string, unknown>): SavedFilter => ({
-  id: Number(row.id),
-  name: String(row.name),
-  platform: String(row.platform),
-  chatId: String(row.chat_id),
-  locale: row.locale === 'en' ? 'en' : 'es',
-  words: String(row.words),
+type Row = typeof savedFilters.$inferSelect;
+type Target = { platform: string; chatId: string };
+
+const toFilter = (row: Row): SavedFilter => ({
+  id: row.id,
+  name: row.name,
+  platform: row.platform,
+  chatId: row.chatId,
+  locale: row.locale,
+  words: row.words,
   criteria: row.criteria as Criteria,
-  lastRunAt: row.last_run_at ? new Date(String(row.last_run_at)) : null,
-  dailyCap: Number(row.daily_cap),
+  lastRunAt: row.lastRunAt,
+  dailyCap: row.dailyCap,
 });
+
+const inChat = (target: Target) =>
+  and(eq(savedFilters.platform, target.platform), eq(savedFilters.chatId, target.chatId));
 
 /** Saved searches per chat that report each matching product once, within a cooldown and a daily cap. */
 export function createSavedFilters(deps: Deps) {
   const { db, clock } = deps;
-  const today = () => localDay(clock.now(), deps.timezone);
 
-  async function find(target: { platform: string; chatId: string }, name: string): Promise<SavedFilter> {
-    const [row] = (await db.execute(
-      sql`select * from saved_filters where platform = ${target.platform} and chat_id = ${target.chatId} and lower(name) = lower(${name})`,
-    )) as unknown as Array<Record<string, unknown>>;
+  async function find(target: Target, name: string): Promise<SavedFilter> {
+    const [row] = await db
+      .select()
+      .from(savedFilters)
+      .where(and(inChat(target), sql`lower(${savedFilters.name}) = lower(${name})`));
     if (!row) throw new AppError('not_found', `No filter ${name}`, { name }, 'filter.not_found');
     return toFilter(row);
+  }
+
+  /** Marks the products reported and queues the message, within the daily cap; the rest waits for a later run. */
+  async function report(filter: SavedFilter, results: StoredItem[], searchId: number, today: string) {
+    return db.transaction(async (tx) => {
+      const [state] = await tx
+        .select({ day: savedFilters.notifiedDay, notifiedToday: savedFilters.notifiedToday })
+        .from(savedFilters)
+        .where(eq(savedFilters.id, filter.id))
+        .for('update');
+      if (!state) throw new AppError('not_found', 'Filter removed', { name: filter.name }, 'filter.not_found');
+      const usedToday = state.day === today ? state.notifiedToday : 0;
+      const seenRows = await tx
+        .select({ externalId: supplierProducts.externalId })
+        .from(filterSeen)
+        .innerJoin(supplierProducts, eq(supplierProducts.id, filterSeen.supplierProductId))
+        .where(eq(filterSeen.filterId, filter.id));
+      const seen = new Set(seenRows.map((row) => row.externalId));
+      const fresh = results.filter((item) => !seen.has(item.externalId));
+      const reported = fresh.slice(0, Math.max(0, filter.dailyCap - usedToday));
+      if (reported.length > 0) {
+        const ids = await tx
+          .select({ id: supplierProducts.id, externalId: supplierProducts.externalId })
+          .from(supplierProducts)
+          .where(
+            or(
+              ...reported.map((item) =>
+                and(eq(supplierProducts.source, item.source), eq(supplierProducts.externalId, item.externalId)),
+              ),
+            ),
+          );
+        await tx
+          .insert(filterSeen)
+          .values(ids.map((row) => ({ filterId: filter.id, supplierProductId: row.id })))
+          .onConflictDoNothing();
+        await deps.notify(tx, filter, reported, `filter:${filter.id}:search:${searchId}`);
+      }
+      await tx
+        .update(savedFilters)
+        .set({ lastRunAt: clock.now(), notifiedDay: today, notifiedToday: usedToday + reported.length })
+        .where(eq(savedFilters.id, filter.id));
+      return { reported: reported.length, heldBack: fresh.length - reported.length };
+    });
   }
 
   return {
@@ -70,11 +121,11 @@ export function createSavedFilters(deps: Deps) {
       dailyCap?: number;
     }) {
       try {
-        const [row] = (await db.execute(sql`
-          insert into saved_filters (name, platform, chat_id, locale, words, criteria, created_by, daily_cap)
-          values (${filter.name}, ${filter.platform}, ${filter.chatId}, ${filter.locale}, ${filter.words}, ${JSON.stringify(filter.criteria)}::jsonb,
-            ${filter.createdBy}, ${filter.dailyCap ?? 20}) returning *`)) as unknown as Array<Record<string, unknown>>;
-        return toFilter(row as Record<string, unknown>);
+        const [row] = await db
+          .insert(savedFilters)
+          .values({ ...filter, dailyCap: filter.dailyCap ?? 20 })
+          .returning();
+        return toFilter(row as Row);
       } catch (error) {
         if (isUniqueViolation(error))
           throw new AppError('conflict', 'Filter exists', { name: filter.name }, 'filter.exists');
@@ -82,24 +133,28 @@ export function createSavedFilters(deps: Deps) {
       }
     },
 
-    async list(target: { platform: string; chatId: string }): Promise<SavedFilter[]> {
-      const rows = (await db.execute(
-        sql`select * from saved_filters where platform = ${target.platform} and chat_id = ${target.chatId} order by name`,
-      )) as unknown as Array<Record<string, unknown>>;
+    async list(target: Target): Promise<SavedFilter[]> {
+      const rows = await db.select().from(savedFilters).where(inChat(target)).orderBy(asc(savedFilters.name));
       return rows.map(toFilter);
     },
 
-    async remove(target: { platform: string; chatId: string }, name: string): Promise<void> {
+    async remove(target: Target, name: string): Promise<void> {
       const filter = await find(target, name);
-      await db.execute(sql`delete from saved_filters where id = ${filter.id}`);
+      await db.delete(savedFilters).where(eq(savedFilters.id, filter.id));
     },
 
     /** Filters whose cooldown has passed (or never ran), for the watch-filters job. */
     async due(): Promise<SavedFilter[]> {
-      const rows = (await db.execute(sql`
-        select * from saved_filters
-        where last_run_at is null or last_run_at + cooldown_minutes * interval '1 minute' <= ${clock.now().toISOString()}::timestamptz
-        order by id`)) as unknown as Array<Record<string, unknown>>;
+      const rows = await db
+        .select()
+        .from(savedFilters)
+        .where(
+          or(
+            isNull(savedFilters.lastRunAt),
+            lte(sql`${savedFilters.lastRunAt} + ${savedFilters.cooldownMinutes} * interval '1 minute'`, clock.now()),
+          ),
+        )
+        .orderBy(asc(savedFilters.id));
       return rows.map(toFilter);
     },
 
@@ -107,50 +162,18 @@ export function createSavedFilters(deps: Deps) {
      * Runs the filter's search and reports the matching products its chat has not been told about, at most the
      * daily cap; products over the cap stay unreported and go out on a later run, so nothing is lost or repeated.
      */
-    async run(filter: SavedFilter): Promise<{ reported: number; heldBack: number }> {
+    async run(filter: SavedFilter, signal?: AbortSignal): Promise<{ reported: number; heldBack: number }> {
+      const shop = await deps.settings.current();
       const { searchId } = await deps.search.run({
         words: filter.words,
         criteria: filter.criteria,
         locale: filter.locale,
-        shipTo: deps.shipTo,
+        shipTo: shop.region,
         requestedBy: null,
+        signal,
       });
       const results = (await deps.search.page(searchId, 1, 1_000)).items;
-      return db.transaction(async (tx) => {
-        const [state] = (await tx.execute(sql`
-          select notified_day::text as day, notified_today from saved_filters where id = ${filter.id} for update`)) as unknown as Array<{
-          day: string | null;
-          notified_today: number;
-        }>;
-        if (!state) throw new AppError('not_found', 'Filter removed', { name: filter.name }, 'filter.not_found');
-        const usedToday = state.day === today() ? state.notified_today : 0;
-        const seen = new Set(
-          (
-            (await tx.execute(sql`
-          select p.external_id from filter_seen s join supplier_products p on p.id = s.supplier_product_id where s.filter_id = ${filter.id}`)) as unknown as Array<{
-              external_id: string;
-            }>
-          ).map((r) => r.external_id),
-        );
-        const fresh = results.filter((item) => !seen.has(item.externalId));
-        const reported = fresh.slice(0, Math.max(0, filter.dailyCap - usedToday));
-        if (reported.length > 0) {
-          const values = sql.join(
-            reported.map(
-              (item) =>
-                sql`(${filter.id}, (select id from supplier_products where source = ${item.source} and external_id = ${item.externalId}))`,
-            ),
-            sql`, `,
-          );
-          await tx.execute(
-            sql`insert into filter_seen (filter_id, supplier_product_id) values ${values} on conflict do nothing`,
-          );
-          await deps.notify(tx, filter, reported, `filter:${filter.id}:search:${searchId}`);
-        }
-        await tx.execute(sql`update saved_filters set last_run_at = ${clock.now().toISOString()}::timestamptz, notified_day = ${today()}::date,
-          notified_today = ${usedToday + reported.length} where id = ${filter.id}`);
-        return { reported: reported.length, heldBack: fresh.length - reported.length };
-      });
+      return report(filter, results, searchId, localDay(clock.now(), shop.timeZone));
     },
   };
 }

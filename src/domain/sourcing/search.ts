@@ -1,10 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
+import { searches, searchResults, supplierProducts } from '../../../db/schema/sourcing.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import type { SupplierItem } from './aliexpress/parse.ts';
 import type { SupplierSource } from './aliexpress/source.ts';
 import { type Criteria, keywords, meets, sortItems } from './criteria.ts';
-import { rememberItems } from './store.ts';
+import { rememberItems, storedItem } from './store.ts';
+import type { SupplierItem } from './types.ts';
 
 export interface SearchRequest {
   words: string;
@@ -28,121 +29,115 @@ export interface ResultPage {
   criteria: Criteria;
   items: StoredItem[];
   total: number;
+  /** The currency prices came back in when the site ignored the one asked for: bounds could not be applied. */
+  otherCurrency: string | undefined;
 }
 
 /** Supplier search: fetch, remember every item seen, keep the ones that meet the criteria, in order. */
 export function createSupplierSearch(deps: { db: Db; source: SupplierSource }) {
   const { db, source } = deps;
 
-  async function finish(
-    id: number,
-    fields: { status: 'success' | 'failed'; fetched: number; matched: number; error?: string },
-  ) {
-    await db.execute(sql`update searches set status = ${fields.status}, fetched = ${fields.fetched}, matched = ${fields.matched},
-      error = ${fields.error ?? null}, finished_at = now() where id = ${id}`);
+  async function fetchAll(request: SearchRequest, progress: () => Promise<void>): Promise<SupplierItem[]> {
+    const { criteria } = request;
+    const seen: SupplierItem[] = [];
+    // "Any of these words" is one site search per word; otherwise the site gets all the words at once.
+    const queries = criteria.match === 'any' ? keywords(request.words) : [request.words];
+    for (const words of queries) {
+      for (let page = 1; page <= (request.pages ?? 1); page++) {
+        request.signal?.throwIfAborted();
+        const items = await source.search({
+          words,
+          page,
+          locale: request.locale,
+          currency: criteria.currency,
+          shipTo: request.shipTo,
+          sort: criteria.sort,
+          categoryId: criteria.categoryId,
+          signal: request.signal,
+        });
+        seen.push(...items);
+        await progress();
+        if (items.length === 0) break;
+      }
+    }
+    return seen;
   }
 
   return {
     /** Runs a search and stores its ordered results; every search is a row with status, counts, timings and error. */
     async run(request: SearchRequest): Promise<{ searchId: number; matched: number }> {
-      const [row] = (await db.execute(sql`
-        insert into searches (source, words, criteria, status, requested_by)
-        values ('aliexpress', ${request.words}, ${JSON.stringify(request.criteria)}::jsonb, 'running', ${request.requestedBy}) returning id`)) as unknown as Array<{
-        id: string;
-      }>;
-      const searchId = Number(row?.id);
-      const seen: SupplierItem[] = [];
-      const { criteria } = request;
-      // "Any of these words" is one site search per word; otherwise the site gets all the words at once.
-      const queries = criteria.match === 'any' ? keywords(request.words) : [request.words];
-      const perQuery = request.pages ?? 1;
-      const total = queries.length * perQuery;
+      const [row] = await db
+        .insert(searches)
+        .values({
+          source: 'aliexpress',
+          words: request.words,
+          criteria: request.criteria,
+          status: 'running',
+          requestedBy: request.requestedBy,
+        })
+        .returning({ id: searches.id });
+      const searchId = (row as { id: number }).id;
+      const finish = (fields: Partial<typeof searches.$inferInsert>) =>
+        db
+          .update(searches)
+          .set({ ...fields, finishedAt: sql`now()` })
+          .where(eq(searches.id, searchId));
+      const total = (request.criteria.match === 'any' ? keywords(request.words).length : 1) * (request.pages ?? 1);
+      let done = 0;
+      let seen: SupplierItem[] = [];
       try {
-        let done = 0;
-        for (const words of queries) {
-          for (let page = 1; page <= perQuery; page++) {
-            if (request.signal?.aborted) throw new AppError('conflict', 'cancelled', {});
-            const items = await source.search({
-              words,
-              page,
-              locale: request.locale,
-              currency: criteria.currency,
-              shipTo: request.shipTo,
-              sort: criteria.sort,
-              categoryId: criteria.categoryId,
-            });
-            seen.push(...items);
-            await request.progress?.(++done, total);
-            if (items.length === 0) break;
-          }
-        }
+        seen = await fetchAll(request, () => request.progress?.(++done, total) ?? Promise.resolve());
         const ids = await rememberItems(db, seen);
         const idOf = new Map(seen.map((item, i) => [item.externalId, ids[i] as number]));
+        const { criteria } = request;
         const matched = sortItems(
           seen.filter((item) => meets(item, criteria, request.words)),
           criteria.sort,
         );
         const unique = [...new Map(matched.map((item) => [item.externalId, item])).values()];
         if (unique.length > 0) {
-          const values = sql.join(
-            unique.map((item, position) => sql`(${searchId}, ${position}, ${idOf.get(item.externalId)})`),
-            sql`, `,
+          await db.insert(searchResults).values(
+            unique.map((item, position) => ({
+              searchId,
+              position,
+              supplierProductId: idOf.get(item.externalId) as number,
+            })),
           );
-          await db.execute(sql`insert into search_results (search_id, position, supplier_product_id) values ${values}`);
         }
-        await finish(searchId, { status: 'success', fetched: seen.length, matched: unique.length });
+        const otherCurrency = seen.find((item) => item.price.currency !== criteria.currency)?.price.currency;
+        await finish({ status: 'success', fetched: seen.length, matched: unique.length, otherCurrency });
         return { searchId, matched: unique.length };
       } catch (error) {
-        await finish(searchId, {
+        await finish({
           status: 'failed',
           fetched: seen.length,
           matched: 0,
-          error: isAppError(error) ? error.code : String(error),
+          error: isAppError(error) ? error.code : error instanceof Error ? error.name : String(error),
         });
         throw error;
       }
     },
 
-    /** One page of a stored search's results. */
+    /** One page of a stored search's results (pages count from 1). */
     async page(searchId: number, page: number, size: number): Promise<ResultPage> {
-      const [search] = (await db.execute(sql`
-        select words, criteria, (select count(*)::int from search_results where search_id = ${searchId}) as total from searches where id = ${searchId}`)) as unknown as Array<{
-        words: string;
-        criteria: Criteria;
-        total: number;
-      }>;
-      if (!search) throw new AppError('not_found', `No search ${searchId}`, {});
-      const rows = (await db.execute(sql`
-        select r.position, p.external_id, p.title, p.price_minor, p.currency, p.original_price_minor, p.rating, p.sold_count, p.image_url,
-          p.store_id, p.store_name, p.shipping_tags, p.category_id, p.ship_days, p.url
-        from search_results r join supplier_products p on p.id = r.supplier_product_id
-        where r.search_id = ${searchId} order by r.position limit ${size} offset ${(page - 1) * size}`)) as unknown as Array<
-        Record<string, unknown>
-      >;
+      const [search] = await db.select().from(searches).where(eq(searches.id, searchId));
+      if (!search) throw new AppError('not_found', `No search ${searchId}`, { id: searchId }, 'search.not_found');
+      const total = await db.$count(searchResults, eq(searchResults.searchId, searchId));
+      const rows = await db
+        .select({ position: searchResults.position, product: supplierProducts })
+        .from(searchResults)
+        .innerJoin(supplierProducts, eq(supplierProducts.id, searchResults.supplierProductId))
+        .where(eq(searchResults.searchId, searchId))
+        .orderBy(asc(searchResults.position))
+        .limit(size)
+        .offset((page - 1) * size);
       return {
         searchId,
         words: search.words,
-        criteria: search.criteria,
-        total: search.total,
-        items: rows.map((r) => ({
-          position: Number(r.position),
-          source: 'aliexpress',
-          externalId: String(r.external_id),
-          title: String(r.title),
-          price: { minor: Number(r.price_minor), currency: String(r.currency) },
-          originalPrice:
-            r.original_price_minor === null
-              ? undefined
-              : { minor: Number(r.original_price_minor), currency: String(r.currency) },
-          rating: r.rating === null ? undefined : String(r.rating),
-          soldCount: r.sold_count === null ? undefined : Number(r.sold_count),
-          imageUrl: r.image_url === null ? undefined : String(r.image_url),
-          store: r.store_id === null ? undefined : { id: String(r.store_id), name: String(r.store_name) },
-          shippingTags: r.shipping_tags as string[],
-          categoryId: r.category_id === null ? undefined : String(r.category_id),
-          shipDays: r.ship_days === null ? undefined : Number(r.ship_days),
-          url: String(r.url),
-        })),
+        criteria: search.criteria as Criteria,
+        total,
+        otherCurrency: search.otherCurrency ?? undefined,
+        items: rows.map((row) => ({ position: row.position, ...storedItem(row.product) })),
       };
     },
   };

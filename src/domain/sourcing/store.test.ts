@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/helpers/database.ts';
-import type { SupplierItem } from './aliexpress/parse.ts';
 import { markUnavailable, rememberItems } from './store.ts';
+import type { SupplierItem } from './types.ts';
 
 const database = useTestDatabase();
 

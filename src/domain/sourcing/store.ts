@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import type { SupplierItem } from './aliexpress/parse.ts';
+import { rawRows } from '../../../db/raw.ts';
+import type { supplierProducts } from '../../../db/schema/sourcing.ts';
+import type { SupplierItem } from './types.ts';
 
 /**
  * Records items as seen now: one row per (source, external id), refreshed in place, and a price history
@@ -32,7 +34,9 @@ export async function rememberItems(db: Db, items: SupplierItem[], available = t
       ship_days: item.shipDays ?? null,
       url: item.url,
     }));
-  const saved = (await db.execute(sql`
+  const saved = await rawRows<{ id: string; source: string; external_id: string }>(
+    db,
+    sql`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(source text, external_id text, title text, price_minor bigint,
         currency text, original_price_minor bigint, rating text, sold_count integer, image_url text, store_id text, store_name text,
@@ -56,19 +60,39 @@ export async function rememberItems(db: Db, items: SupplierItem[], available = t
       insert into supplier_price_history (supplier_product_id, price_minor, currency, available)
       select s.id, s.price_minor, s.currency, s.available from saved s left join previous p on p.id = s.id
       where p.id is null or p.price_minor <> s.price_minor or p.available <> s.available)
-    select id, source, external_id from saved`)) as unknown as Array<{
-    id: string;
-    source: string;
-    external_id: string;
-  }>;
+    select id, source, external_id from saved`,
+  );
   const idOf = new Map(saved.map((row) => [key(row.source, row.external_id), Number(row.id)]));
   return items.map((item) => idOf.get(key(item.source, item.externalId)) as number);
 }
 
 /** Records that a product is no longer on sale (a history row when that is news). */
 export async function markUnavailable(db: Db, supplierProductId: number): Promise<void> {
-  await db.execute(sql`
+  await rawRows(
+    db,
+    sql`
     with changed as (
       update supplier_products set available = false, last_seen_at = now() where id = ${supplierProductId} and available returning id, price_minor, currency)
-    insert into supplier_price_history (supplier_product_id, price_minor, currency, available) select id, price_minor, currency, false from changed`);
+    insert into supplier_price_history (supplier_product_id, price_minor, currency, available) select id, price_minor, currency, false from changed`,
+  );
+}
+
+/** A stored supplier product row as the item the sources return. */
+export function storedItem(row: typeof supplierProducts.$inferSelect): SupplierItem {
+  return {
+    source: 'aliexpress',
+    externalId: row.externalId,
+    title: row.title,
+    price: { minor: row.priceMinor, currency: row.currency },
+    originalPrice:
+      row.originalPriceMinor === null ? undefined : { minor: row.originalPriceMinor, currency: row.currency },
+    rating: row.rating ?? undefined,
+    soldCount: row.soldCount ?? undefined,
+    imageUrl: row.imageUrl ?? undefined,
+    store: row.storeId === null ? undefined : { id: row.storeId, name: row.storeName ?? '' },
+    shippingTags: row.shippingTags,
+    categoryId: row.categoryId ?? undefined,
+    shipDays: row.shipDays ?? undefined,
+    url: row.url,
+  };
 }

@@ -7,6 +7,7 @@ import { manualClock } from '../../clock.ts';
 import { watchNotifier } from '../../commands/alerts.ts';
 import type { AppError } from '../../errors.ts';
 import { createLogger } from '../../logger.ts';
+import { createSettings } from '../settings/index.ts';
 import { createSupplierSource, type SupplierSource } from './aliexpress/source.ts';
 import { createWatches, type Watches } from './watches.ts';
 
@@ -28,7 +29,12 @@ beforeAll(async () => {
     log,
     http: { pauseMs: 0, retries: 0 },
   });
-  watches = createWatches({ db: database().db, clock, source, shipTo: 'US', notify: watchNotifier(), log });
+  const settings = createSettings({
+    db: database().db,
+    clock,
+    seed: { currency: 'USD', timeZone: 'UTC', language: 'en', region: 'US' },
+  });
+  watches = createWatches({ db: database().db, clock, source, settings, notify: watchNotifier(settings), log });
 });
 afterAll(async () => {
   await source.close();

@@ -1,10 +1,13 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { isUniqueViolation } from '../../../db/errors.ts';
+import { supplierProducts } from '../../../db/schema/sourcing.ts';
+import { supplierWatches } from '../../../db/schema/watches.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { Money } from '../../money.ts';
+import type { Settings } from '../settings/index.ts';
 import type { ProductState } from './aliexpress/product-data.ts';
 import { productIdFrom } from './aliexpress/product-id.ts';
 import type { SupplierSource } from './aliexpress/source.ts';
@@ -43,7 +46,8 @@ interface Deps {
   db: Db;
   clock: Clock;
   source: SupplierSource;
-  shipTo: string;
+  /** The shop's region: where prices and availability are asked for. */
+  settings: Pick<Settings, 'current'>;
   notify: WatchNotifier;
   log: Pick<Logger, 'info' | 'warn'>;
 }
@@ -53,25 +57,84 @@ export const DEFAULT_CHANGE_PERCENT = 10;
 /** Unavailable on this many checks in a row before the chat hears of it (one miss may be a hiccup). */
 const MISSES_TO_ALERT = 2;
 
-const toWatch = (row: Record<string, unknown>): Watch => ({
-  id: Number(row.id),
-  platform: String(row.platform),
-  chatId: String(row.chat_id),
-  locale: row.locale === 'en' ? 'en' : 'es',
-  supplierProductId: Number(row.supplier_product_id),
-  externalId: String(row.external_id),
-  title: String(row.title),
-  url: String(row.url),
-  available: Boolean(row.available),
-  price: { minor: Number(row.price_minor), currency: String(row.product_currency) },
-  currency: String(row.currency),
-  belowMinor: row.below_minor === null ? null : Number(row.below_minor),
-  changePercent: row.change_percent === null ? null : Number(row.change_percent),
-  lastCheckedAt: row.last_checked_at ? new Date(String(row.last_checked_at)) : null,
-  lastError: row.last_error === null ? null : String(row.last_error),
+const inChat = (target: { platform: string; chatId: string }) =>
+  and(eq(supplierWatches.platform, target.platform), eq(supplierWatches.chatId, target.chatId));
+
+const watchColumns = {
+  watch: supplierWatches,
+  externalId: supplierProducts.externalId,
+  title: supplierProducts.title,
+  url: supplierProducts.url,
+  available: supplierProducts.available,
+  priceMinor: supplierProducts.priceMinor,
+  productCurrency: supplierProducts.currency,
+};
+
+type WatchRow = {
+  watch: typeof supplierWatches.$inferSelect;
+  externalId: string;
+  title: string;
+  url: string;
+  available: boolean;
+  priceMinor: number;
+  productCurrency: string;
+};
+
+const toWatch = ({ watch, ...product }: WatchRow): Watch => ({
+  id: watch.id,
+  platform: watch.platform,
+  chatId: watch.chatId,
+  locale: watch.locale,
+  supplierProductId: watch.supplierProductId,
+  externalId: product.externalId,
+  title: product.title,
+  url: product.url,
+  available: product.available,
+  price: { minor: product.priceMinor, currency: product.productCurrency },
+  currency: watch.currency,
+  belowMinor: watch.belowMinor,
+  changePercent: watch.changePercent,
+  lastCheckedAt: watch.lastCheckedAt,
+  lastError: watch.lastError,
 });
 
-const WATCH_COLUMNS = sql`w.*, p.external_id, p.title, p.url, p.available, p.price_minor, p.currency as product_currency`;
+/** What one check changes in a watch's state, and the alerts it raises. */
+function assess(row: WatchRow, state: ProductState) {
+  const watch = toWatch(row);
+  const alerts: WatchAlert[] = [];
+  let reference = row.watch.referenceMinor;
+  let belowAlerted = row.watch.belowAlerted;
+  let misses = row.watch.missingChecks;
+  let error: string | null = null;
+  if (state.available && state.item.price.currency !== watch.currency) {
+    error = `price in ${state.item.price.currency}, watch in ${watch.currency}`;
+  } else if (state.available) {
+    const price = state.item.price;
+    if (misses >= MISSES_TO_ALERT) alerts.push({ kind: 'back', price });
+    misses = 0;
+    if (watch.belowMinor !== null) {
+      if (price.minor < watch.belowMinor && !belowAlerted)
+        alerts.push({ kind: 'below', price, target: { minor: watch.belowMinor, currency: watch.currency } });
+      belowAlerted = price.minor < watch.belowMinor;
+    }
+    if (watch.changePercent !== null && Math.abs(price.minor - reference) * 100 >= watch.changePercent * reference) {
+      alerts.push({
+        kind: 'change',
+        from: { minor: reference, currency: watch.currency },
+        to: price,
+        percent: Math.round(((price.minor - reference) * 1000) / reference) / 10,
+      });
+      reference = price.minor;
+    }
+  } else if (++misses === MISSES_TO_ALERT) {
+    alerts.push({ kind: 'unavailable' });
+  }
+  return {
+    watch,
+    alerts,
+    change: { referenceMinor: reference, belowAlerted, missingChecks: misses, lastError: error },
+  };
+}
 
 /**
  * Watches on supplier products: re-checked by the watch-prices job, they alert once when the price drops
@@ -81,59 +144,33 @@ const WATCH_COLUMNS = sql`w.*, p.external_id, p.title, p.url, p.available, p.pri
 export function createWatches(deps: Deps) {
   const { db, clock } = deps;
 
-  async function select(where: ReturnType<typeof sql>): Promise<Watch[]> {
-    const rows = (await db.execute(sql`
-      select ${WATCH_COLUMNS} from supplier_watches w join supplier_products p on p.id = w.supplier_product_id where ${where} order by w.id`)) as unknown as Array<
-      Record<string, unknown>
-    >;
+  async function select(where: SQL | undefined): Promise<Watch[]> {
+    const rows = await db
+      .select(watchColumns)
+      .from(supplierWatches)
+      .innerJoin(supplierProducts, eq(supplierProducts.id, supplierWatches.supplierProductId))
+      .where(where)
+      .orderBy(asc(supplierWatches.id));
     return rows.map(toWatch);
   }
 
   /** Applies one check's result to one watch and queues its alerts, all in one transaction. */
   async function apply(watchId: number, state: ProductState): Promise<WatchAlert[]> {
     return db.transaction(async (tx) => {
-      const [row] = (await tx.execute(sql`
-        select ${WATCH_COLUMNS} from supplier_watches w join supplier_products p on p.id = w.supplier_product_id where w.id = ${watchId} for update of w`)) as unknown as Array<
-        Record<string, unknown>
-      >;
+      const [row] = await tx
+        .select(watchColumns)
+        .from(supplierWatches)
+        .innerJoin(supplierProducts, eq(supplierProducts.id, supplierWatches.supplierProductId))
+        .where(eq(supplierWatches.id, watchId))
+        .for('update', { of: supplierWatches });
       if (!row) return []; // removed while we were checking
-      const watch = toWatch(row);
-      const alerts: WatchAlert[] = [];
-      let reference = Number(row.reference_minor);
-      let belowAlerted = Boolean(row.below_alerted);
-      let misses = Number(row.missing_checks);
-      let error: string | null = null;
-      if (state.available && state.item.price.currency !== watch.currency) {
-        error = `price in ${state.item.price.currency}, watch in ${watch.currency}`;
-      } else if (state.available) {
-        const price = state.item.price;
-        if (misses >= MISSES_TO_ALERT) alerts.push({ kind: 'back', price });
-        misses = 0;
-        if (watch.belowMinor !== null) {
-          if (price.minor < watch.belowMinor && !belowAlerted)
-            alerts.push({ kind: 'below', price, target: { minor: watch.belowMinor, currency: watch.currency } });
-          belowAlerted = price.minor < watch.belowMinor;
-        }
-        if (
-          watch.changePercent !== null &&
-          Math.abs(price.minor - reference) * 100 >= watch.changePercent * reference
-        ) {
-          alerts.push({
-            kind: 'change',
-            from: { minor: reference, currency: watch.currency },
-            to: price,
-            percent: Math.round(((price.minor - reference) * 1000) / reference) / 10,
-          });
-          reference = price.minor;
-        }
-      } else if (++misses === MISSES_TO_ALERT) {
-        alerts.push({ kind: 'unavailable' });
-      }
-      const now = clock.now().toISOString();
-      await tx.execute(sql`
-        update supplier_watches set reference_minor = ${reference}, below_alerted = ${belowAlerted}, missing_checks = ${misses},
-          last_checked_at = ${now}::timestamptz, last_error = ${error} where id = ${watch.id}`);
-      if (alerts.length > 0) await deps.notify(tx, watch, alerts, `watch:${watch.id}:${now}`);
+      const { watch, alerts, change } = assess(row, state);
+      const now = clock.now();
+      await tx
+        .update(supplierWatches)
+        .set({ ...change, lastCheckedAt: now })
+        .where(eq(supplierWatches.id, watch.id));
+      if (alerts.length > 0) await deps.notify(tx, watch, alerts, `watch:${watch.id}:${now.toISOString()}`);
       return alerts;
     });
   }
@@ -152,33 +189,45 @@ export function createWatches(deps: Deps) {
       belowMinor?: number | undefined;
       changePercent?: number | undefined;
       createdBy: number | null;
+      signal?: AbortSignal | undefined;
     }): Promise<Watch> {
       const externalId = productIdFrom(request.product);
+      const shop = await deps.settings.current();
       const state = await deps.source.product(externalId, {
         locale: request.locale,
         currency: request.currency,
-        shipTo: deps.shipTo,
+        shipTo: shop.region,
+        signal: request.signal,
       });
       if (!state.item) throw new AppError('not_found', `No product ${externalId}`, { id: externalId }, 'watch.gone');
       if (state.item.price.currency !== request.currency) {
         throw new AppError(
           'upstream_failed',
           `AliExpress priced ${externalId} in ${state.item.price.currency}`,
-          { currency: state.item.price.currency },
+          { currency: state.item.price.currency, shop: request.currency },
           'watch.currency',
         );
       }
       const [productId] = await rememberItems(db, [state.item], state.available);
       const change = request.changePercent ?? (request.belowMinor === undefined ? DEFAULT_CHANGE_PERCENT : null);
       try {
-        const [row] = (await db.execute(sql`
-          insert into supplier_watches (platform, chat_id, locale, supplier_product_id, currency, below_minor, change_percent, reference_minor,
-            below_alerted, last_checked_at, created_by)
-          values (${request.platform}, ${request.chatId}, ${request.locale}, ${productId}, ${request.currency}, ${request.belowMinor ?? null}, ${change},
-            ${state.item.price.minor}, ${request.belowMinor !== undefined && state.item.price.minor < request.belowMinor},
-            ${clock.now().toISOString()}::timestamptz, ${request.createdBy})
-          returning id`)) as unknown as Array<{ id: string }>;
-        const [watch] = await select(sql`w.id = ${Number(row?.id)}`);
+        const [row] = await db
+          .insert(supplierWatches)
+          .values({
+            platform: request.platform,
+            chatId: request.chatId,
+            locale: request.locale,
+            supplierProductId: productId as number,
+            currency: request.currency,
+            belowMinor: request.belowMinor ?? null,
+            changePercent: change,
+            referenceMinor: state.item.price.minor,
+            belowAlerted: request.belowMinor !== undefined && state.item.price.minor < request.belowMinor,
+            lastCheckedAt: clock.now(),
+            createdBy: request.createdBy,
+          })
+          .returning({ id: supplierWatches.id });
+        const [watch] = await select(eq(supplierWatches.id, (row as { id: number }).id));
         return watch as Watch;
       } catch (error) {
         if (isUniqueViolation(error))
@@ -187,12 +236,13 @@ export function createWatches(deps: Deps) {
       }
     },
 
-    list: (target: { platform: string; chatId: string }) =>
-      select(sql`w.platform = ${target.platform} and w.chat_id = ${target.chatId}`),
+    list: (target: { platform: string; chatId: string }) => select(inChat(target)),
 
     async remove(target: { platform: string; chatId: string }, id: number): Promise<void> {
-      const removed = (await db.execute(sql`
-        delete from supplier_watches where id = ${id} and platform = ${target.platform} and chat_id = ${target.chatId} returning id`)) as unknown as unknown[];
+      const removed = await db
+        .delete(supplierWatches)
+        .where(and(eq(supplierWatches.id, id), inChat(target)))
+        .returning({ id: supplierWatches.id });
       if (removed.length === 0) throw new AppError('not_found', `No watch ${id}`, { id }, 'watch.not_found');
     },
 
@@ -202,7 +252,8 @@ export function createWatches(deps: Deps) {
      * neither a change nor unavailability; its watches keep the error for /watch list.
      */
     async checkAll(signal?: AbortSignal): Promise<{ products: number; failed: number; alerts: number }> {
-      const watches = await select(sql`true`);
+      const watches = await select(undefined);
+      const shop = await deps.settings.current();
       const byProduct = new Map<number, Watch[]>();
       for (const watch of watches)
         byProduct.set(watch.supplierProductId, [...(byProduct.get(watch.supplierProductId) ?? []), watch]);
@@ -216,15 +267,18 @@ export function createWatches(deps: Deps) {
           state = await deps.source.product(first.externalId, {
             locale: first.locale,
             currency: first.currency,
-            shipTo: deps.shipTo,
+            shipTo: shop.region,
+            signal,
           });
         } catch (error) {
+          if (signal?.aborted) break;
           failed++;
           deps.log.warn({ err: error, product: first.externalId }, 'watched product could not be checked');
           const code = isAppError(error) ? error.code : 'internal';
-          await db.execute(
-            sql`update supplier_watches set last_error = ${code} where supplier_product_id = ${productId}`,
-          );
+          await db
+            .update(supplierWatches)
+            .set({ lastError: code })
+            .where(eq(supplierWatches.supplierProductId, productId));
           continue;
         }
         if (state.item) await rememberItems(db, [state.item], state.available);

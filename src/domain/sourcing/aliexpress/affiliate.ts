@@ -2,9 +2,11 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../errors.ts';
 import { decimalMinor } from '../../../money.ts';
+import type { SortOrder, SupplierItem } from '../types.ts';
+import { unreadable } from './extract.ts';
 import type { PoliteClient } from './http.ts';
-import type { PageQuery, SortOrder } from './pages.ts';
-import { absolute, type SupplierItem } from './parse.ts';
+import type { PageQuery } from './pages.ts';
+import { absolute } from './parse.ts';
 import type { ProductQuery } from './product-api.ts';
 import type { ProductState } from './product-data.ts';
 import { canonicalProductId, productUrl } from './product-id.ts';
@@ -56,7 +58,11 @@ const resultShape = z.looseObject({
  * sorted by name, each as name then value, in upper-case hex.
  */
 export function createAffiliateApi(options: AffiliateOptions) {
-  async function call(method: string, params: Record<string, string>): Promise<unknown[]> {
+  async function call(
+    method: string,
+    params: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown[]> {
     const all: Record<string, string> = {
       ...params,
       app_key: options.appKey,
@@ -67,39 +73,11 @@ export function createAffiliateApi(options: AffiliateOptions) {
       v: '2.0',
     };
     const form = new URLSearchParams({ ...all, sign: signParameters(all, options.appSecret) });
-    const body = await options.client.fetch(
+    return options.client.fetch(
       new URL('/sync', options.apiBase),
-      { headers: { accept: 'application/json' }, form },
-      (response) => {
-        try {
-          return JSON.parse(response.body) as Record<string, unknown>;
-        } catch {
-          throw new AppError('upstream_failed', 'The affiliate API answer is not JSON', { source: 'AliExpress' });
-        }
-      },
+      { headers: { accept: 'application/json' }, form, signal },
+      (response) => productsOf(method, response.body),
     );
-    const failure = (body.error_response ?? (typeof body.code === 'string' && body.code !== '0' ? body : undefined)) as
-      | { code?: string; msg?: string; message?: string }
-      | undefined;
-    if (failure)
-      throw new AppError(
-        'upstream_failed',
-        `The affiliate API refused the call: ${failure.code ?? '?'} ${failure.msg ?? failure.message ?? ''}`.trim(),
-        { source: 'AliExpress' },
-      );
-    const parsed = resultShape.safeParse(body[`${method.replaceAll('.', '_')}_response`]);
-    if (!parsed.success)
-      throw new AppError('upstream_failed', 'The affiliate API answer has an unexpected shape', {
-        source: 'AliExpress',
-      });
-    const { resp_code: code, resp_msg: message, result } = parsed.data.resp_result;
-    // 405 is the API's "no products match"; any other code but 200 is a failure.
-    if (code === 405) return [];
-    if (code !== 200)
-      throw new AppError('upstream_failed', `The affiliate API answered ${code} ${message ?? ''}`.trim(), {
-        source: 'AliExpress',
-      });
-    return result?.products?.product ?? [];
   }
 
   const locale = (query: ProductQuery) => ({
@@ -120,17 +98,48 @@ export function createAffiliateApi(options: AffiliateOptions) {
       const sort = query.sort && SORT[query.sort];
       if (sort) params.sort = sort;
       if (query.categoryId) params.category_ids = query.categoryId;
-      return (await call('aliexpress.affiliate.product.query', params)).flatMap(toItem);
+      return (await call('aliexpress.affiliate.product.query', params, query.signal)).flatMap(toItem);
     },
 
     /** A product's current state; a product the API no longer returns is unavailable. */
     async product(productId: string, query: ProductQuery): Promise<ProductState> {
       const [item] = (
-        await call('aliexpress.affiliate.productdetail.get', { product_ids: productId, ...locale(query) })
+        await call('aliexpress.affiliate.productdetail.get', { product_ids: productId, ...locale(query) }, query.signal)
       ).flatMap(toItem);
       return item ? { available: true, item } : { available: false };
     },
   };
+}
+
+/** The products in an API answer; a refusal (bad key, bad signature, quota) says so with the API's own words. */
+function productsOf(method: string, text: string): unknown[] {
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw unreadable('The affiliate API answer is not JSON', error);
+  }
+  const failure = (body.error_response ?? (typeof body.code === 'string' && body.code !== '0' ? body : undefined)) as
+    | { code?: string; msg?: string; message?: string }
+    | undefined;
+  if (failure) throw refused(`${failure.code ?? '?'} ${failure.msg ?? failure.message ?? ''}`);
+  const parsed = resultShape.safeParse(body[`${method.replaceAll('.', '_')}_response`]);
+  if (!parsed.success) throw unreadable('The affiliate API answer has an unexpected shape');
+  const { resp_code: code, resp_msg: message, result } = parsed.data.resp_result;
+  // 405 is the API's "no products match"; any other code but 200 is a failure.
+  if (code === 405) return [];
+  if (code !== 200) throw refused(`${code} ${message ?? ''}`);
+  return result?.products?.product ?? [];
+}
+
+function refused(detail: string): AppError {
+  const trimmed = detail.trim().slice(0, 160);
+  return new AppError(
+    'upstream_failed',
+    `The affiliate API refused the call: ${trimmed}`,
+    { source: 'AliExpress', detail: trimmed },
+    'error.upstream_refused',
+  );
 }
 
 /** The Open Platform signature for business APIs: HMAC-SHA256(secret, name1value1name2value2…) in upper-case hex. */

@@ -11,7 +11,7 @@ export function extractInitData(html: string): unknown {
   let from = 0;
   for (;;) {
     const at = html.indexOf(MARKER, from);
-    if (at === -1) throw new AppError('upstream_failed', 'The page has no search data', { source: 'AliExpress' });
+    if (at === -1) throw unreadable('The page has no search data');
     from = at + MARKER.length;
     const equals = html.slice(from).match(/^\s*=\s*/);
     if (!equals) continue;
@@ -19,16 +19,13 @@ export function extractInitData(html: string): unknown {
     if (html[open] !== '{') continue;
     const outer = html.slice(open, matchingBrace(html, open) + 1);
     const member = outer.match(/^\{\s*(?:data|"data")\s*:\s*/);
-    if (!member)
-      throw new AppError('upstream_failed', 'The search data has an unexpected shape', { source: 'AliExpress' });
+    if (!member) throw unreadable('The search data has an unexpected shape');
     const start = member[0].length;
     const inner = outer.slice(start, matchingBrace(outer, start) + 1);
     try {
       return JSON.parse(inner);
     } catch (error) {
-      throw new AppError('upstream_failed', 'The search data is not valid JSON', { source: 'AliExpress' }, undefined, {
-        cause: error,
-      });
+      throw unreadable('The search data is not valid JSON', error);
     }
   }
 }
@@ -50,12 +47,22 @@ export function matchingBrace(text: string, open: number): number {
       return i;
     }
   }
-  throw new AppError('upstream_failed', 'The search data is cut short', { source: 'AliExpress' });
+  throw unreadable('The search data is cut short');
 }
 
 /** What a block or challenge is reported as, whichever AliExpress door it came from. */
 export function blockedError(): AppError {
-  return new AppError('upstream_blocked', 'AliExpress answered with a verification page', { source: 'AliExpress' });
+  return new AppError(
+    'upstream_blocked',
+    'AliExpress answered with a verification page',
+    { source: 'AliExpress' },
+    'error.upstream_blocked',
+  );
+}
+
+/** An answer that is not what AliExpress sends when things work (a changed page, cut JSON): named, never guessed. */
+export function unreadable(message: string, cause?: unknown): AppError {
+  return new AppError('upstream_failed', message, { source: 'AliExpress' }, 'error.upstream_unreadable', { cause });
 }
 
 /** AliExpress's anti-bot answer: a small page pointing at the punish/captcha flow instead of results. */

@@ -1,7 +1,6 @@
+import type { SortOrder, SupplierItem } from '../types.ts';
 import type { PoliteClient } from './http.ts';
-import { parseSearchPage, type SupplierItem } from './parse.ts';
-
-export type SortOrder = 'price' | 'orders' | 'rating';
+import { parseSearchPage } from './parse.ts';
 
 export interface PageQuery {
   words: string;
@@ -13,6 +12,8 @@ export interface PageQuery {
   sort?: SortOrder | undefined;
   /** AliExpress category id to search within. */
   categoryId?: string | undefined;
+  /** Cancels the search (and any backoff before a retry). */
+  signal?: AbortSignal | undefined;
 }
 
 const SORT: Record<SortOrder, string> = { price: 'price_asc', orders: 'total_tranpro_desc', rating: 'default' };
@@ -21,7 +22,7 @@ export const SITE_LOCALE = {
   en: { site: 'glo', locale: 'en_US', accept: 'en-US,en;q=0.9' },
 };
 
-/** The site cookie that picks language, currency and ship-to country, as the website sets it. */
+/** The site cookie that picks language, currency and ship-to country, as the website sets it (`c_tp`, `region`, `b_locale`). */
 export function siteCookie(query: { locale: 'es' | 'en'; currency: string; shipTo: string }): string {
   const site = SITE_LOCALE[query.locale];
   return `aep_usuc_f=site=${site.site}&c_tp=${query.currency}&region=${query.shipTo}&b_locale=${site.locale}; intl_locale=${site.locale}`;
@@ -49,7 +50,7 @@ export function createSearchPages(options: { baseUrl: string; client: PoliteClie
         'accept-language': SITE_LOCALE[query.locale].accept,
         cookie: siteCookie(query),
       };
-      return options.client.fetch(url, { headers }, (response) => parseSearchPage(response.body));
+      return options.client.fetch(url, { headers, signal: query.signal }, (response) => parseSearchPage(response.body));
     },
   };
 }

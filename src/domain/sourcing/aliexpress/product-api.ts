@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../../../errors.ts';
-import { blockedError, isBlockPage } from './extract.ts';
+import { blockedError, isBlockPage, unreadable } from './extract.ts';
 import type { Fetched, PoliteClient } from './http.ts';
 import { SITE_LOCALE, siteCookie } from './pages.ts';
 import { type ProductState, parseProductData } from './product-data.ts';
@@ -13,6 +12,8 @@ export interface ProductQuery {
   locale: 'es' | 'en';
   currency: string;
   shipTo: string;
+  /** Cancels the lookup (and any backoff before it). */
+  signal?: AbortSignal | undefined;
 }
 
 type Answer = { kind: 'token'; cookies: string } | { kind: 'state'; state: ProductState };
@@ -56,7 +57,7 @@ export function createProductApi(options: { mtopUrl: string; client: PoliteClien
       referer: `https://www.aliexpress.com/item/${id}.html`,
       cookie: [siteCookie(query), cookies].filter(Boolean).join('; '),
     };
-    return options.client.fetch(url, { headers }, answer);
+    return options.client.fetch(url, { headers, signal: query.signal }, answer);
   }
 
   return {
@@ -67,7 +68,7 @@ export function createProductApi(options: { mtopUrl: string; client: PoliteClien
         if (result.kind === 'state') return result.state;
         cookies = result.cookies;
       }
-      throw new AppError('upstream_failed', 'The product gateway refused its own token', { source: 'AliExpress' });
+      throw unreadable('The product gateway refused its own token');
     },
   };
 }
@@ -81,15 +82,11 @@ function answer(response: Fetched): Answer {
     const fresh = response.setCookies
       .map((cookie) => cookie.split(';')[0]?.trim() ?? '')
       .filter((pair) => /^_m_h5_tk(_enc)?=/.test(pair));
-    if (fresh.length === 0)
-      throw new AppError('upstream_failed', 'The product gateway gave no token', { source: 'AliExpress' });
+    if (fresh.length === 0) throw unreadable('The product gateway gave no token');
     return { kind: 'token', cookies: fresh.join('; ') };
   }
   if (/ITEM_NOT_FOUND|NOT_EXIST|OFFLINE|DELETED/i.test(ret)) return { kind: 'state', state: { available: false } };
-  if (!/^SUCCESS/.test(ret))
-    throw new AppError('upstream_failed', `The product gateway answered ${ret.slice(0, 120) || 'nothing'}`, {
-      source: 'AliExpress',
-    });
+  if (!/^SUCCESS/.test(ret)) throw unreadable(`The product gateway answered ${ret.slice(0, 120) || 'nothing'}`);
   return { kind: 'state', state: parseProductData((envelope.data as { result?: unknown } | undefined)?.result) };
 }
 
@@ -106,5 +103,5 @@ function unwrapJsonp(body: string): Record<string, unknown> {
   } catch {
     // fall through
   }
-  throw new AppError('upstream_failed', 'The product gateway answer is not JSON', { source: 'AliExpress' });
+  throw unreadable('The product gateway answer is not JSON');
 }

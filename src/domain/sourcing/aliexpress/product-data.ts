@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { AppError } from '../../../errors.ts';
-import { decimalMinor, minorDigits } from '../../../money.ts';
-import { absolute, type SupplierItem } from './parse.ts';
+import { decimalMinor } from '../../../money.ts';
+import type { SupplierItem } from '../types.ts';
+import { unreadable } from './extract.ts';
+import { absolute } from './parse.ts';
 import { canonicalProductId, productUrl } from './product-id.ts';
 import { parseSoldCount } from './sold-count.ts';
 
@@ -66,26 +67,20 @@ const resultShape = z.looseObject({
  */
 export function parseProductData(result: unknown): ProductState {
   const parsed = resultShape.safeParse(result);
-  if (!parsed.success)
-    throw new AppError('upstream_failed', 'The product data has an unexpected shape', { source: 'AliExpress' });
+  if (!parsed.success) throw unreadable('The product data has an unexpected shape');
   const data = parsed.data;
   const global = data.GLOBAL_DATA.globalData;
   const price = data.PRICE.targetSkuPriceInfo;
   const currency = price.originalPrice.currency;
   const id = canonicalProductId(global.productId);
   const title = data.PRODUCT_TITLE?.text ?? global.subject;
-  if (!title) throw new AppError('upstream_failed', 'The product data has no title', { source: 'AliExpress' });
+  if (!title) throw unreadable('The product data has no title');
   // salePriceLocal is "<as shown>|<whole units>|<fraction>": "Rp343,297|343297|", "US $3.05|3|05".
   const [, whole, fraction] = price.salePriceLocal.split('|');
   const sale = decimalMinor(`${whole}.${fraction || '0'}`, currency);
-  if (sale === undefined)
-    throw new AppError('upstream_failed', 'The product price has more decimals than its currency', {
-      source: 'AliExpress',
-    });
+  if (sale === undefined) throw unreadable('The product price has more decimals than its currency');
   const original =
-    price.originalPrice.value === undefined
-      ? undefined
-      : Math.round(price.originalPrice.value * 10 ** minorDigits(currency));
+    price.originalPrice.value === undefined ? undefined : decimalMinor(String(price.originalPrice.value), currency);
   const store = data.SHOP_CARD_PC;
   const shipping = data.SHIPPING?.originalLayoutResultList?.[0]?.bizData;
   const image = data.HEADER_IMAGE_PC?.imagePathList?.[0];

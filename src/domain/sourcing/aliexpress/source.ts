@@ -1,8 +1,8 @@
 import type { Logger } from '../../../logger.ts';
+import type { SupplierItem } from '../types.ts';
 import { createAffiliateApi } from './affiliate.ts';
 import { createPoliteClient, type PoliteClientOptions } from './http.ts';
 import { createSearchPages, type PageQuery } from './pages.ts';
-import type { SupplierItem } from './parse.ts';
 import { createProductApi, type ProductQuery } from './product-api.ts';
 import type { ProductState } from './product-data.ts';
 

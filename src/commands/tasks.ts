@@ -1,31 +1,44 @@
 import { errorReply, reply, table, text } from '../chat/reply.ts';
 import { atLeast } from '../domain/people/index.ts';
+import { catalogues, type MessageKey, type Translate } from '../i18n/index.ts';
 import { requireUser } from './context.ts';
 import { arg, defineCommand, recordNumber } from './registry.ts';
 
-export const jobsCommand = defineCommand({
+/** A task kind in the user's words (`search` → `búsqueda`); a kind without a catalogue entry shows as it is. */
+export function taskKindLabel(kind: string, t: Translate): string {
+  const key = `task.kind.${kind}`;
+  return key in catalogues.es ? t(key as MessageKey) : kind;
+}
+
+export const tasksCommand = defineCommand({
   name: 'jobs',
-  aliases: { es: 'tareas' },
-  description: { es: 'Tareas largas recientes y su estado', en: 'Recent long-running jobs and their state' },
+  aliases: { es: 'tareas', en: 'tasks' },
+  description: { es: 'Tareas largas recientes y su estado', en: 'Recent long-running tasks and their state' },
   minRole: 'staff',
   async run(ctx) {
     const user = requireUser(ctx);
     const recent = await ctx.services.tasks.recent(atLeast(user.role, 'admin') ? null : user.id);
-    if (recent.length === 0) return reply(text(ctx.t('jobs.empty')));
+    if (recent.length === 0) return reply(text(ctx.t('tasks.empty')));
     const rows = recent.map((task) => [
       `#${task.id}`,
-      task.kind,
+      taskKindLabel(task.kind, ctx.t),
       ctx.t(`task.status.${task.status}`),
-      task.createdAt.toISOString().slice(0, 16).replace('T', ' '),
+      ctx.t.dateTime(task.createdAt),
       (task.error ?? task.progress ?? '').slice(0, 60),
     ]);
-    const columns = ['jobs.col_id', 'jobs.col_kind', 'jobs.col_status', 'jobs.col_started', 'jobs.col_detail'] as const;
+    const columns = [
+      'tasks.col_id',
+      'tasks.col_kind',
+      'tasks.col_status',
+      'tasks.col_started',
+      'tasks.col_detail',
+    ] as const;
     return reply(
-      text(ctx.t('jobs.title')),
+      text(ctx.t('tasks.title')),
       table(
         columns.map((key) => ctx.t(key)),
         rows,
-        { name: 'jobs' },
+        { name: 'tasks' },
       ),
     );
   },
@@ -34,16 +47,13 @@ export const jobsCommand = defineCommand({
 export const cancelCommand = defineCommand({
   name: 'cancel',
   aliases: { es: 'cancelar' },
-  description: { es: 'Cancela una tarea larga', en: 'Cancel a long-running job' },
+  description: { es: 'Cancela una tarea larga', en: 'Cancel a long-running task' },
   minRole: 'staff',
   args: {
     id: arg.positional(
       recordNumber(),
-      { es: 'tarea', en: 'job' },
-      {
-        es: 'El número de la tarea (#12)',
-        en: 'The job number (#12)',
-      },
+      { es: 'tarea', en: 'task', form: 'f' },
+      { es: 'El número de la tarea (#12)', en: 'The task number (#12)' },
     ),
   },
   async run(ctx, args) {

@@ -1,0 +1,8 @@
+export {
+  createSettings,
+  isRegionCode,
+  type SettingName,
+  type Settings,
+  type ShopSettings,
+  seedSettings,
+} from './settings.ts';
