@@ -116,7 +116,7 @@ export const shipCommand = defineCommand({
   args: {
     target: arg.positional(
       shipTarget,
-      { es: 'venta o reserva', en: 'sale or reservation' },
+      { es: 'venta o reserva', en: 'sale or reservation', form: 'f' },
       { es: 'La reserva confirmada (#12) o la venta (V-7)', en: 'The committed reservation (#12) or the sale (S-7)' },
     ),
   },

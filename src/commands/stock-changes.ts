@@ -13,24 +13,24 @@ export const skuArg = arg.positional(
 );
 const qtyArg = arg.positional(
   quantity(),
-  { es: 'cantidad', en: 'qty' },
+  { es: 'cantidad', en: 'qty', form: 'f' },
   { es: 'Unidades (1 a 1.000.000)', en: 'Units (1 to 1,000,000)' },
 );
 const countArg = arg.positional(
   z.coerce.number().int().min(0).max(MAX_QTY),
-  { es: 'cantidad', en: 'qty' },
+  { es: 'cantidad', en: 'qty', form: 'f' },
   { es: 'Unidades contadas (0 a 1.000.000)', en: 'Units counted (0 to 1,000,000)' },
 );
 const noteArg = arg.rest(
   z.string().max(200).optional(),
-  { es: 'nota', en: 'note' },
+  { es: 'nota', en: 'note', form: 'f' },
   { es: 'Por qué (queda en el historial)', en: 'Why (kept in the history)' },
 );
 const countArgs = {
   sku: skuArg,
   qty: countArg,
   confirm: arg.flag(
-    ['confirm', 'confirmar'],
+    { es: 'confirmar', en: 'confirm' },
     { es: 'confirmar', en: 'confirm' },
     {
       es: 'Aplica aunque el stock haya cambiado desde que lo viste',
@@ -38,7 +38,7 @@ const countArgs = {
     },
   ),
   shipped: arg.flag(
-    ['shipped', 'enviados'],
+    { es: 'enviados', en: 'shipped' },
     { es: 'enviados', en: 'shipped' },
     {
       es: 'Lo vendido sin enviar ya salió: márcalo enviado antes de contar',

@@ -431,7 +431,7 @@ export const es = {
   'cli.job_last': '{status} el {at}',
   'cli.job_never': 'nunca',
   'cli.job_status.running': 'en curso',
-  'cli.job_status.success': 'bien',
+  'cli.job_status.success': 'completada',
   'cli.job_status.failed': 'falló',
   'cli.job_status.skipped': 'omitida',
   'cli.stock_usage': 'Uso: bodega stock verify',

@@ -13,10 +13,13 @@ const placeholders = (message: Message) =>
     ...new Set(texts(message).flatMap((value) => [...value.matchAll(/\{(\w+)\}/g)].map((m) => m[1]?.toLowerCase()))),
   ].sort();
 
-/** Blanks every log call, however the formatter wrapped it, keeping line numbers: log lines are for operators. */
-function withoutLogCalls(source: string): string {
+/**
+ * Blanks every log call and every error constructed, however the formatter wrapped them, keeping line numbers:
+ * log lines and error messages are for operators; what a user reads of an error is its catalogue reason.
+ */
+function withoutDeveloperText(source: string): string {
   let out = source;
-  for (const start of [...source.matchAll(/\b\w*[lL]og\.(fatal|error|warn|info|debug|trace)\(/g)].map(
+  for (const start of [...source.matchAll(/\b\w*[lL]og\.(fatal|error|warn|info|debug|trace)\(|\bnew \w*Error\(/g)].map(
     (m) => m.index ?? 0,
   )) {
     let depth = 0;
@@ -112,7 +115,7 @@ describe('i18n', () => {
   it('finds no user-facing prose written outside the catalogues', () => {
     const offenders: string[] = [];
     for (const file of userFacingFiles()) {
-      withoutLogCalls(readFileSync(file, 'utf8'))
+      withoutDeveloperText(readFileSync(file, 'utf8'))
         .split('\n')
         .forEach((line, index) => {
           const code = line.replace(/\/\/.*$/, '').trim();

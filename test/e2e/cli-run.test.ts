@@ -63,7 +63,7 @@ describe('bodega run', () => {
     const again = await runBodega(['run', '/stock agregar CLI-1 2'], env);
     expect(again.stdout).toContain('total 7');
     const verify = await runBodega(['stock', 'verify'], env);
-    expect([verify.code, verify.stdout.trim()]).toEqual([0, 'Stock matches the ledger and the live reservations.']);
+    expect([verify.code, verify.stdout.trim()]).toEqual([0, 'El stock cuadra con el historial y las reservas.']);
     expect((await runBodega(['apikey', 'create'], env)).code).toBe(1);
   });
 
@@ -80,7 +80,7 @@ describe('bodega run', () => {
     expect(code).toBe(0);
     expect(output).toContain('Hola. Estás en la tienda como dueño. Escribe /ayuda para ver lo que puedes hacer');
     expect(output).toContain('bodega> ');
-    expect(output).toContain('Uso:\n/invitar <rol>');
+    expect(output).toContain('Uso:\n/invitar <lector|personal|administrador|dueño>');
     expect(output).toContain("Done, I'll write to you in English.");
     expect(output).toContain("I don't know the command /hepl. Did you mean /help?");
     expect(output).not.toContain('embedded postgres');
@@ -90,10 +90,10 @@ describe('bodega run', () => {
     const dataDir = await freshDataDir();
     const run = await runBodega(['job', 'run', 'prune-chat-state'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('prune-chat-state: success');
+    expect(run.stdout).toContain('prune-chat-state: completada');
     const list = await runBodega(['job', 'list'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
-    expect(list.stdout).toMatch(/prune-chat-state\s+17 3 \* \* \*\s+next \S+\s+last success/);
-    expect(list.stdout).toMatch(/release-expired-reservations\s+\*\/5 \* \* \* \*\s+next \S+\s+last never run/);
+    expect(list.stdout).toMatch(/prune-chat-state\s+17 3 \* \* \*\s+próxima: .+ · última: completada el /);
+    expect(list.stdout).toMatch(/release-expired-reservations\s+\*\/5 \* \* \* \*\s+próxima: .+ · última: nunca/);
     const unknown = await runBodega(['job', 'run', 'nope'], { DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     expect(unknown.code).toBe(1);
   });

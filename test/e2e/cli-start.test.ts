@@ -30,7 +30,7 @@ describe('bodega start with the embedded database', () => {
 
       const migrate = await runBodega(['migrate'], { DATA_DIR: dataDir });
       expect(migrate.code).toBe(0);
-      expect(migrate.stdout).toContain('Database is up to date.');
+      expect(migrate.stdout).toContain('La base de datos está al día.');
     } finally {
       const started = Date.now();
       const postgresPid = await postmasterPid(join(dataDir, 'pg'));
@@ -115,13 +115,14 @@ describe('bodega configuration errors', () => {
     const result = await runBodega(['start'], { PORT: 'eighty', BODEGA_LOCALE: 'fr' });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('PORT: must be a whole number (got "eighty")');
-    expect(result.stderr).toContain('BODEGA_LOCALE: must be es or en (got "fr")');
+    expect(result.stderr).toContain('BODEGA_LOCALE: must be es or en, optionally with a country');
+    expect(result.stderr).toContain('La configuración no es válida:');
   });
 
   it('rejects an unknown verb with the usage', async () => {
     const result = await runBodega(['launch'], {});
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('Unknown command: launch');
+    expect(result.stderr).toContain('No conozco el comando «launch».');
     expect(result.stderr).toContain('migrate');
   });
 });

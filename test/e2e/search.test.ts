@@ -32,15 +32,15 @@ describe('/buscar through bodega run against AliExpress', () => {
     const first = await runBodega(['run', '/buscar mouse max:30 sort:price'], env);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Trabajando en ello \(tarea #\d+\)/);
-    expect(first.stdout).toContain('leí 1 de 1 páginas de resultados');
-    const header = first.stdout.match(/Resultados para “mouse” · página 1 de (\d+) \((\d+) productos\)/);
+    expect(first.stdout).toContain('leí 1 de 1 página de resultados');
+    const header = first.stdout.match(/Resultados para «mouse» · página 1 de (\d+) \((\d+) productos\)/);
     expect(header).not.toBeNull();
     const salePrices = [...first.stdout.matchAll(/\n\$(\d+\.\d{2}) USD/g)].map((m) => Number(m[1]));
     expect(salePrices).toHaveLength(8);
     expect(salePrices).toEqual([...salePrices].sort((a, b) => a - b));
     expect(salePrices.every((price) => price <= 30)).toBe(true);
     expect(first.stdout).toContain('https://www.aliexpress.com/item/');
-    const next = first.stdout.match(/\[1\] Siguiente ▶ {2}\((\/search #\d+ page:2)\)/)?.[1];
+    const next = first.stdout.match(/\[1\] Siguiente ▶ {2}\((\/buscar #\d+ pagina:2)\)/)?.[1];
     expect(next).toBeDefined();
 
     const second = await runBodega(['run', next as string], env);
@@ -82,23 +82,23 @@ describe('/buscar through bodega run against AliExpress', () => {
 
   it('has a saved filter report only the new items on its second run', async () => {
     expect((await runBodega(['run', '/filtro agregar baratos mouse max:5'], env)).stdout).toContain(
-      '✅ Filtro “baratos” guardado',
+      '✅ Filtro «baratos» guardado',
     );
     const first = await runBodega(['run', '/filtro ejecutar baratos'], env);
     expect(first.code).toBe(0);
-    const reported = Number(first.stdout.match(/Filtro “baratos” revisado: (\d+) productos nuevos avisados\./)?.[1]);
+    const reported = Number(first.stdout.match(/Filtro «baratos» revisado: avisé de (\d+) productos nuevos\./)?.[1]);
     expect(reported).toBeGreaterThan(0);
-    expect(first.stdout).toContain(`Filtro “baratos”: ${reported} productos nuevos`);
+    expect(first.stdout).toContain(`Filtro «baratos»: ${reported} productos nuevos`);
     const firstPrices = [...first.stdout.matchAll(/\n\$(\d+\.\d{2}) USD/g)].map((m) => Number(m[1]));
     expect(firstPrices).toHaveLength(reported);
     expect(firstPrices.every((price) => price <= 5)).toBe(true);
 
     fake.addNew(2, 199);
     const second = await runBodega(['run', '/filtro ejecutar baratos'], env);
-    expect(second.stdout).toContain('Filtro “baratos”: 2 productos nuevos');
+    expect(second.stdout).toContain('Filtro «baratos»: 2 productos nuevos');
     expect(second.stdout).toContain('novedad 1');
     expect(second.stdout).toContain('novedad 2');
-    expect(second.stdout).toContain('Filtro “baratos” revisado: 2 productos nuevos avisados.');
+    expect(second.stdout).toContain('Filtro «baratos» revisado: avisé de 2 productos nuevos.');
     expect([...second.stdout.matchAll(/\n\$(\d+\.\d{2}) USD/g)]).toHaveLength(2);
   });
 
@@ -106,17 +106,17 @@ describe('/buscar through bodega run against AliExpress', () => {
     await runBodega(['run', '/filtro agregar tope mouse max:10'], env);
     await database().sql`update saved_filters set daily_cap = 3 where name = 'tope'`;
     const first = await runBodega(['run', '/filtro ejecutar tope'], env);
-    expect(first.stdout).toContain('Filtro “tope”: 3 productos nuevos');
+    expect(first.stdout).toContain('Filtro «tope»: 3 productos nuevos');
     expect(first.stdout).toMatch(
-      /Filtro “tope” revisado: 3 productos nuevos avisados\. \d+ más esperan al límite diario\./,
+      /Filtro «tope» revisado: avisé de 3 productos nuevos\. \d+ más esperan al límite diario\./,
     );
     const second = await runBodega(['run', '/filtro ejecutar tope'], env);
-    expect(second.stdout).toContain('Filtro “tope” revisado: 0 productos nuevos avisados.');
-    expect(second.stdout).not.toContain('Filtro “tope”: ');
+    expect(second.stdout).toContain('Filtro «tope» revisado: avisé de 0 productos nuevos.');
+    expect(second.stdout).not.toContain('Filtro «tope»: ');
     // The next day the cap resets and the next products (never the same ones) go out.
     await database().sql`update saved_filters set notified_day = notified_day - 1 where name = 'tope'`;
     const nextDay = await runBodega(['run', '/filtro ejecutar tope'], env);
-    expect(nextDay.stdout).toContain('Filtro “tope”: 3 productos nuevos');
+    expect(nextDay.stdout).toContain('Filtro «tope»: 3 productos nuevos');
     const [seen] = await database()
       .sql`select count(*)::int as n, count(distinct supplier_product_id)::int as d from filter_seen f join saved_filters s on s.id = f.filter_id where s.name = 'tope'`;
     expect(seen).toEqual({ n: 6, d: 6 });
@@ -141,7 +141,7 @@ describe('/buscar through bodega run against AliExpress', () => {
       ALIEXPRESS_API_BASE: fake.baseUrl,
     });
     expect(api.code).toBe(0);
-    expect(api.stdout).toMatch(/Resultados para “teclado” · página 1 de \d+ \(\d+ productos\)/);
+    expect(api.stdout).toMatch(/Resultados para «teclado» · página 1 de \d+ \(\d+ productos\)/);
     const prices = [...api.stdout.matchAll(/\n\$(\d+\.\d{2}) USD/g)].map((m) => Number(m[1]));
     expect(prices.length).toBeGreaterThan(0);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));

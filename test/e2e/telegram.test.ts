@@ -73,10 +73,6 @@ describe('bodega start with Telegram by webhook', () => {
 
   it('registers its webhook with the secret, publishes menus and reports Telegram ready', async () => {
     expect(fake.webhook()).toEqual({ url: `${bodega.url}/webhooks/telegram`, secret: SECRET });
-    const menus = fake.calls
-      .filter((c) => c.method === 'setMyCommands')
-      .map((c) => c.params.language_code ?? 'default');
-    expect(menus.sort()).toEqual(['default', 'en', 'es']);
     // Setup runs in the background: ready once both the menus and the webhook are in place.
     let telegram = '';
     for (let tries = 0; tries < 100 && telegram !== 'ok'; tries++) {
@@ -85,6 +81,10 @@ describe('bodega start with Telegram by webhook', () => {
       telegram = ready.checks.telegram ?? '';
     }
     expect(telegram).toBe('ok');
+    const menus = fake.calls
+      .filter((c) => c.method === 'setMyCommands')
+      .map((c) => c.params.language_code ?? 'default');
+    expect(menus.sort()).toEqual(['default', 'en', 'es']);
   });
 
   it('answers 401 without the right secret and 400 for a body that is not an update, sending nothing', async () => {
@@ -149,7 +149,7 @@ describe('bodega start with Telegram by webhook', () => {
       inline_keyboard: Array<Array<{ text: string; callback_data: string }>>;
     };
     const next = keyboard.inline_keyboard.flat().find((button) => button.text === 'Siguiente ▶');
-    expect(next?.callback_data).toBe('/stock plato page:2');
+    expect(next?.callback_data).toBe('/stock plato pagina:2');
     before = fake.calls.length;
     await fake.deliver({
       update_id: ++updateId,

@@ -34,7 +34,7 @@ describe('/vigilar through bodega run and the watch-prices job', () => {
       env,
     );
     expect(added.code).toBe(0);
-    const watchId = added.stdout.match(/👀 Vigilancia #(\d+): “producto [^”]+”, ahora a \$12\.99 USD\./)?.[1];
+    const watchId = added.stdout.match(/👀 Vigilancia #(\d+): «producto [^»]+», ahora a \$12\.99 USD\./)?.[1];
     expect(watchId).toBeDefined();
     expect(added.stdout).toContain('Avisaré aquí de: precio bajo $10.00 USD · si deja de estar disponible.');
 
@@ -46,7 +46,7 @@ describe('/vigilar through bodega run and the watch-prices job', () => {
     for (let run = 0; run < 2; run++) {
       const job = await runBodega(['job', 'run', 'watch-prices'], env);
       expect(job.code).toBe(0);
-      expect(job.stdout).toContain('watch-prices: success');
+      expect(job.stdout).toContain('watch-prices: completada');
     }
     // The alert waits in the chat's outbox; the next console session delivers it, once.
     const next = await runBodega(['run', '/vigilar lista'], env);

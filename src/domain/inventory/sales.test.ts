@@ -20,7 +20,7 @@ async function reasonOf(promise: Promise<unknown>): Promise<string> {
     await promise;
     return 'ok';
   } catch (error) {
-    if (error instanceof AppError) return error.reason ?? error.code;
+    if (error instanceof AppError) return error.reason;
     throw error;
   }
 }
@@ -114,7 +114,7 @@ describe('recording sales (the service marketplaces call)', () => {
       { sku: 'ETSY-A', qty: 1, unitPriceMinor: 1999 },
       { sku: 'ETSY-B', qty: 50, unitPriceMinor: 1 },
     ];
-    expect(await reasonOf(inventory().sales.recordSale(short))).toBe('insufficient_stock');
+    expect(await reasonOf(inventory().sales.recordSale(short))).toBe('error.insufficient_stock');
     expect(await inventory().stock.get('ETSY-A')).toMatchObject({ sold: 0, available: 3 });
     const ok = await inventory().sales.recordSale({ ...short, lines: [{ sku: 'ETSY-A', qty: 1 }] });
     expect((await inventory().sales.cancelSale(ok.sale.id, 'etsy')).value.status).toBe('cancelled');
