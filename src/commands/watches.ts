@@ -37,7 +37,7 @@ export const watchCommand = defineCommand({
       name: 'add',
       aliases: { es: 'agregar' },
       description: {
-        es: 'Vigila un producto de AliExpress (sin below ni change: avisa de cambios del 10 % o más)',
+        es: 'Vigila un producto de AliExpress (sin bajo: ni cambio: avisa de cambios del 10 % o más)',
         en: 'Watch an AliExpress product (with neither below nor change: alerts on changes of 10% or more)',
       },
       minRole: 'staff',

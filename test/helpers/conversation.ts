@@ -29,14 +29,15 @@ export async function createConversation(
   });
   await core.services.people.ensureOwners(['telegram:100']);
   let message = 0;
-  async function say(line: string, as: { identity?: string; lang?: string } = {}): Promise<Said> {
+  /** `private`: a private chat, where plain text is a command too (slash optional). */
+  async function say(line: string, as: { identity?: string; lang?: string; private?: boolean } = {}): Promise<Said> {
     const identity = as.identity ?? 'telegram:100';
     const input: CommandInput = {
       platform: 'telegram',
       identity,
       displayName: 'Test',
       text: line,
-      slashRequired: true,
+      slashRequired: !as.private,
       languageCode: as.lang ?? 'es',
       chat: { platform: 'telegram', chatId: identity.split(':')[1] ?? identity, kind: 'private' },
       messageId: `m${++message}`,
