@@ -158,4 +158,30 @@ describe('/buscar through bodega run against AliExpress', () => {
     expect(bad.stdout).toContain('precio no es válido');
     expect(bad.stdout).toContain('Uso: /buscar <palabras…>');
   });
+
+  it('asks for prices in the shop currency, and says so when they still come in another one', async () => {
+    // The shop's currency lives in the database (seeded once from BODEGA_CURRENCY); the owner changes it.
+    expect((await runBodega(['run', '/ajustes moneda MXN'], env)).code).toBe(0);
+    const before = fake.requests.length;
+    const mxn = await runBodega(['run', '/buscar mouse max:200'], env);
+    await runBodega(['run', '/ajustes moneda USD'], env);
+    expect(mxn.code).toBe(0);
+    const cookie = fake.requests.slice(before).find((request) => request.path.startsWith('/w/'))?.headers.cookie;
+    expect(cookie).toContain('c_tp=MXN');
+    expect(cookie).toContain('region=MX');
+    expect(mxn.stdout).toContain('Los precios llegaron en USD; tus filtros están en MXN');
+    expect(mxn.stdout).not.toContain('No encontré productos');
+  });
+
+  it('names the real cause in one Spanish line when AliExpress cannot be reached, and nothing else on stdout', async () => {
+    const down = await runBodega(['run', '/buscar x'], { ...env, ALIEXPRESS_BASE_URL: 'http://aliexpress.invalid' });
+    expect(down.code).toBe(1);
+    const lines = down.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^Trabajando en ello \(tarea #\d+\)/);
+    expect(lines[1]).toMatch(
+      /^La tarea #\d+ falló: (No hay conexión a internet desde este servidor|No encontré la dirección de AliExpress)/,
+    );
+    expect(down.stderr).not.toMatch(/\n\s+at /);
+  });
 });
