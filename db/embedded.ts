@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createRotatingLog, type RotatingLog } from './log-file.ts';
 
@@ -165,7 +165,22 @@ async function postgresUser(dataDir: string): Promise<RunAs> {
   // The server must be able to reach its cluster directory inside $DATA_DIR.
   const mode = (await stat(dataDir)).mode & 0o777;
   if ((mode & 0o001) === 0) await chmod(dataDir, mode | 0o001);
+  await assertReachable(dataDir, ids.uid);
   return ids;
+}
+
+/** Every directory above $DATA_DIR must let the postgres user through; say which one does not, and what to do. */
+async function assertReachable(dataDir: string, uid: number) {
+  for (let dir = dirname(resolve(dataDir)); ; dir = dirname(dir)) {
+    const { mode, uid: owner } = await stat(dir);
+    if ((mode & 0o001) === 0 && owner !== uid) {
+      throw new Error(
+        `Postgres runs as the postgres user and cannot reach DATA_DIR=${dataDir}: ${dir} does not let other users ` +
+          `through. Use a DATA_DIR outside ${dir}, or allow it with: chmod o+x ${dir}`,
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
 }
 
 async function idsOf(user: string): Promise<Required<RunAs>> {

@@ -82,6 +82,14 @@ describe('bodega start with the embedded database', () => {
     }
   });
 
+  it('says which directory keeps the postgres user from DATA_DIR, instead of failing inside initdb', async () => {
+    const closed = await freshDataDir(); // made 0700 by mkdtemp
+    const result = await runBodega(['start'], { DATA_DIR: join(closed, 'data') });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`${closed} does not let other users through`);
+    expect(result.stdout).toContain(`chmod o+x ${closed}`);
+  });
+
   it('generates the encryption key once and keeps it', async () => {
     const dataDir = await freshDataDir();
     const run = await startBodegaProcess({ dataDir });

@@ -56,17 +56,22 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, LOG_LEVEL: 'info', ...env };
 }
 
-/** Runs one `bodega` verb to completion. */
-export async function runBodega(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
+/** Runs one `bodega` verb to completion (in `cwd`, where a `.env` may wait, when given). */
+export async function runBodega(
+  args: string[],
+  env: Record<string, string>,
+  options: { timeoutMs?: number; cwd?: string } = {},
+) {
   const child = spawn(process.execPath, [bodegaBin, ...args], {
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const code = await new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
   clearTimeout(timer);
   return { code, stdout, stderr };
@@ -74,13 +79,14 @@ export async function runBodega(args: string[], env: Record<string, string>, tim
 
 /** Starts `bodega start` as a child process and waits until `/health` answers 200. */
 export async function startBodegaProcess(
-  options: { env?: Record<string, string>; dataDir?: string; port?: number } = {},
+  options: { env?: Record<string, string>; dataDir?: string; port?: number; cwd?: string } = {},
 ): Promise<BodegaProcess> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? (await tempDataDir());
   const child = spawn(process.execPath, [bodegaBin, 'start'], {
     env: childEnv({ PORT: String(port), DATA_DIR: dataDir, ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd ? { cwd: options.cwd } : {}),
   });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
