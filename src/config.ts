@@ -36,6 +36,8 @@ export interface WhatsappConfig {
   verifyToken: string | undefined;
   appSecret: string | undefined;
   graphBase: string;
+  /** WHATSAPP_ALERT_TEMPLATE: the approved template alerts use outside the 24-hour window. */
+  alertTemplate: { name: string; language: string } | undefined;
   chromiumPath: string | undefined;
 }
 
@@ -150,8 +152,15 @@ const owners = z.string().transform((value, ctx) => {
     });
     return z.NEVER;
   }
-  return list;
+  // WhatsApp identities are E.164 (`whatsapp:+5215512345678`), whether the operator wrote the plus or not.
+  return list.map((item) => item.replace(/^whatsapp:\+?/, 'whatsapp:+'));
 });
+
+/** `name[:language]`; Spanish by default, as the shop's first language. */
+function alertTemplate(value: string) {
+  const [name = value, language = 'es'] = value.split(':');
+  return { name, language };
+}
 
 const emailList = z.string().transform((value, ctx) => {
   const list = value
@@ -214,7 +223,12 @@ const envSchema = z.object({
   WHATSAPP_PHONE_NUMBER_ID: optional(z.string().regex(/^[0-9]+$/, { message: 'must be numeric' })),
   WHATSAPP_VERIFY_TOKEN: optional(z.string()),
   WHATSAPP_APP_SECRET: optional(z.string()),
-  WHATSAPP_GRAPH_BASE: withDefault(httpUrl, 'https://graph.facebook.com/v21.0'),
+  WHATSAPP_GRAPH_BASE: withDefault(httpUrl, 'https://graph.facebook.com'),
+  WHATSAPP_ALERT_TEMPLATE: optional(
+    z.string().regex(/^[a-z0-9_]{1,512}(:[A-Za-z_]{2,6})?$/, {
+      message: 'must be an approved template name, optionally with its language (bodega_alerta:es_MX)',
+    }),
+  ),
   CHROMIUM_PATH: optional(z.string()),
   ETSY_API_KEY: optional(z.string()),
   ETSY_SHARED_SECRET: optional(z.string()),
@@ -281,6 +295,7 @@ function toConfig(env: Env): Config {
           verifyToken: env.WHATSAPP_VERIFY_TOKEN,
           appSecret: env.WHATSAPP_APP_SECRET,
           graphBase: env.WHATSAPP_GRAPH_BASE,
+          alertTemplate: env.WHATSAPP_ALERT_TEMPLATE ? alertTemplate(env.WHATSAPP_ALERT_TEMPLATE) : undefined,
           chromiumPath: env.CHROMIUM_PATH,
         }
       : undefined,

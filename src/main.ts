@@ -15,6 +15,7 @@ import { createMetrics } from './metrics.ts';
 import type { PlatformSetup } from './platform-setup.ts';
 import { resolveEncryptionKey } from './secrets.ts';
 import { connectTelegram, telegramAdapter } from './wiring/telegram.ts';
+import { connectWhatsapp, whatsappAdapter } from './wiring/whatsapp.ts';
 
 export interface RunningBodega {
   port: number;
@@ -43,11 +44,23 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const telegram = config.telegram
     ? telegramAdapter(config, core, database, log, () => workers.inbound.wake())
     : undefined;
-  const senders: Sender[] = telegram ? [telegram] : [];
-  const workers = createWorkers(core, database, log, senders, { processors: telegram ? [telegram.processor] : [] });
+  const whatsapp = config.whatsapp
+    ? whatsappAdapter(config, core, database, log, {
+        inbound: () => workers.inbound.wake(),
+        outbox: () => workers.dispatcher.wake(),
+      })
+    : undefined;
+  const adapters = [telegram, whatsapp?.adapter].filter((adapter) => adapter !== undefined);
+  const senders: Sender[] = adapters;
+  const workers = createWorkers(core, database, log, senders, { processors: adapters.map((a) => a.processor) });
   workers.start();
   const webhooks = new Hono();
   if (telegram) webhooks.post('/telegram', (c) => telegram.handleWebhook(c.req.raw));
+  const whatsappWebhook = whatsapp?.webhook;
+  if (whatsappWebhook) {
+    webhooks.get('/whatsapp', (c) => whatsappWebhook.verify(new URL(c.req.url)));
+    webhooks.post('/whatsapp', (c) => whatsappWebhook.handle(c.req.raw));
+  }
   const scheduler = createJobScheduler(core, database, config, log);
   scheduler.start();
   const platforms: Platforms = {};
@@ -87,8 +100,15 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   const port = (server.address() as AddressInfo).port;
   const telegramLink = telegram ? connectTelegram(telegram, config, core, database, log) : undefined;
   if (telegramLink) platforms.telegram = telegramLink.setup;
+  const whatsappLink = whatsapp ? connectWhatsapp(whatsapp, core, database, log) : undefined;
+  if (whatsappLink) platforms.whatsapp = whatsappLink.setup;
   log.info(
-    { port, database: database.source, telegram: telegram ? (config.publicUrl ? 'webhook' : 'polling') : 'off' },
+    {
+      port,
+      database: database.source,
+      telegram: telegram ? (config.publicUrl ? 'webhook' : 'polling') : 'off',
+      whatsapp: config.whatsapp?.mode ?? 'off',
+    },
     'bodega is up',
   );
 
@@ -97,6 +117,7 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
     stopping ??= (async () => {
       await closeServer(server);
       await telegramLink?.stop();
+      await whatsappLink?.stop();
       await scheduler.stop();
       await workers.stop();
       await core.close();

@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+
+export const outboxStatuses = ['pending', 'sending', 'sent', 'dead', 'held'] as const;
 
 /** Messages to send later (alerts, job results), written in the caller's transaction and drained per platform. */
 export const outbox = pgTable(
@@ -12,9 +25,8 @@ export const outbox = pgTable(
     reply: jsonb('reply').notNull(),
     locale: text('locale', { enum: ['es', 'en'] }).notNull(),
     idempotencyKey: text('idempotency_key').notNull().unique(),
-    status: text('status', { enum: ['pending', 'sending', 'sent', 'dead'] })
-      .notNull()
-      .default('pending'),
+    /** `held`: the platform will not take it until the person writes again (WhatsApp's 24-hour window). */
+    status: text('status', { enum: outboxStatuses }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** Parts of the split reply already delivered, so a retry resumes instead of repeating them. */
     partsSent: integer('parts_sent').notNull().default(0),
@@ -28,7 +40,8 @@ export const outbox = pgTable(
     index('outbox_queue')
       .on(table.platform, table.chatId, table.id)
       .where(sql`${table.status} in ('pending', 'sending')`),
-    check('outbox_status', sql`${table.status} in ('pending', 'sending', 'sent', 'dead')`),
+    check('outbox_status', sql`${table.status} in ('pending', 'sending', 'sent', 'dead', 'held')`),
+    index('outbox_held').on(table.platform, table.chatId).where(sql`${table.status} = 'held'`),
   ],
 );
 
@@ -86,3 +99,56 @@ export const buttonCommands = pgTable('button_commands', {
   command: text('command').notNull().unique(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Platform messages sent for outbox rows, where the platform reports delivery later (WhatsApp's statuses): which
+ * outbox row and part each one carried, and the furthest status reported (sent → delivered → read, or failed).
+ */
+export const sentMessages = pgTable(
+  'sent_messages',
+  {
+    platform: text('platform').notNull(),
+    messageId: text('message_id').notNull(),
+    outboxId: bigint('outbox_id', { mode: 'number' })
+      .notNull()
+      .references(() => outbox.id, { onDelete: 'cascade' }),
+    part: integer('part').notNull(),
+    status: text('status', { enum: ['accepted', 'sent', 'delivered', 'read', 'failed'] })
+      .notNull()
+      .default('accepted'),
+    errorCode: integer('error_code'),
+    errorTitle: text('error_title'),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.platform, table.messageId] }),
+    index('sent_messages_outbox').on(table.outboxId),
+    check('sent_messages_status', sql`${table.status} in ('accepted', 'sent', 'delivered', 'read', 'failed')`),
+  ],
+);
+
+/** When each person last wrote to us: WhatsApp takes free-form messages only within 24 hours of that. */
+export const chatWindows = pgTable(
+  'chat_windows',
+  {
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+    /** Null once the platform said the window is closed, whatever we last saw. */
+    lastInboundAt: timestamp('last_inbound_at', { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.platform, table.chatId] })],
+);
+
+/** The last numbered menu sent to a chat on a platform without buttons: a bare number answers it. */
+export const chatMenus = pgTable(
+  'chat_menus',
+  {
+    platform: text('platform').notNull(),
+    chatId: text('chat_id').notNull(),
+    /** The command each number stands for, 1 first. */
+    commands: jsonb('commands').$type<string[]>().notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.platform, table.chatId] })],
+);

@@ -24,7 +24,13 @@ export interface PlatformFormat {
 }
 
 /** One message as a platform sends it. */
-export type OutMessage = { kind: 'text'; text: string; buttons?: Button[] } | ({ kind: 'file' | 'image' } & Attachment);
+export type OutMessage =
+  /**
+   * `template`: text only a pre-approved template may carry (WhatsApp outside the 24-hour window). `menu`: what the
+   * control that opens a long list of buttons says, where a platform shows one (WhatsApp's list messages).
+   */
+  | { kind: 'text'; text: string; buttons?: Button[]; template?: boolean; menu?: string }
+  | ({ kind: 'file' | 'image' } & Attachment);
 
 /**
  * Lays a reply out as platform messages, never losing content: blocks are packed into messages up

@@ -34,6 +34,8 @@ export interface Reply {
   taskId?: number;
   /** Holds a secret (an invite code): the outbox keeps only a redacted copy once it is delivered. */
   sensitive?: boolean;
+  /** An alert bodega sends unasked (low stock, new products, prices): may travel as an approved template. */
+  alert?: boolean;
 }
 
 export const reply = (...blocks: Block[]): Reply => ({ blocks });
@@ -44,6 +46,8 @@ export const redacted = (value: Reply): Reply => ({
   blocks: [text('[redacted]')],
   ...(value.error ? { error: true } : {}),
 });
+/** A reply bodega sends on its own initiative rather than answering a message. */
+export const alert = (value: Reply): Reply => ({ ...value, alert: true });
 export const errorReply = (...blocks: Block[]): Reply => ({ blocks, error: true });
 export const text = (...spans: Span[]): Block => ({ kind: 'text', spans });
 export const bold = (value: string): Span => ({ bold: value });

@@ -44,6 +44,8 @@ export interface TaskRunnerOptions {
   leaseMs?: number;
   pollMs?: number;
   progressEveryMs?: number;
+  /** Where a platform cannot edit, progress goes as new messages: the first at once, then at most this often. */
+  progressLinesEveryMs?: number;
   /** How often to repeat the platform's typing indicator while a task runs (Telegram's lasts about 5 s). */
   typingEveryMs?: number;
   /** Called after a result is queued, so the outbox can send it at once. */
@@ -92,15 +94,24 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
     showTyping();
     const typing = setInterval(showTyping, options.typingEveryMs ?? 4_000);
     let lastShown = 0;
+    let lastLine = Number.NEGATIVE_INFINITY;
+    let lines = 0;
     const progress = async (message: string) => {
       const at = clock.now().getTime();
       if (at - lastShown < (options.progressEveryMs ?? 1_000)) return;
       lastShown = at;
       const { cancelRequested } = await tasks.heartbeat(task.id, leaseMs, message);
       if (cancelRequested) controller.abort();
-      await showProgress(task, t('task.progress', { id: task.id, progress: message })).catch((error) =>
-        log.warn({ err: error, taskId: task.id }, 'progress edit failed'),
-      );
+      const line = t('task.progress', { id: task.id, progress: message });
+      if (sender?.edit) {
+        await showProgress(task, line).catch((error) =>
+          log.warn({ err: error, taskId: task.id }, 'progress edit failed'),
+        );
+      } else if (at - lastLine >= (options.progressLinesEveryMs ?? 15_000)) {
+        lastLine = at;
+        await enqueue(db, task, reply(text(line)), task.locale, `task:${task.id}:progress:${++lines}`);
+        options.onQueued?.();
+      }
     };
     try {
       if (!definition) throw new Error(`No task definition for kind ${task.kind}`);

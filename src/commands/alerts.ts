@@ -1,5 +1,5 @@
 import { enqueue } from '../chat/outbox/outbox.ts';
-import { bold, link, reply, text } from '../chat/reply.ts';
+import { alert, bold, link, reply, text } from '../chat/reply.ts';
 import type { Subscriptions } from '../chat/subscriptions.ts';
 import type { Clock } from '../clock.ts';
 import type { LowStockNotifier } from '../domain/inventory/index.ts';
@@ -17,16 +17,16 @@ async function speaker(settings: ShopSettings, locale: Locale): Promise<Translat
 
 /** Queues the low-stock alert to every chat subscribed to stock, in each chat's language, inside the caller's transaction. */
 export function lowStockNotifier(subscriptions: Subscriptions, settings: ShopSettings, clock: Clock): LowStockNotifier {
-  return async (tx, alert) => {
+  return async (tx, details) => {
     for (const chat of await subscriptions.subscribers('stock', tx)) {
       const t = await speaker(settings, chat.locale);
-      const message = reply(text(t('stock.low_alert', { ...alert })));
+      const message = alert(reply(text(t('stock.low_alert', { ...details }))));
       await enqueue(
         tx,
         chat,
         message,
         chat.locale,
-        `low-stock:${alert.productId}:${chat.platform}:${chat.chatId}:${clock.now().getTime()}`,
+        `low-stock:${details.productId}:${chat.platform}:${chat.chatId}:${clock.now().getTime()}`,
       );
     }
   };
@@ -36,9 +36,11 @@ export function lowStockNotifier(subscriptions: Subscriptions, settings: ShopSet
 export function filterNotifier(settings: ShopSettings): FilterNotifier {
   return async (tx, filter, items, runKey) => {
     const t = await speaker(settings, filter.locale);
-    const message = reply(
-      text(bold(t('filter.new', { name: filter.name, count: items.length }))),
-      ...items.map((item, i) => itemBlock(item, `${i + 1}. `, t)),
+    const message = alert(
+      reply(
+        text(bold(t('filter.new', { name: filter.name, count: items.length }))),
+        ...items.map((item, i) => itemBlock(item, `${i + 1}. `, t)),
+      ),
     );
     await enqueue(tx, { platform: filter.platform, chatId: filter.chatId }, message, filter.locale, runKey);
   };
@@ -48,28 +50,30 @@ export function filterNotifier(settings: ShopSettings): FilterNotifier {
 export function watchNotifier(settings: ShopSettings): WatchNotifier {
   return async (tx, watch, alerts, key) => {
     const t = await speaker(settings, watch.locale);
-    const lines = alerts.map((alert) => watchAlertLine(alert, t));
-    const message = reply(
-      text('🔔 ', bold(t('watch.alert_title', { id: watch.id, title: watch.title }))),
-      text(lines.join('\n'), '\n', link(t('search.open'), watch.url)),
+    const lines = alerts.map((change) => watchAlertLine(change, t));
+    const message = alert(
+      reply(
+        text('🔔 ', bold(t('watch.alert_title', { id: watch.id, title: watch.title }))),
+        text(lines.join('\n'), '\n', link(t('search.open'), watch.url)),
+      ),
     );
     await enqueue(tx, { platform: watch.platform, chatId: watch.chatId }, message, watch.locale, key);
   };
 }
 
-function watchAlertLine(alert: WatchAlert, t: Translate): string {
-  switch (alert.kind) {
+function watchAlertLine(change: WatchAlert, t: Translate): string {
+  switch (change.kind) {
     case 'below':
-      return t('watch.alert_below', { price: t.money(alert.price), target: t.money(alert.target) });
+      return t('watch.alert_below', { price: t.money(change.price), target: t.money(change.target) });
     case 'change':
       return t('watch.alert_change', {
-        from: t.money(alert.from),
-        to: t.money(alert.to),
-        percent: `${alert.percent > 0 ? '+' : ''}${t.number(alert.percent)}`,
+        from: t.money(change.from),
+        to: t.money(change.to),
+        percent: `${change.percent > 0 ? '+' : ''}${t.number(change.percent)}`,
       });
     case 'unavailable':
       return t('watch.alert_unavailable');
     case 'back':
-      return t('watch.alert_back', { price: t.money(alert.price) });
+      return t('watch.alert_back', { price: t.money(change.price) });
   }
 }

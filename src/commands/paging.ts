@@ -16,12 +16,19 @@ export function pageArg(size: number): ArgSpec<z.ZodDefault<z.ZodCoercedNumber<u
   );
 }
 
-/** Previous/next buttons that re-enter `base` (a command line in the user's words) on another page; none when there is one page. */
-export function pageButtons(t: Translate, base: string, page: number, hasMore: boolean): Block[] {
+/**
+ * Previous/next buttons that re-enter `base` (a command line in the user's words) on another page, and, when the
+ * number of pages is known and the first or last is more than a step away, buttons straight to them; none when
+ * there is one page.
+ */
+export function pageButtons(t: Translate, base: string, page: number, hasMore: boolean, pages?: number): Block[] {
   const key = shownWord(PAGE_WORDS, t.locale, 'page');
+  const to = (label: string, target: number) => ({ label, command: `${base} ${key}:${target}` });
   const list = [
-    ...(page > 1 ? [{ label: t('paging.prev'), command: `${base} ${key}:${page - 1}` }] : []),
-    ...(hasMore ? [{ label: t('paging.next'), command: `${base} ${key}:${page + 1}` }] : []),
+    ...(page > 1 ? [to(t('paging.prev'), page - 1)] : []),
+    ...(hasMore ? [to(t('paging.next'), page + 1)] : []),
+    ...(page > 2 ? [to(t('paging.first'), 1)] : []),
+    ...(pages !== undefined && page < pages - 1 ? [to(t('paging.last', { pages }), pages)] : []),
   ];
   return list.length > 0 ? [buttons(...list)] : [];
 }
@@ -60,5 +67,5 @@ export function pagedTitle(t: Translate, title: string, paged: Paged<unknown>): 
 /** The note for a page past the last, and the buttons to move between pages. */
 export function pagingBlocks(t: Translate, base: string, paged: Paged<unknown>): Block[] {
   const note = paged.pastLast ? [text(t('paging.past_last', { pages: paged.pages }))] : [];
-  return [...note, ...pageButtons(t, base, paged.page, paged.page < paged.pages)];
+  return [...note, ...pageButtons(t, base, paged.page, paged.page < paged.pages, paged.pages)];
 }

@@ -100,6 +100,23 @@ export const en: Record<keyof typeof es, Message> = {
   'notify.topic.prices': 'watched prices',
   'notify.topic.orders': 'orders',
   'notify.topic.reports': 'reports',
+  'notify.held': {
+    one: '{count} message is waiting for {who}: WhatsApp only allows writing within 24 hours of their last message. It goes out as soon as they write.',
+    other:
+      '{count} messages are waiting for {who}: WhatsApp only allows writing within 24 hours of their last message. They go out as soon as they write.',
+  },
+  'whatsapp.choose': 'Choose an option:',
+  'whatsapp.answer_number': 'Reply {numbers}.',
+  'whatsapp.no_menu': 'There is no menu to answer with a number. Send help to see the commands.',
+  'whatsapp.list_button': 'Options',
+  'whatsapp.text_only': 'I only understand text messages. Send help to see the commands.',
+  'cli.whatsapp_scan': "Scan this code with WhatsApp on the shop's phone: Linked devices → Link a device.",
+  'cli.whatsapp_linked': 'Phone linked. bodega start will use this WhatsApp session.',
+  'cli.whatsapp_failed': 'The phone could not be linked: {reason}',
+  'cli.whatsapp_not_web':
+    'bodega whatsapp login is for WHATSAPP_MODE=web (the WhatsApp Cloud API needs no linked phone).',
+  'cli.whatsapp_no_browser':
+    'WhatsApp Web needs Chromium: install it (apt-get install chromium) and put its path in CHROMIUM_PATH.',
 
   'task.started': "Working on it (task #{id}). I'll tell you here when it's done.",
   'task.progress': 'Task #{id}: {progress}',
@@ -132,6 +149,8 @@ export const en: Record<keyof typeof es, Message> = {
   },
   'paging.prev': '◀ Previous',
   'paging.next': 'Next ▶',
+  'paging.first': '« First page',
+  'paging.last': 'Last page ({pages}) »',
   'paging.page': 'page {page}',
   'paging.past_end': {
     one: 'There is only {count} page; here it is.',

@@ -137,6 +137,24 @@ export const es = {
   'notify.topic.prices': 'precios vigilados',
   'notify.topic.orders': 'pedidos',
   'notify.topic.reports': 'reportes',
+  'notify.held': {
+    one: '{count} mensaje espera a {who}: WhatsApp solo deja escribir dentro de las 24 horas después de su último mensaje. Se enviará en cuanto esa persona escriba.',
+    other:
+      '{count} mensajes esperan a {who}: WhatsApp solo deja escribir dentro de las 24 horas después de su último mensaje. Se enviarán en cuanto esa persona escriba.',
+  },
+  'whatsapp.choose': 'Elige una opción:',
+  'whatsapp.answer_number': 'Responde {numbers}.',
+  'whatsapp.no_menu': 'No hay un menú al que responder con un número. Escribe ayuda para ver los comandos.',
+  'whatsapp.list_button': 'Opciones',
+  'whatsapp.text_only': 'Solo entiendo mensajes de texto. Escribe ayuda para ver los comandos.',
+  'cli.whatsapp_scan':
+    'Escanea este código con WhatsApp en el teléfono de la tienda: Dispositivos vinculados → Vincular un dispositivo.',
+  'cli.whatsapp_linked': 'Teléfono vinculado. bodega start usará esta sesión de WhatsApp.',
+  'cli.whatsapp_failed': 'No se pudo vincular el teléfono: {reason}',
+  'cli.whatsapp_not_web':
+    'bodega whatsapp login es para WHATSAPP_MODE=web (la API de WhatsApp Cloud no necesita vincular un teléfono).',
+  'cli.whatsapp_no_browser':
+    'WhatsApp Web necesita Chromium: instálalo (apt-get install chromium) y pon su ruta en CHROMIUM_PATH.',
 
   'task.started': 'Trabajando en ello (tarea #{id}). Te aviso aquí cuando termine.',
   'task.progress': 'Tarea #{id}: {progress}',
@@ -169,6 +187,8 @@ export const es = {
   },
   'paging.prev': '◀ Anterior',
   'paging.next': 'Siguiente ▶',
+  'paging.first': '« Primera página',
+  'paging.last': 'Última página ({pages}) »',
   'paging.page': 'página {page}',
   'paging.past_end': {
     one: 'Solo hay {count} página; te muestro esa.',

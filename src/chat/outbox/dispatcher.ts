@@ -69,7 +69,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let wakeUp: (() => void) | undefined;
 
   async function claim(): Promise<ClaimedRow[]> {
-    const platforms = [...senders.keys()];
+    const platforms = [...senders.values()].filter((sender) => sender.ready?.() !== false).map((s) => s.platform);
     if (platforms.length === 0) return [];
     const chatFilter = options.chatIds ? sql`and chat_id in ${options.chatIds}` : sql``;
     const now = timestamp(clock.now());
@@ -98,7 +98,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const id = Number(row.id);
     const sender = senders.get(row.platform) as Sender;
     try {
-      const messages = sender.layout(row.reply, row.locale);
+      const prepared = sender.prepare
+        ? await sender.prepare(row.chat_id, row.reply, row.locale)
+        : { messages: sender.layout(row.reply, row.locale) };
+      if ('hold' in prepared) return hold(row, prepared.hold);
+      const { messages } = prepared;
       for (let part = row.parts_sent; part < messages.length; part++) {
         await limiter.acquire(
           [
@@ -108,7 +112,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           stopping.signal,
         );
         if (stopping.signal.aborted) return release(id);
-        const { messageId } = await sender.send(row.chat_id, messages[part] as (typeof messages)[number]);
+        const message = messages[part] as (typeof messages)[number];
+        const { messageId } = await sender.send(row.chat_id, message, { outboxId: id, part });
         await db
           .update(outbox)
           .set({ partsSent: part + 1, leaseUntil: later(leaseMs) })
@@ -136,7 +141,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     await db.update(outbox).set({ status: 'pending', leaseUntil: null }).where(eq(outbox.id, id));
   }
 
+  /** The platform takes nothing for this chat until the person writes: wait there, visibly, without retrying. */
+  async function hold(row: ClaimedRow, reason: string) {
+    log.info({ outboxId: row.id, platform: row.platform, reason }, 'outbox message held until the person writes');
+    await db
+      .update(outbox)
+      .set({ status: 'held', leaseUntil: null, lastError: reason, attempts: sql`${outbox.attempts} - 1` })
+      .where(eq(outbox.id, Number(row.id)));
+  }
+
   async function recordFailure(row: ClaimedRow, error: unknown) {
+    if (error instanceof SendError && error.hold) return hold(row, error.message);
     const retryable = !(error instanceof SendError) || error.retryable;
     const message = error instanceof Error ? error.message : String(error);
     const context = { err: error, outboxId: row.id, platform: row.platform, attempts: row.attempts };
