@@ -30,7 +30,7 @@ const clock = manualClock(new Date(Date.now() + 60_000));
 const log = createLogger({ level: 'silent', pretty: false });
 
 let fake: WhatsappFake;
-let database: TestDatabase;
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let core: ReturnType<typeof createCore>;
 let webhookUrl: string;
 let harness: ContractHarness;
