@@ -13,7 +13,7 @@ import { createCore, createWorkers } from '../../src/core.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type WhatsappWiring, whatsappAdapter } from '../../src/wiring/whatsapp.ts';
 import { createWhatsappFake, type PhoneMessage, type WhatsappFake } from '../../test/fakes/whatsapp/index.ts';
-import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
+import { createTestDatabase } from '../../test/helpers/database.ts';
 import { adapterContract, type ContractHarness, type Seen } from '../core/contract.ts';
 import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 
