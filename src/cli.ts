@@ -11,6 +11,7 @@ import { isAppError } from './errors.ts';
 import { catalogues, defaultRegion, type MessageKey, type Translate, translator } from './i18n/index.ts';
 import { createLogger, type Logger, type LoggerSettings } from './logger.ts';
 import { type RunningBodega, startBodega } from './main.ts';
+import { whatsappLogin } from './wiring/whatsapp-login.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
 
@@ -24,6 +25,7 @@ const verbs: Record<string, Verb> = {
   job: jobVerb,
   apikey: apikeyVerb,
   stock: stockVerb,
+  whatsapp: whatsappVerb,
 };
 
 /** The language of the CLI's own words: BODEGA_LOCALE, read leniently so even a bad configuration is explained in it. */
@@ -257,6 +259,15 @@ async function stockVerb(args: string[], config: Config, log: Logger, t: Transla
   } finally {
     await database.close();
   }
+}
+
+/** `whatsapp login`: links the shop's phone for WHATSAPP_MODE=web. */
+async function whatsappVerb(args: string[], config: Config, _log: Logger, t: Translate): Promise<number> {
+  if (args[0] !== 'login') {
+    process.stderr.write(`${t('cli.verb.whatsapp')}\n`);
+    return 1;
+  }
+  return whatsappLogin(config, t, process.stdout);
 }
 
 function printUsage(verb: string | undefined, t: Translate) {

@@ -8,6 +8,7 @@ import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
 import { watchPricesJob } from '../jobs/watch-prices.job.ts';
 import { createInboundWorker, type InboundProcessor } from './chat/inbound.ts';
 import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
+import { heldMessages } from './chat/outbox/outbox.ts';
 import { type ChatRetention, createChatRetention } from './chat/retention.ts';
 import type { Sender } from './chat/sender.ts';
 import { createSubscriptions } from './chat/subscriptions.ts';
@@ -103,6 +104,7 @@ export function createCore(options: {
     filters: createSavedFilters({ db, clock, search, settings, notify: filterNotifier(settings) }),
     watches: createWatches({ db, clock, source, settings, notify: watchNotifier(settings), log: sourceLog }),
     apiKeys: createApiKeys({ db }),
+    outbox: { held: () => heldMessages(db) },
   };
 
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);

@@ -233,6 +233,8 @@ describe('whatsapp delivery rules', () => {
     expect((await rowsTo(phone)).map((row) => row.status)).toEqual(['held']);
     const held = (await heldMessages(database.db)).find((entry) => entry.chatId === phone);
     expect(held).toMatchObject({ platform: 'whatsapp', count: 1 });
+    const shownToOwner = await harness.say('avisos');
+    expect(shownToOwner.texts.join('\n')).toContain(`1 mensaje espera a +${phone}: WhatsApp solo deja escribir`);
     await fake.userSends(phone, 'hola');
     await settle();
     const texts = fake.messagesTo(phone).map(shown);

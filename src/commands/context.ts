@@ -1,3 +1,4 @@
+import type { HeldMessages } from '../chat/outbox/outbox.ts';
 import type { Subscriptions } from '../chat/subscriptions.ts';
 import type { ChatRef } from '../chat/target.ts';
 import type { Tasks } from '../chat/tasks.ts';
@@ -24,6 +25,8 @@ export interface Services {
   watches: Watches;
   /** Storefront API keys, listed and revoked by owners from chat. */
   apiKeys: ApiKeys;
+  /** Messages a platform will not take yet (WhatsApp's 24-hour window), for owners to see in /avisos. */
+  outbox: { held(): Promise<HeldMessages[]> };
 }
 
 /** One message arriving from any platform, already stripped of platform details. */

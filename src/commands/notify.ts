@@ -1,5 +1,7 @@
+import type { HeldMessages } from '../chat/outbox/outbox.ts';
 import { reply, text } from '../chat/reply.ts';
 import { type Topic, topics } from '../chat/subscriptions.ts';
+import { atLeast } from '../domain/people/index.ts';
 import type { Translate } from '../i18n/index.ts';
 import { arg, defineCommand, optionalChoice } from './registry.ts';
 
@@ -19,6 +21,9 @@ export function alertsState(t: Translate, on: readonly Topic[]): string {
   if (on.length === 0) return t('notify.none');
   return t('notify.state', { topics: t.list(on.map((topic) => t(`notify.topic.${topic}`))) });
 }
+
+/** A held chat as the owner knows it: a WhatsApp number in E.164. */
+const whoIs = (entry: HeldMessages) => (entry.platform === 'whatsapp' ? `+${entry.chatId}` : entry.chatId);
 
 export const notifyCommand = defineCommand({
   name: 'notify',
@@ -51,6 +56,9 @@ export const notifyCommand = defineCommand({
     const chosen = args.topic ? [args.topic] : topics;
     if (args.state === 'on') await subscriptions.subscribe(ctx.input.chat, chosen, ctx.locale);
     if (args.state === 'off') await subscriptions.unsubscribe(ctx.input.chat, chosen);
-    return reply(text(alertsState(ctx.t, await subscriptions.topicsOf(ctx.input.chat))));
+    const state = text(alertsState(ctx.t, await subscriptions.topicsOf(ctx.input.chat)));
+    const held = ctx.user && atLeast(ctx.user.role, 'admin') ? await ctx.services.outbox.held() : [];
+    const waiting = held.map((entry) => text(ctx.t('notify.held', { count: entry.count, who: whoIs(entry) })));
+    return reply(state, ...waiting);
   },
 });

@@ -391,6 +391,7 @@ export const en: Record<keyof typeof es, Message> = {
   'cli.verb.job': 'job list | job run <name>: scheduled jobs and their last runs',
   'cli.verb.apikey': 'apikey create <name>: a storefront API key, printed once',
   'cli.verb.stock': 'stock verify: check levels against the ledger and reservations',
+  'cli.verb.whatsapp': "whatsapp login: links the shop's phone (WHATSAPP_MODE=web) with a QR code",
   'cli.config_invalid': 'Invalid configuration:',
   'cli.config_see': 'See .env.example for every variable and its format.',
   'cli.migrated': 'Database is up to date.',
