@@ -2,7 +2,7 @@ import type { DeliveryStatus } from '../../src/chat/deliveries.ts';
 import type { InboundProcessor, InboundReply, InboundUpdate } from '../../src/chat/inbound.ts';
 import type { OutMessage } from '../../src/chat/layout.ts';
 import { plainText, type Reply } from '../../src/chat/reply.ts';
-import type { OutboxRef, Prepared } from '../../src/chat/sender.ts';
+import { type OutboxRef, type Prepared, SendError } from '../../src/chat/sender.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { CommandInput } from '../../src/commands/context.ts';
 import type { Router } from '../../src/commands/router.ts';
@@ -22,6 +22,8 @@ export interface WhatsappStore {
   /** The person wrote at `at`: their window opens and whatever waited for them goes back in the queue. */
   wrote(phone: string, at: Date): Promise<void>;
   windowOpen(phone: string): Promise<boolean>;
+  /** The platform said the person's window is closed, whatever we last saw. */
+  closeWindow(phone: string): Promise<void>;
   /** A message of ours carried outbox row `ref`: its statuses will find it. */
   sent(messageId: string, ref: OutboxRef): Promise<void>;
   status(report: {
@@ -183,7 +185,13 @@ export function createWhatsappAdapter(options: WhatsappAdapterOptions): Whatsapp
               options.alertTemplate as { name: string; language: string },
               message.text,
             )
-          : await transport.send(phone, message);
+          : await transport.send(phone, message).catch(async (error: unknown) => {
+              if (!(error instanceof SendError && error.hold)) throw error;
+              // Our record said the window was open; WhatsApp says it is not. Try again at once: the next attempt
+              // sees it closed, so an alert goes as the template and anything else waits for the person.
+              await store.closeWindow(phone);
+              throw new SendError(error.message, true, 0);
+            });
       if (ref) await store.sent(messageId, ref);
       return { messageId };
     },

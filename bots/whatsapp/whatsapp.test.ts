@@ -263,6 +263,26 @@ describe('whatsapp delivery rules', () => {
     }
   });
 
+  it('learns from a 131047 answer that the window closed: an alert goes as the template, a reply waits', async () => {
+    const phone = '5215500000015';
+    await fake.userSends(phone, 'hola');
+    await settle();
+    fake.setLastInbound(phone, new Date(clock.now().getTime() - 25 * 60 * 60 * 1000));
+    active = templated;
+    try {
+      await queue(phone, lowStock());
+      await queue(phone, reply(text('tu pedido salió')));
+      await settle();
+      clock.advance(10_000);
+      await settle();
+    } finally {
+      active = plain;
+    }
+    const sent = fake.messagesTo(phone).slice(1);
+    expect(sent.map((m) => m.kind)).toEqual(['template']);
+    expect((await rowsTo(phone)).map((row) => row.status).sort()).toEqual(['held', 'sent', 'sent']);
+  });
+
   it('takes a window closed by a failed status (131047) back from the queue instead of losing it', async () => {
     const phone = '5215500000013';
     await fake.userSends(phone, 'hola');

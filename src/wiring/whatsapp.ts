@@ -16,7 +16,7 @@ import { applyStatus, recordSent } from '../chat/deliveries.ts';
 import { recordUpdate } from '../chat/inbound.ts';
 import { createNumberedMenus } from '../chat/numbered-menus.ts';
 import { releaseHeld } from '../chat/outbox/outbox.ts';
-import { openWindow, windowOpen } from '../chat/windows.ts';
+import { closeWindow, openWindow, windowOpen } from '../chat/windows.ts';
 import type { Clock } from '../clock.ts';
 import type { Config, WhatsappConfig } from '../config.ts';
 import type { Core } from '../core.ts';
@@ -46,6 +46,7 @@ export function whatsappStore(database: Database, clock: Clock, wakeOutbox: () =
       if ((await releaseHeld(db, chat(phone), clock.now())) > 0) wakeOutbox();
     },
     windowOpen: (phone) => windowOpen(db, chat(phone), clock.now(), WINDOW_MS),
+    closeWindow: (phone) => closeWindow(db, chat(phone)),
     sent: (messageId, ref) => recordSent(db, 'whatsapp', messageId, ref),
     async status(report) {
       const changed = await applyStatus(db, { platform: 'whatsapp', ...report }, clock.now());
