@@ -18,6 +18,8 @@ export interface PlatformSetupOptions {
   essential(): Promise<void>;
   /** An essential failure that retrying cannot fix (the token is refused): the platform stays off. */
   refused(error: unknown): boolean;
+  /** How a refusal reads in health and logs; by default, that the platform refused the token. */
+  refusal?(error: unknown): string;
   /** Starts taking messages, once the essential step passed. */
   begin(): void;
   /** Everything else (menus, webhook registration): retried with backoff until each succeeds. */
@@ -60,7 +62,7 @@ export function setUpInBackground(options: PlatformSetupOptions): PlatformSetup 
     const ready = await retry('token check', options.essential, (error) => {
       if (options.refused(error)) {
         state = 'down';
-        reason = `${name} refused the token: ${describe(error)}`;
+        reason = options.refusal?.(error) ?? `${name} refused the token: ${describe(error)}`;
         log.error({ platform: name }, `${name} is configured but cannot run: ${reason}`);
         return true;
       }

@@ -132,6 +132,7 @@ export function connectWhatsapp(wiring: WhatsappWiring, core: Core, database: Da
     clock: core.clock,
     essential: () => wiring.adapter.start(),
     refused: (error) => error instanceof WebUnavailable,
+    refusal: (error) => `whatsapp web cannot start: ${error instanceof Error ? error.message : String(error)}`,
     begin: () => {
       if (!connect) return;
       leadership = holdLeadership(database, 'whatsapp-web', log, () => {

@@ -1,11 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../db/client.ts';
 import { systemClock } from '../../src/clock.ts';
 import { createInventory } from '../../src/domain/inventory/index.ts';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram.ts';
-import { type BodegaProcess, freePort, startBodegaProcess, useTempDataDirs } from '../helpers/cli.ts';
+import {
+  type BodegaProcess,
+  databaseOfRunning,
+  freePort,
+  startBodegaProcess,
+  useTempDataDirs,
+} from '../helpers/cli.ts';
 
 const OWNER = 1111111;
 const SECRET = 'e2e-secret_42';
@@ -24,13 +27,6 @@ function message(text: string, languageCode = 'es', from = OWNER) {
       entities: [{ type: 'bot_command', offset: 0, length: text.split(' ')[0]!.length }],
     },
   };
-}
-
-/** A connection to the embedded database that a running `bodega start` holds (for seeding test data). */
-async function databaseOfRunning(dataDir: string) {
-  const lock = JSON.parse(await readFile(join(dataDir, 'bodega.lock'), 'utf8')) as { port: number };
-  const password = (await readFile(join(dataDir, 'pg-password'), 'utf8')).trim();
-  return connect(`postgres://bodega:${encodeURIComponent(password)}@127.0.0.1:${lock.port}/postgres`, 'external', 2);
 }
 
 /** Texts sent to the owner's chat after `from` calls, waiting until `count` have arrived. */

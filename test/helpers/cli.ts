@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
+import { connect } from '../../db/client.ts';
 import { configVariables } from '../../src/config.ts';
 
 export const bodegaBin = fileURLToPath(new URL('../../src/bodega.js', import.meta.url));
@@ -121,4 +122,11 @@ async function waitForHealth(url: string, exited: Promise<number | null>, output
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`bodega was not healthy after ${timeoutMs} ms:\n${output()}`);
+}
+
+/** A connection to the embedded database that a running `bodega start` holds (for seeding test data). */
+export async function databaseOfRunning(dataDir: string) {
+  const lock = JSON.parse(await readFile(join(dataDir, 'bodega.lock'), 'utf8')) as { port: number };
+  const password = (await readFile(join(dataDir, 'pg-password'), 'utf8')).trim();
+  return connect(`postgres://bodega:${encodeURIComponent(password)}@127.0.0.1:${lock.port}/postgres`, 'external', 2);
 }
