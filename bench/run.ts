@@ -6,8 +6,9 @@ import { inventoryBench } from './inventory.bench.ts';
 import { sourcingBench } from './sourcing.bench.ts';
 import { startupBench } from './startup.bench.ts';
 import { telegramBench } from './telegram.bench.ts';
+import { whatsappBench } from './whatsapp.bench.ts';
 
-const benches: Bench[] = [startupBench, chatBench, inventoryBench, telegramBench, sourcingBench];
+const benches: Bench[] = [startupBench, chatBench, inventoryBench, telegramBench, whatsappBench, sourcingBench];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));

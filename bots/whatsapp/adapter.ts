@@ -10,6 +10,7 @@ import { type Locale, translator } from '../../src/i18n/index.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Adapter, AdapterState } from '../core/adapter.ts';
 import { characters, clip } from './format.ts';
+import { OUTSIDE_WINDOW, OUTSIDE_WINDOW_REASON } from './graph-api.ts';
 import type { WhatsappEvent } from './payloads.ts';
 
 /** The 24-hour customer-service window: free-form messages reach a person only this long after they last wrote. */
@@ -144,7 +145,7 @@ export function createWhatsappAdapter(options: WhatsappAdapterOptions): Whatsapp
           messageId: event.messageId,
           status: event.status,
           error: event.error,
-          windowClosed: event.error?.code === 131047,
+          windowClosed: event.error?.code === OUTSIDE_WINDOW,
         });
         if (event.status === 'failed')
           log.warn({ updateId, code: event.error?.code, title: event.error?.title }, 'whatsapp message failed');
@@ -161,7 +162,7 @@ export function createWhatsappAdapter(options: WhatsappAdapterOptions): Whatsapp
     if (transport.mode === 'web' || (await store.windowOpen(phone))) return { messages };
     if (reply.alert && options.alertTemplate && transport.sendTemplate)
       return { messages: [{ kind: 'text', text: templateText(plainText(reply)), template: true }] };
-    return { hold: 'outside the 24-hour window: waits until the person writes (131047)' };
+    return { hold: OUTSIDE_WINDOW_REASON };
   }
 
   return {

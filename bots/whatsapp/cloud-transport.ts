@@ -3,8 +3,8 @@ import type { Button } from '../../src/chat/reply.ts';
 import { SendError } from '../../src/chat/sender.ts';
 import type { AdapterState } from '../core/adapter.ts';
 import type { WhatsappTransport } from './adapter.ts';
-import { type CloudApi, toSendError } from './cloud.ts';
 import { BUTTON_TITLE_LIMIT, clip, cloudLayout, MAX_REPLY_BUTTONS, ROW_TITLE_LIMIT } from './format.ts';
+import { type CloudApi, toSendError } from './graph-api.ts';
 
 /** Reply button ids take 256 characters and list row ids 200; longer commands are kept server side. */
 const CHOICE_ID_BYTES = 200;

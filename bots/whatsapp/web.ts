@@ -54,10 +54,10 @@ export interface WebSessionOptions {
 }
 
 /** Why web mode cannot run here; retrying will not help until the operator acts. */
-export class WebUnavailable extends Error {
+export class WebUnavailableError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = 'WebUnavailable';
+    this.name = 'WebUnavailableError';
   }
 }
 
@@ -66,21 +66,22 @@ export const sessionDir = (dataPath: string) => join(dataPath, 'session');
 
 /** What web mode needs before it can even try: a browser, and a phone linked with `bodega whatsapp login`. */
 export async function checkWebPrerequisites(dataPath: string, chromiumPath: string | undefined): Promise<void> {
-  if (!chromiumPath) throw new WebUnavailable('no browser: set CHROMIUM_PATH to a Chromium (apt-get install chromium)');
+  if (!chromiumPath)
+    throw new WebUnavailableError('no browser: set CHROMIUM_PATH to a Chromium (apt-get install chromium)');
   if (
     !(await access(chromiumPath, constants.X_OK).then(
       () => true,
       () => false,
     ))
   )
-    throw new WebUnavailable(`no browser at CHROMIUM_PATH=${chromiumPath}`);
+    throw new WebUnavailableError(`no browser at CHROMIUM_PATH=${chromiumPath}`);
   if (
     !(await access(sessionDir(dataPath)).then(
       () => true,
       () => false,
     ))
   )
-    throw new WebUnavailable('no phone linked: run bodega whatsapp login');
+    throw new WebUnavailableError('no phone linked: run bodega whatsapp login');
 }
 
 /** The person's number behind a message: `<digits>@c.us`, or a linked id (`@lid`) resolved through the contact. */
@@ -118,7 +119,8 @@ export function createWebTransport(options: WebSessionOptions): WhatsappTranspor
   const { log } = options;
   let client: WebClient | undefined;
   let state: AdapterState = 'down';
-  let reason: string | undefined = 'waiting for the session (one instance holds it)';
+  /** Why the session is not up, for /health/ready; undefined once it is. */
+  let problem: Error | undefined = new WebUnavailableError('waiting for the session (one instance holds it)');
 
   async function deliver(accept: (events: WhatsappEvent[]) => Promise<unknown>, message: WebMessage) {
     const event = await webEvent(message);
@@ -142,13 +144,15 @@ export function createWebTransport(options: WebSessionOptions): WhatsappTranspor
     const ready = new Promise<void>((resolve, reject) => {
       session.on('ready', () => {
         state = 'ok';
-        reason = undefined;
+        problem = undefined;
         log.info('whatsapp web session ready');
         resolve();
       });
       // A QR code at start means the linked session is gone: only the phone's owner can link it again.
-      session.on('qr', () => reject(new WebUnavailable('the linked phone was logged out: run bodega whatsapp login')));
-      session.on('auth_failure', (message) => reject(new WebUnavailable(`session refused: ${message}`)));
+      session.on('qr', () =>
+        reject(new WebUnavailableError('the linked phone was logged out: run bodega whatsapp login')),
+      );
+      session.on('auth_failure', (message) => reject(new WebUnavailableError(`session refused: ${message}`)));
       setTimeout(
         () => reject(new Error('the session did not open in time')),
         options.readyTimeoutMs ?? 120_000,
@@ -157,14 +161,14 @@ export function createWebTransport(options: WebSessionOptions): WhatsappTranspor
     session.on('message', (message) => void deliver(accept, message));
     session.on('disconnected', (why) => {
       state = 'down';
-      reason = `disconnected (${why}): run bodega whatsapp login if the phone unlinked it`;
+      problem = new WebUnavailableError(`disconnected (${why}): run bodega whatsapp login if the phone unlinked it`);
       log.error({ reason: why }, 'whatsapp web session disconnected');
     });
     try {
       await Promise.all([session.initialize(), ready]);
     } catch (error) {
       state = 'down';
-      reason = error instanceof Error ? error.message : String(error);
+      problem = error instanceof Error ? error : new WebUnavailableError(String(error));
       client = undefined;
       await session.destroy().catch(() => undefined);
       throw error;
@@ -172,7 +176,8 @@ export function createWebTransport(options: WebSessionOptions): WhatsappTranspor
   }
 
   async function send(phone: string, message: OutMessage): Promise<string> {
-    if (!client || state !== 'ok') throw new SendError(`whatsapp web is not connected: ${reason}`, true, 30_000);
+    if (!client || state !== 'ok')
+      throw new SendError(`whatsapp web is not connected: ${problem?.message}`, true, 30_000);
     const chatId = `${phone}@c.us`;
     try {
       const sent =
@@ -195,11 +200,11 @@ export function createWebTransport(options: WebSessionOptions): WhatsappTranspor
     limits: { global: [{ max: 5, perMs: 1_000 }], perChat: () => [{ max: 20, perMs: 60_000 }] },
     send,
     connect,
-    reason: () => reason,
+    reason: () => problem?.message,
     start: () => checkWebPrerequisites(options.dataPath, options.chromiumPath),
     async stop() {
       state = 'down';
-      reason = 'stopped';
+      problem = new WebUnavailableError('stopped');
       await client?.destroy().catch((error) => log.warn({ err: error }, 'whatsapp web session did not close cleanly'));
       client = undefined;
     },

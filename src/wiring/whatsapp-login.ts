@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import qrcode from 'qrcode-terminal';
-import { checkWebPrerequisites, WebUnavailable } from '../../bots/whatsapp/web.ts';
+import { checkWebPrerequisites, WebUnavailableError } from '../../bots/whatsapp/web.ts';
 import { loadWebLibrary } from '../../bots/whatsapp/web-client.ts';
 import type { Config } from '../config.ts';
 import type { Translate } from '../i18n/index.ts';
@@ -22,7 +22,7 @@ export async function whatsappLogin(config: Config, t: Translate, out: NodeJS.Wr
   try {
     await checkWebPrerequisites(dataPath, chromium);
   } catch (error) {
-    const browserMissing = error instanceof WebUnavailable && error.message.startsWith('no browser');
+    const browserMissing = error instanceof WebUnavailableError && error.message.startsWith('no browser');
     if (browserMissing) {
       out.write(`${t('cli.whatsapp_no_browser')}\n`);
       return 1;

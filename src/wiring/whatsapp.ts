@@ -5,9 +5,9 @@ import {
   type WhatsappStore,
   WINDOW_MS,
 } from '../../bots/whatsapp/adapter.ts';
-import { createCloudApi } from '../../bots/whatsapp/cloud.ts';
 import { createCloudTransport } from '../../bots/whatsapp/cloud-transport.ts';
-import { createWebTransport, WebUnavailable } from '../../bots/whatsapp/web.ts';
+import { createCloudApi } from '../../bots/whatsapp/graph-api.ts';
+import { createWebTransport, WebUnavailableError } from '../../bots/whatsapp/web.ts';
 import { loadWebLibrary } from '../../bots/whatsapp/web-client.ts';
 import { createCloudWebhook } from '../../bots/whatsapp/webhook.ts';
 import type { Database } from '../../db/client.ts';
@@ -131,7 +131,7 @@ export function connectWhatsapp(wiring: WhatsappWiring, core: Core, database: Da
     log,
     clock: core.clock,
     essential: () => wiring.adapter.start(),
-    refused: (error) => error instanceof WebUnavailable,
+    refused: (error) => error instanceof WebUnavailableError,
     refusal: (error) => `whatsapp web cannot start: ${error instanceof Error ? error.message : String(error)}`,
     begin: () => {
       if (!connect) return;

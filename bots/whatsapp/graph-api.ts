@@ -1,4 +1,4 @@
-// The Cloud API (Graph) calls bodega makes, with undici: sends, media upload and read receipts. Graph answers
+// A wire-protocol client: the Cloud API (Graph) calls bodega makes, with undici: sends, media upload and read receipts. Graph answers
 // every WhatsApp error with an `error.code` that decides what the outbox does, not the HTTP status.
 import { Agent, FormData, request } from 'undici';
 import { SendError } from '../../src/chat/sender.ts';
@@ -29,6 +29,8 @@ export class GraphError extends Error {
 const THROTTLED: Record<number, number> = { 4: 60_000, 80007: 60_000, 130429: 2_000, 131056: 6_000 };
 /** Outside the 24-hour customer-service window: only a template reaches the person until they write again. */
 export const OUTSIDE_WINDOW = 131047;
+/** Why a message waits, as kept on its outbox row for operators (owners read it translated in /avisos). */
+export const OUTSIDE_WINDOW_REASON = 'outside the 24-hour window: waits until the person writes (131047)';
 const TRANSIENT = new Set([1, 2, 131000, 131016]);
 const TOKEN = 190;
 
