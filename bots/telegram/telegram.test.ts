@@ -5,10 +5,9 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.ts';
 import { coreCommands } from '../../src/commands/index.ts';
-import { createCommandRateLimit } from '../../src/commands/rate-limit.ts';
 import { createRegistry } from '../../src/commands/registry.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createCore, createWorkers } from '../../src/core.ts';
+import { createWorkers } from '../../src/core.ts';
 import { createApp } from '../../src/http/app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics.ts';
@@ -19,10 +18,10 @@ import {
   startFakeTelegram,
   type TelegramCall,
 } from '../../test/fakes/telegram.ts';
+import { createContractCore } from '../../test/helpers/contract-core.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.ts';
 import { fuzzWebhook } from '../../test/helpers/webhook-fuzz.ts';
 import { adapterContract, type ContractHarness, type Seen } from '../core/contract.ts';
-import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 import { createTelegramAdapter, type TelegramAdapter } from './adapter.ts';
 
 const OWNER = 1111111;
@@ -68,23 +67,12 @@ beforeAll(async () => {
   const testDatabase = await createTestDatabase();
   database = testDatabase;
   const log = createLogger({ level: 'silent', pretty: false });
-  const core = createCore({
-    database,
-    config: loadConfig({}),
-    log,
+  const core = await createContractCore(database, {
     clock,
-    // Hundreds of commands from one owner here; the limiter has tests of its own.
-    rateLimit: createCommandRateLimit({ max: 100_000, clock }),
-    extraCommands: contractCommands,
-    extraTasks: contractTasks,
+    log,
+    owner: `telegram:${OWNER}`,
+    viewer: `telegram:${VIEWER}`,
   });
-  await core.services.people.ensureOwners([`telegram:${OWNER}`]);
-  const owner = (await core.services.people.findByIdentity(`telegram:${OWNER}`))!;
-  await core.services.people.redeem(
-    `telegram:${VIEWER}`,
-    (await core.services.people.createInvite(owner, 'viewer')).code,
-    'Vera',
-  );
   const telegramConfig = loadConfig({
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,

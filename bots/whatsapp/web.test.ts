@@ -8,14 +8,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundUpdates } from '../../db/schema/chat.ts';
 import { manualClock } from '../../src/clock.ts';
-import { createCommandRateLimit } from '../../src/commands/rate-limit.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createCore, createWorkers } from '../../src/core.ts';
+import { createWorkers } from '../../src/core.ts';
 import { createLogger } from '../../src/logger.ts';
 import { whatsappStore } from '../../src/wiring/whatsapp.ts';
+import { createContractCore } from '../../test/helpers/contract-core.ts';
 import { createTestDatabase } from '../../test/helpers/database.ts';
 import { adapterContract, type ContractHarness, type Seen } from '../core/contract.ts';
-import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 import { createWhatsappAdapter } from './adapter.ts';
 import { checkWebPrerequisites, createWebTransport, type WebClient, type WebMessage, webEvent } from './web.ts';
 
@@ -93,19 +91,12 @@ async function recorded(message: WebMessage) {
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'bodega-wa-'));
   database = await createTestDatabase();
-  const core = createCore({
-    database,
-    config: loadConfig({}),
-    log,
+  const core = await createContractCore(database, {
     clock,
-    rateLimit: createCommandRateLimit({ max: 100_000, clock }),
-    extraCommands: contractCommands,
-    extraTasks: contractTasks,
+    log,
+    owner: `whatsapp:+${OWNER}`,
+    viewer: `whatsapp:+${VIEWER}`,
   });
-  await core.services.people.ensureOwners([`whatsapp:+${OWNER}`]);
-  const owner = (await core.services.people.findByIdentity(`whatsapp:+${OWNER}`))!;
-  const invite = await core.services.people.createInvite(owner, 'viewer');
-  await core.services.people.redeem(`whatsapp:+${VIEWER}`, invite.code, 'Vera');
   client = new FakeWebClient();
   const transport = createWebTransport({
     dataPath: dataDir,

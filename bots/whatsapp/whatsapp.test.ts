@@ -7,15 +7,14 @@ import { outbox, sentMessages } from '../../db/schema/chat.ts';
 import { enqueue, heldMessages } from '../../src/chat/outbox/outbox.ts';
 import { alert, reply, text } from '../../src/chat/reply.ts';
 import { manualClock } from '../../src/clock.ts';
-import { createCommandRateLimit } from '../../src/commands/rate-limit.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createCore, createWorkers } from '../../src/core.ts';
+import { type createCore, createWorkers } from '../../src/core.ts';
 import { createLogger } from '../../src/logger.ts';
 import { type WhatsappWiring, whatsappAdapter } from '../../src/wiring/whatsapp.ts';
 import { createWhatsappFake, type PhoneMessage, type WhatsappFake } from '../../test/fakes/whatsapp/index.ts';
+import { createContractCore } from '../../test/helpers/contract-core.ts';
 import { createTestDatabase } from '../../test/helpers/database.ts';
 import { adapterContract, type ContractHarness, type Seen } from '../core/contract.ts';
-import { contractCommands, contractTasks } from '../core/contract-commands.ts';
 
 const OWNER = '5215500000001';
 const VIEWER = '5215500000002';
@@ -83,19 +82,7 @@ function seen(messages: PhoneMessage[]): Seen {
 beforeAll(async () => {
   fake = await createWhatsappFake({ clock, templates: [TEMPLATE] });
   database = await createTestDatabase();
-  core = createCore({
-    database,
-    config: loadConfig({}),
-    log,
-    clock,
-    rateLimit: createCommandRateLimit({ max: 100_000, clock }),
-    extraCommands: contractCommands,
-    extraTasks: contractTasks,
-  });
-  await core.services.people.ensureOwners([`whatsapp:+${OWNER}`]);
-  const owner = (await core.services.people.findByIdentity(`whatsapp:+${OWNER}`))!;
-  const invite = await core.services.people.createInvite(owner, 'viewer');
-  await core.services.people.redeem(`whatsapp:+${VIEWER}`, invite.code, 'Vera');
+  core = await createContractCore(database, { clock, log, owner: `whatsapp:+${OWNER}`, viewer: `whatsapp:+${VIEWER}` });
   plain = wire();
   templated = wire({ WHATSAPP_ALERT_TEMPLATE: `${TEMPLATE.name}:${TEMPLATE.language}` });
   active = plain;
