@@ -132,7 +132,7 @@ export const revokeCommand = defineCommand({
 
 export const langCommand = defineCommand({
   name: 'lang',
-  aliases: { es: 'idioma' },
+  aliases: { es: 'idioma', en: 'language' },
   description: { es: 'Elige tu idioma: español o inglés', en: 'Choose your language: Spanish or English' },
   minRole: 'viewer',
   args: {

@@ -96,7 +96,7 @@ describe('bodega start with the WhatsApp Cloud API', () => {
     expect((await say(fake, OWNER, 'stock TAZA-9'))[0]).toContain('*disponible:* 8');
     await say(fake, OWNER, 'idioma en');
     expect((await say(fake, OWNER, 'stock TAZA-9'))[0]).toContain('*available:* 8');
-    expect((await say(fake, OWNER, 'lang es'))[0]).toContain('español');
+    expect((await say(fake, OWNER, 'language es'))[0]).toContain('español');
   });
 
   it('answers a message delivered twice once', async () => {
