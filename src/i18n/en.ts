@@ -1,5 +1,8 @@
+import { discordEn } from './discord.en.ts';
 import type { es } from './es.ts';
 import type { Message } from './index.ts';
+import { reportsEn } from './reports.en.ts';
+import { shopsEn } from './shops.en.ts';
 
 /** English. Same keys and placeholders as es.ts (a test checks). */
 export const en: Record<keyof typeof es, Message> = {
@@ -409,4 +412,8 @@ export const en: Record<keyof typeof es, Message> = {
   'cli.stock_usage': 'Usage: bodega stock verify',
   'cli.stock_problem':
     '{sku}: levels total={total} reserved={reserved} sold={sold}; ledger total={ledgerTotal} reserved={ledgerReserved} sold={ledgerSold}; pending reservations={pending}',
+
+  ...discordEn,
+  ...shopsEn,
+  ...reportsEn,
 };

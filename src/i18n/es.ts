@@ -1,3 +1,7 @@
+import { discordEs } from './discord.es.ts';
+import { reportsEs } from './reports.es.ts';
+import { shopsEs } from './shops.es.ts';
+
 /**
  * Spanish, the default language. Placeholders are `{name}` (`{Name}` capitalises the value); numbers are
  * formatted by the shop's region. A message may be `{ one, other }` (chosen by `count`, or by `by`) or
@@ -458,4 +462,8 @@ export const es = {
   'cli.stock_usage': 'Uso: bodega stock verify',
   'cli.stock_problem':
     '{sku}: niveles total={total} reservado={reserved} vendido={sold}; historial total={ledgerTotal} reservado={ledgerReserved} vendido={ledgerSold}; reservas pendientes={pending}',
+
+  ...discordEs,
+  ...shopsEs,
+  ...reportsEs,
 } as const;
