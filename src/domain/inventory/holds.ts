@@ -3,9 +3,10 @@ import { and, eq, gt, lt, not, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { isUniqueViolation } from '../../../db/errors.ts';
 import { rawRow, rawRows } from '../../../db/raw.ts';
-import { products, type ReservationStatus, stockLevels } from '../../../db/schema/inventory.ts';
+import { products, stockLevels } from '../../../db/schema/inventory.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
+import { createHoldBatcher, type EarlierHold } from './hold-batch.ts';
 import { applyChange, insufficient, levelsOf, recheckLowStock } from './levels.ts';
 import { checkQuantity, normaliseSku } from './rules.ts';
 import type { LowStockNotifier, Reservation } from './types.ts';
@@ -27,19 +28,11 @@ export interface ReserveRequest {
 
 export type ReserveResult = { reservation: Reservation; replayed: boolean };
 
-interface HoldRow {
+interface HoldRow extends EarlierHold {
   product_id: string | null;
   reservation_id: string | null;
   public_id: string | null;
   may_be_low: boolean | null;
-  existing_id: string | null;
-  existing_public_id: string | null;
-  existing_sku: string | null;
-  existing_qty: number | null;
-  existing_status: ReservationStatus | null;
-  existing_expires_at: string | null;
-  existing_reference: string | null;
-  existing_hash: string | null;
 }
 
 type Hold =
@@ -54,8 +47,16 @@ const fingerprint = (request: ReserveRequest, sku: string) =>
     .update(JSON.stringify([sku, request.qty, request.ttlSeconds ?? null, request.reference ?? null]))
     .digest('hex');
 
+export interface HoldsDeps {
+  db: Db;
+  clock: Clock;
+  notify?: LowStockNotifier | undefined;
+  /** Called with the size of each reservation batch (metrics, tests). */
+  onHoldBatch?: ((size: number) => void) | undefined;
+}
+
 /** Holds and expiries: the reservation hot path. */
-export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotifier | undefined }) {
+export function createHolds(deps: HoldsDeps) {
   const { db, clock, notify } = deps;
 
   /**
@@ -113,7 +114,7 @@ export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotif
   }
 
   /** The earlier reservation a repeated idempotency key names; refused when the request differs in any field. */
-  function replayOf(row: HoldRow, request: ReserveRequest, sku: string, hash: string): ReserveResult {
+  function replayOf(row: EarlierHold, request: ReserveRequest, sku: string, hash: string): ReserveResult {
     // Rows from before request fingerprints were kept can only be compared on SKU and quantity.
     const same = row.existing_hash
       ? row.existing_hash === hash
@@ -188,6 +189,38 @@ export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotif
     }
   }
 
+  /** One request by itself, in its own statement: the batch's way out for what it cannot settle alone. */
+  async function alone(request: ReserveRequest, sku: string, ttl: number, hash: string): Promise<ReserveResult> {
+    let first: Awaited<ReturnType<typeof holdOrReplay>>;
+    try {
+      first = await holdOrReplay(db, request, sku, ttl, hash);
+    } catch (error) {
+      // Only when two requests with one key race (a plain retry is caught above): answer what the winner made.
+      if (!isUniqueViolation(error) || !request.idempotencyKey) throw error;
+      first = await holdOrReplay(db, request, sku, ttl, hash);
+    }
+    if ('replayed' in first) return first;
+    if (first.outcome === 'no_product')
+      throw new AppError('not_found', `No product with SKU ${sku}`, { sku }, 'product.not_found');
+    if (first.outcome === 'short') {
+      const outcome = await db.transaction((tx) => whenShort(tx, request, sku, ttl, hash, first.productId));
+      if (outcome instanceof AppError) throw outcome;
+      return outcome;
+    }
+    if (first.mayBeLow) await db.transaction((tx) => recheckLowStock(tx, first.productId, notify));
+    return { reservation: first.reservation, replayed: false };
+  }
+
+  const batcher = createHoldBatcher({
+    db,
+    now: () => clock.now(),
+    alone: (item) => alone(item.request, item.sku, item.ttl, item.hash),
+    replay: (row, item) => replayOf(row, item.request, item.sku, item.hash),
+    lowStock: (productId) => db.transaction((tx) => recheckLowStock(tx, productId, notify)),
+    expire: (productId) => db.transaction((tx) => expireWhere(tx, sql`product_id = ${productId}`, 1_000)),
+    onBatch: deps.onHoldBatch,
+  });
+
   return {
     /** Holds `qty` units until the TTL ends. Answers `replayed` when this idempotency key already reserved. */
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
@@ -196,24 +229,7 @@ export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotif
       const ttl = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
       checkTtl(ttl);
       const hash = fingerprint(request, sku);
-      let first: Awaited<ReturnType<typeof holdOrReplay>>;
-      try {
-        first = await holdOrReplay(db, request, sku, ttl, hash);
-      } catch (error) {
-        // Only when two requests with one key race (a plain retry is caught above): answer what the winner made.
-        if (!isUniqueViolation(error) || !request.idempotencyKey) throw error;
-        first = await holdOrReplay(db, request, sku, ttl, hash);
-      }
-      if ('replayed' in first) return first;
-      if (first.outcome === 'no_product')
-        throw new AppError('not_found', `No product with SKU ${sku}`, { sku }, 'product.not_found');
-      if (first.outcome === 'short') {
-        const outcome = await db.transaction((tx) => whenShort(tx, request, sku, ttl, hash, first.productId));
-        if (outcome instanceof AppError) throw outcome;
-        return outcome;
-      }
-      if (first.mayBeLow) await db.transaction((tx) => recheckLowStock(tx, first.productId, notify));
-      return { reservation: first.reservation, replayed: false };
+      return batcher.hold({ request, sku, ttl, hash, expiresAt: new Date(clock.now().getTime() + ttl * 1000) });
     },
 
     /** Queues the alerts a crash may have skipped between a hold and its alert (run by the reservations job). */
