@@ -34,6 +34,7 @@ export interface EarlierHold {
 
 interface BatchRow extends EarlierHold {
   i: number;
+  revoked: boolean;
   product_id: string | null;
   reservation_id: string | null;
   public_id: string | null;
@@ -48,22 +49,27 @@ interface BatchRow extends EarlierHold {
  * in product order, so two batches cannot deadlock and the sum is taken against the row as it is now). Each granted
  * request gets its own reservation row (id and public id drawn here, so rows map back to callers) and its own ledger
  * row with the levels as they stood after it. Keys seen before answer their earlier reservation and write nothing.
- * The CHECK constraints on stock_levels still refuse any oversell, whatever this arithmetic says.
+ * The CHECK constraints on stock_levels still refuse any oversell, whatever this arithmetic says. A request whose
+ * storefront key is revoked is refused here, in the same snapshot as the work, so a revoke is seen by the very next
+ * request on every instance however the caller cached the key's identity.
  */
 const BATCH_HOLD = `
-with req as (
+with keys as (select id from api_keys where id = any($5::bigint[]) and revoked_at is null),
+sent as (
   select * from jsonb_to_recordset($1::text::jsonb) as r(
     i int, sku text, qty int, expires_at timestamptz, reference text, key text, hash text, api_key_id bigint, actor text)),
+req as (select * from sent where api_key_id is null or api_key_id in (select id from keys)),
 existing as (
   select req.i, r.id, r.public_id, ep.sku, r.qty, r.status, r.expires_at, r.reference, r.request_hash
-  from req join reservations r on r.idempotency_key = req.key join products ep on ep.id = r.product_id),
+  from reservations r join req on req.key = r.idempotency_key join products ep on ep.id = r.product_id
+  where r.idempotency_key = any($3::text[])),
 fresh as (
   select req.*, p.id as product_id, p.low_stock_threshold as threshold
   from req join products p on p.sku = req.sku and p.active
-  where not exists (select 1 from existing e where e.i = req.i)),
+  where p.sku = any($4::text[]) and not exists (select 1 from existing e where e.i = req.i)),
 locked as (
   select s.product_id, s.total - s.reserved - s.sold as available from stock_levels s
-  where s.product_id in (select product_id from fresh) order by s.product_id for update of s),
+  where s.product_id = any(array(select product_id from fresh)) order by s.product_id for update of s),
 granted as materialized (
   select ranked.*, nextval('reservations_id_seq') as rid, 'res_' || replace(gen_random_uuid()::text, '-', '') as pid
   from (select f.*, sum(f.qty) over (partition by f.product_id order by f.i) as running, l.available
@@ -72,7 +78,8 @@ granted as materialized (
 totals as (select product_id, max(running) as qty from granted group by product_id),
 held as (
   update stock_levels s set reserved = s.reserved + t.qty, updated_at = now()
-  from totals t where s.product_id = t.product_id and s.total - s.reserved - s.sold >= t.qty
+  from totals t where s.product_id = any(array(select product_id from totals)) and s.product_id = t.product_id
+    and s.total - s.reserved - s.sold >= t.qty
   returning s.product_id, s.total, s.reserved, s.sold, s.available, s.low_alerted, t.qty as batch_qty),
 made as (
   insert into reservations (id, public_id, product_id, qty, expires_at, reference, idempotency_key, request_hash,
@@ -87,7 +94,7 @@ logged as (
     coalesce(g.reference, 'reservation:' || g.rid), 'reservation:' || g.rid || ':reserve'
   from granted g join held h using (product_id) order by g.i
   returning id)
-select req.i, f.product_id, h.product_id is not null and g.rid is not null as granted,
+select sent.i, req.i is null as revoked, f.product_id, h.product_id is not null and g.rid is not null as granted,
   case when h.product_id is not null then g.rid end as reservation_id,
   case when h.product_id is not null then g.pid end as public_id,
   coalesce(h.available, l.available) as available,
@@ -99,9 +106,12 @@ select req.i, f.product_id, h.product_id is not null and g.rid is not null as gr
   e.status as existing_status, e.expires_at as existing_expires_at, e.reference as existing_reference,
   e.request_hash as existing_hash,
   (select count(*) from made) + (select count(*) from logged) as written
-from req left join existing e on e.i = req.i left join fresh f on f.i = req.i
+from sent left join req on req.i = sent.i left join existing e on e.i = req.i left join fresh f on f.i = req.i
   left join locked l on l.product_id = f.product_id left join granted g on g.i = req.i
   left join held h on h.product_id = f.product_id`;
+
+/** The storefront key the request came with was revoked since the caller last checked it. */
+export const keyRevoked = () => new AppError('unauthorized', 'This API key was revoked', {}, 'apikey.revoked');
 
 export interface HoldBatcherDeps {
   db: Db;
@@ -137,13 +147,13 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
   let scheduled = false;
 
   /** The next batch: arrival order, at most one request per idempotency key (a repeat waits for the next batch). */
-  function take(): QueuedHold[] {
+  function take(limit: number): QueuedHold[] {
     const batch: QueuedHold[] = [];
     const rest: QueuedHold[] = [];
     const keys = new Set<string>();
     for (const item of [...retries, ...queue]) {
       const key = item.request.idempotencyKey;
-      if (batch.length >= maxBatch || (key !== undefined && keys.has(key))) rest.push(item);
+      if (batch.length >= limit || (key !== undefined && keys.has(key))) rest.push(item);
       else {
         if (key !== undefined) keys.add(key);
         batch.push(item);
@@ -163,7 +173,7 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
   function flush() {
     scheduled = false;
     while (inFlight < maxInFlight && queue.length + retries.length > 0) {
-      const batch = take();
+      const batch = take(maxBatch);
       inFlight++;
       deps.onBatch?.(batch.length);
       statement(batch).then(
@@ -193,7 +203,11 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
       api_key_id: item.request.apiKeyId ?? null,
       actor: item.request.actor,
     }));
-    return preparedRows<BatchRow>(deps.db, BATCH_HOLD, [JSON.stringify(items), deps.now().toISOString()]);
+    const keys = items.flatMap((item) => (item.key === null ? [] : [item.key]));
+    const skus = [...new Set(items.map((item) => item.sku))];
+    const apiKeys = [...new Set(items.flatMap((item) => (item.api_key_id === null ? [] : [item.api_key_id])))];
+    const params = [JSON.stringify(items), deps.now().toISOString(), keys, skus, apiKeys];
+    return preparedRows<BatchRow>(deps.db, BATCH_HOLD, params);
   }
 
   const settle = (item: QueuedHold, work: () => Promise<ReserveResult>) => work().then(item.resolve, item.reject);
@@ -240,6 +254,7 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
 
   async function outcome(item: QueuedHold, row: BatchRow | undefined, shared: Shared) {
     if (!row) throw new Error('reservation batch answered no row for a request');
+    if (row.revoked) throw keyRevoked();
     if (row.existing_id) return deps.replay(row, item);
     if (row.product_id === null)
       throw new AppError('not_found', `No product with SKU ${item.sku}`, { sku: item.sku }, 'product.not_found');

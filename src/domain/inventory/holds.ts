@@ -6,7 +6,7 @@ import { rawRow, rawRows } from '../../../db/raw.ts';
 import { products, stockLevels } from '../../../db/schema/inventory.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { createHoldBatcher, type EarlierHold } from './hold-batch.ts';
+import { createHoldBatcher, type EarlierHold, keyRevoked } from './hold-batch.ts';
 import { applyChange, insufficient, levelsOf, recheckLowStock } from './levels.ts';
 import { checkQuantity, normaliseSku } from './rules.ts';
 import type { LowStockNotifier, Reservation } from './types.ts';
@@ -29,6 +29,7 @@ export interface ReserveRequest {
 export type ReserveResult = { reservation: Reservation; replayed: boolean };
 
 interface HoldRow extends EarlierHold {
+  key_ok: boolean;
   product_id: string | null;
   reservation_id: string | null;
   public_id: string | null;
@@ -68,13 +69,17 @@ export function createHolds(deps: HoldsDeps) {
   async function hold(tx: Db, request: ReserveRequest, sku: string, ttl: number, hash: string): Promise<Hold> {
     const expiresAt = new Date(clock.now().getTime() + ttl * 1000);
     const key = request.idempotencyKey ?? null;
+    const apiKey = request.apiKeyId ?? null;
     const row = await rawRow<HoldRow>(
       tx,
       sql`
-      with p as (select id, sku, title, low_stock_threshold from products where sku = ${sku} and active),
+      with k as (select ${apiKey}::bigint is null
+        or exists (select 1 from api_keys where id = ${apiKey}::bigint and revoked_at is null) as ok),
+      p as (select id, sku, title, low_stock_threshold from products where sku = ${sku} and active and (select ok from k)),
       existing as (
         select r.id, r.public_id, ep.sku, r.qty, r.status, r.expires_at, r.reference, r.request_hash
-        from reservations r join products ep on ep.id = r.product_id where r.idempotency_key = ${key}),
+        from reservations r join products ep on ep.id = r.product_id
+        where r.idempotency_key = ${key} and (select ok from k)),
       held as (
         update stock_levels s set reserved = s.reserved + ${request.qty}, updated_at = now()
         from p where s.product_id = p.id and s.total - s.reserved - s.sold >= ${request.qty}
@@ -83,20 +88,21 @@ export function createHolds(deps: HoldsDeps) {
       made as (
         insert into reservations (product_id, qty, expires_at, reference, idempotency_key, request_hash, api_key_id, actor)
         select product_id, ${request.qty}, ${expiresAt.toISOString()}::timestamptz, ${request.reference ?? null}, ${key},
-          ${hash}, ${request.apiKeyId ?? null}::bigint, ${request.actor}
+          ${hash}, ${apiKey}::bigint, ${request.actor}
         from held returning id, public_id),
       logged as (
         insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor, reference, idempotency_key)
         select held.product_id, 'reserve', ${request.qty}, held.total, held.reserved, held.sold, ${request.actor},
           coalesce(${request.reference ?? null}, 'reservation:' || made.id), 'reservation:' || made.id || ':reserve'
         from held, made returning id)
-      select p.id as product_id, made.id as reservation_id, made.public_id, (select count(*) from logged) as logged,
+      select (select ok from k) as key_ok, p.id as product_id, made.id as reservation_id, made.public_id, (select count(*) from logged) as logged,
         (p.low_stock_threshold > 0 and held.available < p.low_stock_threshold and not held.low_alerted) as may_be_low,
         existing.id as existing_id, existing.public_id as existing_public_id, existing.sku as existing_sku,
         existing.qty as existing_qty, existing.status as existing_status, existing.expires_at as existing_expires_at,
         existing.reference as existing_reference, existing.request_hash as existing_hash
       from (select 1) one left join p on true left join held on true left join made on true left join existing on true`,
     );
+    if (row && !row.key_ok) throw keyRevoked();
     if (row?.existing_id) return { outcome: 'earlier', row };
     if (!row?.product_id) return { outcome: 'no_product' };
     const productId = Number(row.product_id);
