@@ -1,6 +1,5 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Clock } from '../../../clock.ts';
 import type { ApiKey, ApiKeys } from '../../../domain/apikeys/index.ts';
@@ -13,6 +12,7 @@ import {
 } from '../../../domain/inventory/index.ts';
 import { isAppError } from '../../../errors.ts';
 import { minorToDecimal } from '../../../money.ts';
+import { limitBody } from '../../body-limit.ts';
 import { createKeyGuard, type KeyGuardOptions } from './key-guard.ts';
 import { storefrontOpenApi } from './openapi.ts';
 
@@ -87,10 +87,7 @@ export function storefrontRoutes(deps: {
   const app = new Hono<StorefrontEnv>();
   app.get('/openapi.json', (c) => c.json(storefrontOpenApi));
   app.use(
-    bodyLimit({
-      maxSize: 16 * 1024,
-      onError: (c) => c.json({ error: 'payload_too_large', message: 'The body must be at most 16 KB' }, 413),
-    }),
+    limitBody(16 * 1024, (c) => c.json({ error: 'payload_too_large', message: 'The body must be at most 16 KB' }, 413)),
   );
   app.use(async (c, next) => {
     const key = bearerOf(c);
