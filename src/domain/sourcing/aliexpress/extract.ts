@@ -8,20 +8,27 @@ const MARKER = '_init_data_';
  * object is located by matching braces outside string literals, never by a regex over the page.
  */
 export function extractInitData(html: string): unknown {
+  const assignment = /\s*=\s*(?=\{)/y;
+  const member = /\{\s*(?:data|"data")\s*:\s*/y;
   let from = 0;
   for (;;) {
     const at = html.indexOf(MARKER, from);
     if (at === -1) throw unreadable('The page has no search data');
     from = at + MARKER.length;
-    const equals = html.slice(from).match(/^\s*=\s*/);
-    if (!equals) continue;
-    const open = from + equals[0].length;
-    if (html[open] !== '{') continue;
-    const outer = html.slice(open, matchingBrace(html, open) + 1);
-    const member = outer.match(/^\{\s*(?:data|"data")\s*:\s*/);
-    if (!member) throw unreadable('The search data has an unexpected shape');
-    const start = member[0].length;
-    const inner = outer.slice(start, matchingBrace(outer, start) + 1);
+    // Sticky expressions read at a position, so no copy of the rest of the page is made per look.
+    assignment.lastIndex = from;
+    if (!assignment.test(html)) continue;
+    const open = assignment.lastIndex;
+    member.lastIndex = open;
+    if (!member.test(html)) {
+      matchingBrace(html, open); // a cut page says so before it says the shape is unexpected
+      throw unreadable('The search data has an unexpected shape');
+    }
+    const start = member.lastIndex;
+    const end = matchingBrace(html, start);
+    // The whole assignment must be there, or the page was cut short: the scan goes on from inside it.
+    closingBrace(html, end + 1, 1);
+    const inner = html.slice(start, end + 1);
     try {
       return JSON.parse(inner);
     } catch (error) {
@@ -30,20 +37,30 @@ export function extractInitData(html: string): unknown {
   }
 }
 
+const QUOTE = 34;
+const APOSTROPHE = 39;
+const BACKSLASH = 92;
+const OPEN = 123;
+const CLOSE = 125;
+
 /** Index of the brace closing the one at `open`, skipping braces inside string literals. */
 export function matchingBrace(text: string, open: number): number {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = open; i < text.length; i++) {
-    const char = text[i];
-    if (quote) {
-      if (char === '\\') i++;
-      else if (char === quote) quote = undefined;
-    } else if (char === '"' || char === "'") {
+  return closingBrace(text, open, 0);
+}
+
+/** Where the text reaches depth 0, starting at `from` already `depth` braces deep (outside any string). */
+function closingBrace(text: string, from: number, depth: number): number {
+  let quote = 0;
+  for (let i = from; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (char === BACKSLASH) i++;
+      else if (char === quote) quote = 0;
+    } else if (char === QUOTE || char === APOSTROPHE) {
       quote = char;
-    } else if (char === '{') {
+    } else if (char === OPEN) {
       depth++;
-    } else if (char === '}' && --depth === 0) {
+    } else if (char === CLOSE && --depth === 0) {
       return i;
     }
   }
