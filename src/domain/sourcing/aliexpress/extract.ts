@@ -13,41 +13,52 @@ export function extractInitData(html: string): unknown {
     const at = html.indexOf(MARKER, from);
     if (at === -1) throw unreadable('The page has no search data');
     from = at + MARKER.length;
-    const equals = html.slice(from).match(/^\s*=\s*/);
-    if (!equals) continue;
-    const open = from + equals[0].length;
-    if (html[open] !== '{') continue;
-    const outer = html.slice(open, matchingBrace(html, open) + 1);
-    const member = outer.match(/^\{\s*(?:data|"data")\s*:\s*/);
-    if (!member) throw unreadable('The search data has an unexpected shape');
-    const start = member[0].length;
-    const inner = outer.slice(start, matchingBrace(outer, start) + 1);
+    ASSIGNMENT.lastIndex = from;
+    const assignment = ASSIGNMENT.exec(html);
+    if (!assignment) continue;
+    // Only the inner object is scanned for its end: the outer one is the same text plus a closing brace.
+    const start = from + assignment[0].length;
+    if (html.charCodeAt(start) !== OPEN) throw unreadable('The search data has an unexpected shape');
     try {
-      return JSON.parse(inner);
+      return JSON.parse(html.slice(start, matchingBrace(html, start) + 1));
     } catch (error) {
+      if (error instanceof AppError) throw error;
       throw unreadable('The search data is not valid JSON', error);
     }
   }
 }
 
+/** `= { data:` right after the marker (sticky: matched in place, never on a copy of the page). */
+const ASSIGNMENT = /\s*=\s*\{\s*(?:data|"data")\s*:\s*/y;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+
 /** Index of the brace closing the one at `open`, skipping braces inside string literals. */
 export function matchingBrace(text: string, open: number): number {
   let depth = 0;
-  let quote: string | undefined;
   for (let i = open; i < text.length; i++) {
-    const char = text[i];
-    if (quote) {
-      if (char === '\\') i++;
-      else if (char === quote) quote = undefined;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-    } else if (char === '{') {
-      depth++;
-    } else if (char === '}' && --depth === 0) {
-      return i;
-    }
+    const code = text.charCodeAt(i);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) i = closingQuote(text, i);
+    else if (code === OPEN) depth++;
+    else if (code === CLOSE && --depth === 0) return i;
   }
   throw unreadable('The search data is cut short');
+}
+
+/** Index of the quote that closes the string literal opening at `at` (a quote after an odd run of backslashes is escaped). */
+function closingQuote(text: string, at: number): number {
+  const quote = text[at] as string;
+  let from = at + 1;
+  for (;;) {
+    const end = text.indexOf(quote, from);
+    if (end === -1) throw unreadable('The search data is cut short');
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    from = end + 1;
+  }
 }
 
 /** What a block or challenge is reported as, whichever AliExpress door it came from. */
@@ -67,5 +78,6 @@ export function unreadable(message: string, cause?: unknown): AppError {
 
 /** AliExpress's anti-bot answer: a small page pointing at the punish/captcha flow instead of results. */
 export function isBlockPage(html: string): boolean {
-  return /_{5}tmd_{5}\/punish|x5secdata|baxia-punish|nc_1_n1z|captcha-?verify/i.test(html) && !html.includes(MARKER);
+  // A page with the search data is never a block page, so the pattern need not scan a whole results page.
+  return !html.includes(MARKER) && /_{5}tmd_{5}\/punish|x5secdata|baxia-punish|nc_1_n1z|captcha-?verify/i.test(html);
 }
