@@ -21,6 +21,7 @@ import { filterRunTask } from './commands/filters.ts';
 import { coreCommands } from './commands/index.ts';
 import { type CommandRateLimit, createCommandRateLimit } from './commands/rate-limit.ts';
 import { type Command, createRegistry, type Registry } from './commands/registry.ts';
+import { reportTask } from './commands/reports.ts';
 import { createRouter, type Router } from './commands/router.ts';
 import { searchTask } from './commands/search.ts';
 import { watchAddTask } from './commands/watches.ts';
@@ -40,6 +41,7 @@ import {
 } from './domain/sourcing/index.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { reportsService } from './wiring/reports.ts';
 
 // What every verb shares: the database, the services and commands over it, and the workers that deliver.
 // `bodega start` (main.ts), `bodega chat` and `bodega run` (console-session.ts) and the CLI's job verbs build on it.
@@ -105,6 +107,7 @@ export function createCore(options: {
     watches: createWatches({ db, clock, source, settings, notify: watchNotifier(settings), log: sourceLog }),
     apiKeys: createApiKeys({ db }),
     outbox: { held: () => heldMessages(db) },
+    reports: reportsService(options.config, db, clock),
   };
 
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
@@ -126,6 +129,7 @@ export function createCore(options: {
       searchTask(services),
       filterRunTask(services),
       watchAddTask(services),
+      reportTask(services),
       ...(options.extraTasks ?? []),
     ],
     close: () => source.close(),

@@ -6,6 +6,7 @@ import { historyCommand } from './history.ts';
 import { notifyCommand } from './notify.ts';
 import { inviteCommand, langCommand, revokeCommand, roleCommand, startCommand, usersCommand } from './people.ts';
 import type { Command } from './registry.ts';
+import { reportCommand } from './reports.ts';
 import { commitCommand, releaseCommand, reservationsCommand, reserveCommand, shipCommand } from './reservations.ts';
 import { searchCommand } from './search.ts';
 import { settingsCommand } from './settings.ts';
@@ -38,4 +39,5 @@ export const coreCommands: Command[] = [
   filterCommand,
   watchCommand,
   settingsCommand,
+  reportCommand,
 ];
