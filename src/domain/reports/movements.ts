@@ -28,7 +28,9 @@ export async function* movementsIn(db: Db, period: Period, batch = 2_000): Async
       g.delta_reserved as "deltaReserved", g.delta_sold as "deltaSold", g.total_after as "totalAfter",
       g.reserved_after as "reservedAfter", g.sold_after as "soldAfter", g.actor, g.reference, g.note
     from stock_ledger g join products p on p.id = g.product_id
-    where g.created_at >= ${period.start} and g.created_at < ${period.end}
+    where g.created_at >= ${period.start.toISOString()}::timestamptz
+      and g.created_at < ${period.end.toISOString()}::timestamptz
     order by g.id`.cursor(batch);
-  for await (const rows of cursor) yield rows;
+  // drizzle's client hands timestamps over as text.
+  for await (const rows of cursor) yield rows.map((row) => ({ ...row, at: new Date(row.at) }));
 }
