@@ -1,8 +1,8 @@
 import type { Db } from '../../../db/client.ts';
 import type { Clock } from '../../clock.ts';
 import { createDeliveries, type DeliveryClaim } from './deliveries.ts';
-import { type BuildOptions, type BuiltReport, buildReport } from './index.ts';
 import type { Mailer, MailMessage } from './mail.ts';
+import { type BuildOptions, type BuiltReport, buildReport } from './report.ts';
 
 /** Where an over-limit file goes: kept for a while and handed out by link. */
 export interface FileLinks {
