@@ -1,5 +1,7 @@
+import { hostname } from 'node:os';
 import { createDb, type Database } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
+import { type MonthlyReportDeps, monthlyReportJob } from '../jobs/monthly-report.job.ts';
 import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
 import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
@@ -8,7 +10,7 @@ import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
 import { watchPricesJob } from '../jobs/watch-prices.job.ts';
 import { createInboundWorker, type InboundProcessor } from './chat/inbound.ts';
 import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
-import { heldMessages } from './chat/outbox/outbox.ts';
+import { enqueue, heldMessages } from './chat/outbox/outbox.ts';
 import { type ChatRetention, createChatRetention } from './chat/retention.ts';
 import type { Sender } from './chat/sender.ts';
 import { createSubscriptions } from './chat/subscriptions.ts';
@@ -19,6 +21,7 @@ import { filterNotifier, lowStockNotifier, watchNotifier } from './commands/aler
 import type { Services } from './commands/context.ts';
 import { filterRunTask } from './commands/filters.ts';
 import { coreCommands } from './commands/index.ts';
+import { monthlyReportSender } from './commands/monthly-report.ts';
 import { type CommandRateLimit, createCommandRateLimit } from './commands/rate-limit.ts';
 import { type Command, createRegistry, type Registry } from './commands/registry.ts';
 import { reportTask } from './commands/reports.ts';
@@ -195,13 +198,25 @@ export function createJobScheduler(core: Core, database: Database, config: Confi
   return createScheduler<JobDeps>({
     runs: createJobRuns(database),
     log: log.child({ component: 'jobs' }),
-    jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob, watchFiltersJob, watchPricesJob],
+    jobs: [
+      pruneChatStateJob,
+      releaseExpiredReservationsJob,
+      verifyStockJob,
+      watchFiltersJob,
+      watchPricesJob,
+      monthlyReportJob,
+    ],
     deps: {
       clock: core.clock,
       retention: createChatRetention({ db: database.db }),
       inventory: core.services.inventory,
       filters: core.services.filters,
       watches: core.services.watches,
+      sendMonthlyReport: monthlyReportSender({
+        services: core.services,
+        enqueue: (target, reply, locale, key) => enqueue(database.db, target, reply, locale, key),
+        instance: `${hostname()}:${process.pid}`,
+      }),
     },
     timezone: config.timezone,
     clock: core.clock,
@@ -210,7 +225,7 @@ export function createJobScheduler(core: Core, database: Database, config: Confi
 }
 
 /** What scheduled jobs are handed: domain and chat services, never the database itself. */
-interface JobDeps {
+interface JobDeps extends MonthlyReportDeps {
   clock: Clock;
   retention: ChatRetention;
   inventory: Core['services']['inventory'];
