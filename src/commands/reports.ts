@@ -167,6 +167,7 @@ export async function reportReply(
   t: Translate,
   platform: string,
   notes: string[],
+  limit = FILE_LIMITS[platform] ?? Number.POSITIVE_INFINITY,
 ): Promise<Reply> {
   const month = monthTitle(period, t.locale);
   const { current } = report;
@@ -177,7 +178,6 @@ export async function reportReply(
     ...notes.map((note) => text(note)),
     image(`${period.key}.png`, 'image/png', report.chart, t('reports.chart_caption', { month })),
   ];
-  const limit = FILE_LIMITS[platform] ?? Number.POSITIVE_INFINITY;
   if (report.workbook.length <= limit) {
     blocks.push(file(report.filename, XLSX, report.workbook, t('reports.caption', { month })));
     return reply(...blocks);

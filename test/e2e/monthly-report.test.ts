@@ -55,7 +55,7 @@ describe('monthly-report', () => {
 
   it('two senders racing for the same month: exactly one claims it', { timeout: 60_000 }, async () => {
     const config = loadConfig({ DATABASE_URL: database().url, BODEGA_TIMEZONE: 'America/Mexico_City' });
-    const log = createLogger({ level: 'silent' });
+    const log = createLogger({ level: 'silent', pretty: false });
     const core = createCore({ database: database(), config, log });
     const sender = (instance: string) =>
       monthlyReportSender({
