@@ -87,6 +87,8 @@ export interface Config {
   etsy: EtsyConfig | undefined;
   aliexpress: AliexpressConfig;
   mail: MailConfig | undefined;
+  /** BACKUP_KEEP_DAYS: the daily backup job removes backups older than this. */
+  backupKeepDays: number;
 }
 
 /** Raised when the environment is invalid; the message names every bad variable. */
@@ -242,6 +244,10 @@ const envSchema = z.object({
   HTTP_PROXY_URL: optional(httpUrl),
   SMTP_URL: optional(smtpUrl),
   REPORT_EMAIL_TO: optional(emailList),
+  BACKUP_KEEP_DAYS: withDefault(
+    z.coerce.number().int().min(1, { message: 'must be a whole number of days, 1 or more' }),
+    14,
+  ),
   METRICS_TOKEN: optional(z.string().min(16, { message: 'must be at least 16 characters' })),
 });
 
@@ -317,6 +323,7 @@ function toConfig(env: Env): Config {
       proxyUrl: env.HTTP_PROXY_URL,
     },
     mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, reportTo: env.REPORT_EMAIL_TO ?? [] } : undefined,
+    backupKeepDays: env.BACKUP_KEEP_DAYS,
   };
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { createDb, type Database } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
+import { type BackupDeps, backupJob } from '../jobs/backup.job.ts';
 import { type MonthlyReportDeps, monthlyReportJob } from '../jobs/monthly-report.job.ts';
 import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
 import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
@@ -44,7 +45,8 @@ import {
 } from './domain/sourcing/index.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { reportsService } from './wiring/reports.ts';
+import { dailyBackup } from './wiring/backups.ts';
+import { fileStore, reportsService } from './wiring/reports.ts';
 
 // What every verb shares: the database, the services and commands over it, and the workers that deliver.
 // `bodega start` (main.ts), `bodega chat` and `bodega run` (console-session.ts) and the CLI's job verbs build on it.
@@ -205,6 +207,7 @@ export function createJobScheduler(core: Core, database: Database, config: Confi
       watchFiltersJob,
       watchPricesJob,
       monthlyReportJob,
+      backupJob,
     ],
     deps: {
       clock: core.clock,
@@ -217,6 +220,8 @@ export function createJobScheduler(core: Core, database: Database, config: Confi
         enqueue: (target, reply, locale, key) => enqueue(database.db, target, reply, locale, key),
         instance: `${hostname()}:${process.pid}`,
       }),
+      backup: (now) => dailyBackup(config, database, now),
+      pruneFiles: async (now) => (await fileStore(config, database.db))?.prune(now) ?? 0,
     },
     timezone: config.timezone,
     clock: core.clock,
@@ -225,7 +230,7 @@ export function createJobScheduler(core: Core, database: Database, config: Confi
 }
 
 /** What scheduled jobs are handed: domain and chat services, never the database itself. */
-interface JobDeps extends MonthlyReportDeps {
+interface JobDeps extends MonthlyReportDeps, BackupDeps {
   clock: Clock;
   retention: ChatRetention;
   inventory: Core['services']['inventory'];

@@ -84,4 +84,12 @@ export const reportsEn: Record<keyof typeof reportsEs, Message> = {
   'reports.email_subject': 'Report for {month} — bodega',
   'reports.email_body':
     'Hello,\n\nAttached is your shop report for {month}.\n\nRevenue: {revenue}\nOrders: {orders}\nUnits: {units}\nProducts low on stock: {low}\n\nbodega',
+  'reports.backup_other_version':
+    'The backup is from another bodega version (another migration). Restore it with the version that made it.',
+  'reports.backup_not_empty': 'The database is not empty (table {table} has rows): restore only into a new database.',
+  'reports.backup_invalid': 'This file is not a valid bodega backup.',
+  'reports.backup_done': 'Backup written to {file}: {tables} tables, {rows} rows, {size}.',
+  'reports.restore_done': 'Backup restored: {tables} tables, {rows} rows. Check stock with: bodega stock verify',
+  'reports.restore_usage': 'Usage: bodega restore <file>',
+  'reports.backup_failed': 'The backup failed: {error}',
 };

@@ -81,4 +81,14 @@ export const reportsEs = {
   'reports.email_subject': 'Reporte de {month} — bodega',
   'reports.email_body':
     'Hola:\n\nAdjunto el reporte de {month} de tu tienda.\n\nIngresos: {revenue}\nPedidos: {orders}\nUnidades: {units}\nProductos con stock bajo: {low}\n\nbodega',
+  'reports.backup_other_version':
+    'La copia es de otra versión de bodega (otra migración). Restáurala con la misma versión que la hizo.',
+  'reports.backup_not_empty':
+    'La base de datos no está vacía (la tabla {table} tiene datos): restaura solo en una base nueva.',
+  'reports.backup_invalid': 'Este archivo no es una copia de bodega válida.',
+  'reports.backup_done': 'Copia guardada en {file}: {tables} tablas, {rows} filas, {size}.',
+  'reports.restore_done':
+    'Copia restaurada: {tables} tablas, {rows} filas. Comprueba el stock con: bodega stock verify',
+  'reports.restore_usage': 'Uso: bodega restore <archivo>',
+  'reports.backup_failed': 'No pude hacer la copia: {error}',
 } as const;

@@ -1,0 +1,143 @@
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import type { Sql } from 'postgres';
+import { AppError } from '../../errors.ts';
+import {
+  type BackupHeader,
+  END_OF_DATA,
+  lastMigration,
+  SECTION,
+  storedColumns,
+  type TableSection,
+  TRAILER,
+  type Tx,
+  tablesInOrder,
+} from './format.ts';
+
+export { pruneBackups } from './retention.ts';
+
+export interface BackupSummary {
+  tables: Record<string, number>;
+  bytes: number;
+}
+
+async function put(out: Writable, chunk: string | Buffer) {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+/**
+ * Writes every bodega table from one snapshot (a repeatable-read, read-only transaction) as gzip'd text: a JSON
+ * header, then per table a `#table` line and its rows in Postgres COPY text format, ended by `\.`. The embedded
+ * Postgres has no pg_dump; this needs nothing but the connection, so it works the same against DATABASE_URL.
+ */
+export async function writeBackup(sql: Sql, file: string, now: Date): Promise<BackupSummary> {
+  const gzip = createGzip();
+  const target = createWriteStream(file, { flags: 'wx', mode: 0o600 });
+  gzip.pipe(target);
+  const tables: Record<string, number> = {};
+  await sql.begin('isolation level repeatable read read only', async (tx) => {
+    const names = await tablesInOrder(tx);
+    const header: BackupHeader = {
+      format: 'bodega-backup',
+      version: 1,
+      createdAt: now.toISOString(),
+      migration: await lastMigration(tx),
+      tables: names,
+    };
+    await put(gzip, `${JSON.stringify(header)}\n`);
+    for (const name of names) tables[name] = await copyOut(tx, gzip, name);
+    await put(gzip, `${TRAILER}${JSON.stringify({ tables })}\n`);
+  });
+  gzip.end();
+  await finished(target);
+  return { tables, bytes: target.bytesWritten };
+}
+
+async function copyOut(tx: Tx, out: Writable, name: string): Promise<number> {
+  const columns = await storedColumns(tx, name);
+  const section: TableSection = { name, columns };
+  await put(out, `${SECTION}${JSON.stringify(section)}\n`);
+  const rows = await tx`copy ${tx(name)} (${tx(columns)}) to stdout`.readable();
+  let count = 0;
+  for await (const chunk of rows as AsyncIterable<Buffer>) {
+    for (const byte of chunk) if (byte === 10) count++;
+    await put(out, chunk);
+  }
+  await put(out, `${END_OF_DATA}\n`);
+  return count;
+}
+
+/** Loads a backup into an empty database at the same migration, in one transaction; sequences continue after it. */
+export async function restoreBackup(sql: Sql, file: string): Promise<BackupSummary> {
+  const lines = createInterface({
+    input: createReadStream(file).pipe(createGunzip()),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  const iterator = lines[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const header = parseHeader(first.done ? '' : first.value);
+  const tables: Record<string, number> = {};
+  await sql.begin(async (tx) => {
+    await refuseUnlessEmpty(tx, header);
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const line = next.value;
+      if (line.startsWith(TRAILER)) break;
+      if (!line.startsWith(SECTION)) throw invalid('unexpected line');
+      const section = JSON.parse(line.slice(SECTION.length)) as TableSection;
+      if (!header.tables.includes(section.name)) throw invalid(`unknown table ${section.name}`);
+      tables[section.name] = await copyIn(tx, section, iterator);
+    }
+    await continueSequences(tx, header.tables);
+  });
+  lines.close();
+  return { tables, bytes: 0 };
+}
+
+async function copyIn(tx: Tx, section: TableSection, lines: AsyncIterator<string>): Promise<number> {
+  const input: Writable = await tx`copy ${tx(section.name)} (${tx(section.columns)}) from stdin`.writable();
+  let count = 0;
+  for (let next = await lines.next(); ; next = await lines.next()) {
+    if (next.done) throw invalid(`backup ends inside ${section.name}`);
+    if (next.value === END_OF_DATA) break;
+    count++;
+    await put(input, `${next.value}\n`);
+  }
+  input.end();
+  await finished(input);
+  return count;
+}
+
+async function continueSequences(tx: Tx, tables: string[]) {
+  const serials = await tx<{ table: string; column: string; seq: string }[]>`
+    select c.relname as table, a.attname as column, pg_get_serial_sequence(c.oid::regclass::text, a.attname) as seq
+    from pg_class c join pg_attribute a on a.attrelid = c.oid
+    where c.relname in ${tx(tables)} and c.relnamespace = 'public'::regnamespace and a.attnum > 0
+      and not a.attisdropped and pg_get_serial_sequence(c.oid::regclass::text, a.attname) is not null`;
+  for (const { table, column, seq } of serials)
+    await tx`select setval(${seq}, coalesce((select max(${tx(column)}) from ${tx(table)}), 0) + 1, false)`;
+}
+
+function parseHeader(line: string): BackupHeader {
+  try {
+    const header = JSON.parse(line) as BackupHeader;
+    if (header.format === 'bodega-backup' && header.version === 1 && Array.isArray(header.tables)) return header;
+  } catch {}
+  throw invalid('not a bodega backup');
+}
+
+async function refuseUnlessEmpty(sql: Tx, header: BackupHeader) {
+  const migration = await lastMigration(sql);
+  if (migration !== header.migration)
+    throw new AppError('invalid_input', 'backup is from another migration', {}, 'reports.backup_other_version');
+  for (const table of await tablesInOrder(sql)) {
+    const [row] = await sql`select exists (select 1 from ${sql(table)}) as found`;
+    if (row?.found)
+      throw new AppError('invalid_input', `table ${table} is not empty`, { table }, 'reports.backup_not_empty');
+  }
+}
+
+const invalid = (why: string) => new AppError('invalid_input', why, {}, 'reports.backup_invalid');
