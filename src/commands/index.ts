@@ -10,6 +10,7 @@ import { reportCommand } from './reports.ts';
 import { commitCommand, releaseCommand, reservationsCommand, reserveCommand, shipCommand } from './reservations.ts';
 import { searchCommand } from './search.ts';
 import { settingsCommand } from './settings.ts';
+import { statsCommand } from './stats.ts';
 import { stockCommand } from './stock.ts';
 import { cancelCommand, tasksCommand } from './tasks.ts';
 import { watchCommand } from './watches.ts';
@@ -40,4 +41,5 @@ export const coreCommands: Command[] = [
   watchCommand,
   settingsCommand,
   reportCommand,
+  statsCommand,
 ];

@@ -132,4 +132,25 @@ describe('/reporte through bodega run', () => {
     const bad = await runBodega(['run', '/reporte brumario'], env);
     expect(bad.code).toBe(1);
   });
+
+  it('/estadisticas shows the shop in numbers with a chart image, for a viewer and up', {
+    timeout: 60_000,
+  }, async () => {
+    const dataDir = await freshDataDir();
+    const run = await runBodega(['run', '/estadisticas'], {
+      DATABASE_URL: database().url,
+      DATA_DIR: dataDir,
+      BODEGA_TIMEZONE: 'America/Mexico_City',
+      BODEGA_CURRENCY: 'MXN',
+      LOG_LEVEL: 'warn',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Productos activos: 2');
+    expect(run.stdout).toContain('Precio mín. / prom. / máx.: $85.50 MXN / $102.75 MXN / $120.00 MXN');
+    expect(run.stdout).toContain('Ventas (siempre): 5 pedidos, 9 unidades');
+    expect(run.stdout).toContain('Ingresos (siempre): $891.00 MXN + $19.99 USD');
+    expect(run.stdout).toContain('Con stock bajo: 1');
+    const png = await readFile(join(dataDir, 'files', 'estadisticas.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+  });
 });

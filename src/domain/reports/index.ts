@@ -6,3 +6,4 @@ export type { Amounts, Kpis } from './queries.ts';
 export { type BuildOptions, type BuiltReport, buildReport } from './report.ts';
 export { createReports, type FileLinks, type Reports } from './service.ts';
 export type { ReportWord, ReportWords } from './sheets.ts';
+export { type ShopStats, shopStats } from './stats.ts';

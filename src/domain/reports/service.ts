@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.ts';
 import { createDeliveries, type DeliveryClaim } from './deliveries.ts';
 import type { Mailer, MailMessage } from './mail.ts';
 import { type BuildOptions, type BuiltReport, buildReport } from './report.ts';
+import { type ShopStats, shopStats } from './stats.ts';
 
 /** Where an over-limit file goes: kept for a while and handed out by link. */
 export interface FileLinks {
@@ -21,6 +22,8 @@ export interface Reports {
   claimMonth(period: string, by: string, leaseMs: number): Promise<DeliveryClaim | undefined>;
   markEmailed(period: string, to: string[]): Promise<void>;
   markSent(period: string, chats: number): Promise<void>;
+  /** The /stats figures, in one round of queries. */
+  stats(timeZone: string, currency: string): Promise<ShopStats>;
 }
 
 export function createReports(deps: {
@@ -44,5 +47,6 @@ export function createReports(deps: {
     claimMonth: (period, by, leaseMs) => deliveries.claim(period, by, deps.clock.now(), leaseMs),
     markEmailed: (period, to) => deliveries.emailed(period, to, deps.clock.now()),
     markSent: (period, chats) => deliveries.sent(period, chats, deps.clock.now()),
+    stats: (timeZone, currency) => shopStats(deps.db, timeZone, currency, deps.clock.now()),
   };
 }
