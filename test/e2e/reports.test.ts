@@ -133,7 +133,7 @@ describe('/reporte through bodega run', () => {
     expect(bad.code).toBe(1);
   });
 
-  it('/estadisticas shows the shop in numbers with a chart image, for a viewer and up', {
+  it('/estadisticas shows the shop in numbers with a chart image', {
     timeout: 60_000,
   }, async () => {
     const dataDir = await freshDataDir();
