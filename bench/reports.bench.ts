@@ -9,7 +9,8 @@ import { buildReport, periodOf, previousPeriod } from '../src/domain/reports/ind
 import { benchDatabase } from './database.ts';
 import { type Bench, round } from './figures.ts';
 
-const SALES = 100_000;
+const SALES = Number(process.env.BENCH_REPORT_SALES ?? 100_000);
+const phase = (name: string) => process.stderr.write(`reports bench: ${name}\n`);
 const period = periodOf(2026, 11, 'UTC');
 
 type Database = Awaited<ReturnType<typeof benchDatabase>>;
@@ -54,6 +55,7 @@ export const reportsBench: Bench = {
     const dir = await mkdtemp(join(tmpdir(), 'bodega-reports-bench-'));
     try {
       await seed(database);
+      phase('seeded');
       const baseline = await writerAlone(database, join(dir, 'alone.xlsx'));
       const started = performance.now();
       const report = await buildReport({
@@ -65,11 +67,13 @@ export const reportsBench: Bench = {
         actorName: (actor) => actor,
       });
       const reportMs = performance.now() - started;
+      phase('report built');
       const rssMb = process.resourceUsage().maxRSS / 1024;
       const backupFile = join(dir, 'backup.ndjson.gz');
       const backupStarted = performance.now();
       await writeBackup(database.sql, backupFile, new Date());
       const backupS = (performance.now() - backupStarted) / 1000;
+      phase('backup written');
       const mb = (await stat(backupFile)).size / 1024 / 1024;
       await database.sql`create database bench_restore`;
       const url = new URL(database.url);

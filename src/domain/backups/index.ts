@@ -57,15 +57,19 @@ export async function writeBackup(sql: Sql, file: string, now: Date): Promise<Ba
   return { tables, bytes: target.bytesWritten };
 }
 
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** A table's rows, each as its record's text (`(1,"Taza azul",...)`), JSON-quoted on one line. */
 async function copyOut(tx: Tx, out: Writable, name: string): Promise<number> {
   const columns = await storedColumns(tx, name);
   const section: TableSection = { name, columns };
   await put(out, `${SECTION}${JSON.stringify(section)}\n`);
-  const rows = await tx`copy ${tx(name)} (${tx(columns)}) to stdout`.readable();
   let count = 0;
-  for await (const chunk of rows as AsyncIterable<Buffer>) {
-    for (const byte of chunk) if (byte === 10) count++;
-    await put(out, chunk);
+  // A cursor, not COPY TO: postgres.js's copy stream stalls the connection after a few megabytes.
+  const cursor = tx.unsafe<{ r: string }[]>(`select t::text as r from ${ident(name)} t`).cursor(1_000);
+  for await (const rows of cursor) {
+    count += rows.length;
+    await put(out, `${rows.map((row) => JSON.stringify(row.r)).join('\n')}\n`);
   }
   await put(out, `${END_OF_DATA}\n`);
   return count;
@@ -97,17 +101,26 @@ export async function restoreBackup(sql: Sql, file: string): Promise<BackupSumma
   return { tables, bytes: 0 };
 }
 
+/** Inserts a section's records a thousand at a time: each text is cast back to the table's row type. */
 async function copyIn(tx: Tx, section: TableSection, lines: AsyncIterator<string>): Promise<number> {
-  const input: Writable = await tx`copy ${tx(section.name)} (${tx(section.columns)}) from stdin`.writable();
+  const table = ident(section.name);
+  const list = section.columns.map(ident).join(', ');
+  const fields = section.columns.map((column) => `(x).${ident(column)}`).join(', ');
+  const statement = `insert into ${table} (${list}) select ${fields} from (select r::${table} as x from unnest($1::text[]) r) s`;
+  let batch: string[] = [];
   let count = 0;
+  const flush = async () => {
+    if (batch.length > 0) await tx.unsafe(statement, [batch]);
+    count += batch.length;
+    batch = [];
+  };
   for (let next = await lines.next(); ; next = await lines.next()) {
     if (next.done) throw invalid(`backup ends inside ${section.name}`);
     if (next.value === END_OF_DATA) break;
-    count++;
-    await put(input, `${next.value}\n`);
+    batch.push(JSON.parse(next.value) as string);
+    if (batch.length === 1_000) await flush();
   }
-  input.end();
-  await finished(input);
+  await flush();
   return count;
 }
 
