@@ -31,7 +31,7 @@ async function put(out: Writable, chunk: string | Buffer) {
 
 /**
  * Writes every bodega table from one snapshot (a repeatable-read, read-only transaction) as gzip'd text: a JSON
- * header, then per table a `#table` line and its rows in Postgres COPY text format, ended by `\.`. The embedded
+ * header, then per table a `#table` line and its rows one per line (each record as text, JSON-quoted), ended by `\.`. The embedded
  * Postgres has no pg_dump; this needs nothing but the connection, so it works the same against DATABASE_URL.
  */
 export async function writeBackup(sql: Sql, file: string, now: Date): Promise<BackupSummary> {
