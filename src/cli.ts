@@ -11,6 +11,7 @@ import { isAppError } from './errors.ts';
 import { catalogues, defaultRegion, type MessageKey, type Translate, translator } from './i18n/index.ts';
 import { createLogger, type Logger, type LoggerSettings } from './logger.ts';
 import { type RunningBodega, startBodega } from './main.ts';
+import { backupVerb, restoreVerb } from './wiring/backup-verbs.ts';
 import { whatsappLogin } from './wiring/whatsapp-login.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -26,6 +27,8 @@ const verbs: Record<string, Verb> = {
   apikey: apikeyVerb,
   stock: stockVerb,
   whatsapp: whatsappVerb,
+  backup: backupVerb,
+  restore: restoreVerb,
 };
 
 /** The language of the CLI's own words: BODEGA_LOCALE, read leniently so even a bad configuration is explained in it. */

@@ -87,6 +87,10 @@ export interface Config {
   etsy: EtsyConfig | undefined;
   aliexpress: AliexpressConfig;
   mail: MailConfig | undefined;
+  /** S3-compatible storage for report files and backups, when S3_ENDPOINT, S3_BUCKET and both keys are set. */
+  s3: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string } | undefined;
+  /** BACKUP_KEEP_DAYS: the daily backup job removes backups older than this. */
+  backupKeepDays: number;
 }
 
 /** Raised when the environment is invalid; the message names every bad variable. */
@@ -242,6 +246,19 @@ const envSchema = z.object({
   HTTP_PROXY_URL: optional(httpUrl),
   SMTP_URL: optional(smtpUrl),
   REPORT_EMAIL_TO: optional(emailList),
+  S3_ENDPOINT: optional(httpUrl),
+  S3_BUCKET: optional(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a bucket name (3-63 of a-z, 0-9, . and -)' }),
+  ),
+  S3_REGION: withDefault(z.string(), 'us-east-1'),
+  S3_ACCESS_KEY_ID: optional(z.string()),
+  S3_SECRET_ACCESS_KEY: optional(z.string()),
+  BACKUP_KEEP_DAYS: withDefault(
+    z.coerce.number().int().min(1, { message: 'must be a whole number of days, 1 or more' }),
+    14,
+  ),
   METRICS_TOKEN: optional(z.string().min(16, { message: 'must be at least 16 characters' })),
 });
 
@@ -317,6 +334,17 @@ function toConfig(env: Env): Config {
       proxyUrl: env.HTTP_PROXY_URL,
     },
     mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, reportTo: env.REPORT_EMAIL_TO ?? [] } : undefined,
+    s3:
+      env.S3_ENDPOINT && env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? {
+            endpoint: env.S3_ENDPOINT,
+            bucket: env.S3_BUCKET,
+            region: env.S3_REGION,
+            accessKeyId: env.S3_ACCESS_KEY_ID,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          }
+        : undefined,
+    backupKeepDays: env.BACKUP_KEEP_DAYS,
   };
 }
 
@@ -393,6 +421,7 @@ export function secretValues(config: Config): string[] {
     config.aliexpress.appSecret,
     config.aliexpress.proxyUrl,
     config.mail?.smtpUrl,
+    config.s3?.secretAccessKey,
     config.metricsToken,
   ];
   return values.filter((value): value is string => typeof value === 'string' && value.length >= 6);

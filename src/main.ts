@@ -8,12 +8,14 @@ import type { Config } from './config.ts';
 import { createCore, createJobScheduler, createWorkers, openDatabase } from './core.ts';
 import { createUsage } from './domain/usage/index.ts';
 import { createApp } from './http/app.ts';
+import { filesRoutes } from './http/routes/files.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
 import { storefrontRoutes } from './http/routes/storefront/index.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { PlatformSetup } from './platform-setup.ts';
 import { resolveEncryptionKey } from './secrets.ts';
+import { fileStore } from './wiring/reports.ts';
 import { connectTelegram, telegramAdapter } from './wiring/telegram.ts';
 import { connectWhatsapp, whatsappAdapter } from './wiring/whatsapp.ts';
 
@@ -85,6 +87,10 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
         }),
       },
       { path: '/webhooks', app: webhooks },
+      {
+        path: '/files',
+        app: filesRoutes({ store: () => fileStore(config, database.db), now: () => core.clock.now() }),
+      },
     ],
   });
   const server = serve({ fetch: app.fetch, port: config.port });

@@ -3,6 +3,7 @@ export * from './filters.ts';
 export * from './inventory.ts';
 export * from './jobs.ts';
 export * from './people.ts';
+export * from './reports.ts';
 export * from './sales.ts';
 export * from './settings.ts';
 export * from './sourcing.ts';
