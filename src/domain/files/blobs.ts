@@ -1,9 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+const require = createRequire(import.meta.url);
+/** The AWS SDK (~35 MiB) is loaded only where object storage is configured. */
+const awsSdk = () => ({
+  ...(require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')),
+  ...(require('@aws-sdk/s3-request-presigner') as typeof import('@aws-sdk/s3-request-presigner')),
+});
 
 /** Where stored bytes live: a directory, or an S3-compatible bucket. Keys are always made by bodega. */
 export interface Blobs {
@@ -42,6 +48,7 @@ export interface S3Settings {
  * default, streamed uploads are aws-chunked, which some compatible servers store with the chunk markers inside.
  */
 export function s3Blobs(settings: S3Settings, prefix: string): Blobs {
+  const { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, getSignedUrl } = awsSdk();
   const client = new S3Client({
     endpoint: settings.endpoint,
     region: settings.region,

@@ -1,8 +1,12 @@
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
-import * as echarts from 'echarts';
+import type * as Echarts from 'echarts';
 
 const require = createRequire(import.meta.url);
+/** Loaded on the first chart: together they weigh ~50 MiB, which an idle bodega should not carry. */
+const renderers = () => ({
+  echarts: require('echarts') as typeof Echarts,
+  Resvg: (require('@resvg/resvg-js') as typeof import('@resvg/resvg-js')).Resvg,
+});
 /** The font ships in an npm package: the Docker image has no system fonts, and resvg is told to load none. */
 const FONT_FILES = [
   require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
@@ -31,6 +35,7 @@ export function renderChart(spec: ChartSpec): Buffer {
   const width = spec.width ?? 900;
   const bars = spec.bars && spec.bars.values.length > 0 ? spec.bars : undefined;
   const height = bars ? 720 : 380;
+  const { echarts, Resvg } = renderers();
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   const split = bars ? '46%' : '82%';
   chart.setOption({

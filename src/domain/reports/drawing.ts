@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import type { stream, Worksheet } from 'exceljs';
 
 const require = createRequire(import.meta.url);
-const ContentTypesXform = require('exceljs/lib/xlsx/xform/core/content-types-xform.js');
 
 const DRAWING_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing';
 const IMAGE_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/image';
@@ -56,6 +55,7 @@ export function embedPicture(
       media: book.media,
       drawings: [{ name: 'drawing1' }],
     };
+    const ContentTypesXform = require('exceljs/lib/xlsx/xform/core/content-types-xform.js');
     book.zip.append(new ContentTypesXform().toXml(model), { name: '[Content_Types].xml' });
   };
 }

@@ -1,4 +1,7 @@
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
+
+const require = createRequire(import.meta.url);
 
 export interface MailMessage {
   to: string[];
@@ -16,11 +19,16 @@ export interface Mailer {
 
 /** Sends mail over SMTP_URL (`smtp://user:pass@host:587`, or `smtps://` for TLS from the start). */
 export function createMailer({ smtpUrl, from }: { smtpUrl: string; from?: string }): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // nodemailer (~13 MiB) is loaded with the first mail, not at start.
+  let transport: Transporter | undefined;
+  const connected = () => {
+    transport ??= (require('nodemailer') as typeof import('nodemailer')).createTransport(smtpUrl);
+    return transport;
+  };
   const sender = from ?? `bodega <${senderAddress(smtpUrl)}>`;
   return {
     async send(message) {
-      await transport.sendMail({
+      await connected().sendMail({
         from: sender,
         to: message.to,
         subject: message.subject,
@@ -29,7 +37,7 @@ export function createMailer({ smtpUrl, from }: { smtpUrl: string; from?: string
         ...(message.messageId ? { messageId: message.messageId } : {}),
       });
     },
-    close: () => transport.close(),
+    close: () => transport?.close(),
   };
 }
 

@@ -1,4 +1,5 @@
-import exceljs from 'exceljs';
+import { createRequire } from 'node:module';
+import type { stream } from 'exceljs';
 import type { Db } from '../../../db/client.ts';
 import { embedPicture } from './drawing.ts';
 import { movementsIn } from './movements.ts';
@@ -18,7 +19,9 @@ import {
 } from './sheets.ts';
 import type { SyncRunRow } from './sync-runs.ts';
 
-type Writer = exceljs.stream.xlsx.WorkbookWriter;
+type Writer = stream.xlsx.WorkbookWriter;
+/** exceljs (~27 MiB) is loaded with the first report, not at start. */
+const loadExceljs = () => createRequire(import.meta.url)('exceljs') as typeof import('exceljs');
 
 /** What the workbook shows, already read from the database (the ledger is streamed separately). */
 export interface ReportContent {
@@ -47,7 +50,7 @@ export interface WorkbookOptions {
 
 /** Writes the report workbook with exceljs's streaming writer: rows go to disk as they are added. */
 export async function writeWorkbook(options: WorkbookOptions): Promise<void> {
-  const workbook = new exceljs.stream.xlsx.WorkbookWriter({ filename: options.file, useStyles: true });
+  const workbook = new (loadExceljs().stream.xlsx.WorkbookWriter)({ filename: options.file, useStyles: true });
   workbook.creator = 'bodega';
   workbook.title = options.words('title', { month: options.content.period.key });
   const steps: Array<[string, () => Promise<number> | number]> = [
