@@ -31,7 +31,10 @@ export interface DiscordStore extends InteractionStore {
   remember(interaction: { id: string; token: string; channelId: string }): Promise<void>;
   /** Records an interaction durably (the dedupe and the hand-off); true when it is new. */
   record(update: InboundUpdate): Promise<boolean>;
-  buttons: { encode(command: string, maxBytes: number): Promise<string>; decode(data: string): Promise<string | undefined> };
+  buttons: {
+    encode(command: string, maxBytes: number): Promise<string>;
+    decode(data: string): Promise<string | undefined>;
+  };
 }
 
 /** Autocomplete choices for one option, already scoped to what the user's role may see. */
@@ -94,7 +97,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   async function accept(interaction: Interaction): Promise<boolean> {
     const channelId = channelOf(interaction) as string;
     await store.remember({ id: interaction.id, token: interaction.token, channelId });
-    const fresh = await store.record({ platform: 'discord', updateId: interaction.id, chatKey: channelId, payload: interaction });
+    const fresh = await store.record({
+      platform: 'discord',
+      updateId: interaction.id,
+      chatKey: channelId,
+      payload: interaction,
+    });
     if (fresh) options.onRecorded();
     return fresh;
   }
@@ -103,10 +111,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   async function answerInline(interaction: Interaction): Promise<unknown> {
     if (waiting.has(interaction.id)) return { type: CallbackType.Deferred };
     const answered = new Promise<unknown>((resolve) => waiting.set(interaction.id, resolve));
-    if (!(await accept(interaction).catch((error) => {
-      waiting.delete(interaction.id);
-      throw error;
-    }))) {
+    if (
+      !(await accept(interaction).catch((error) => {
+        waiting.delete(interaction.id);
+        throw error;
+      }))
+    ) {
       waiting.delete(interaction.id);
       return { type: CallbackType.Deferred };
     }
@@ -157,7 +167,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     const arg = focused && invoked ? argKeyOf(invoked.specs, focused.name) : undefined;
     if (!invoked || !focused || !arg) return [];
     const path = invoked.sub ? [invoked.command.name, invoked.sub.name] : [invoked.command.name];
-    const found = await options.complete(inputFor(interaction, commandLine(invoked)), path, arg, String(focused.value ?? ''));
+    const found = await options.complete(
+      inputFor(interaction, commandLine(invoked)),
+      path,
+      arg,
+      String(focused.value ?? ''),
+    );
     return [...new Set(found)]
       .slice(0, 25)
       .map((value) => [...value].slice(0, 100).join(''))
@@ -179,7 +194,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       const handled = await options.router.handle(inputFor(interaction, line));
       if (!handled) return undefined;
       const answer: Reply = { ...handled.reply, answers: interactionHandle(interaction.id) };
-      return { target: { platform: 'discord', chatId: channelOf(interaction) as string }, reply: answer, locale: handled.locale };
+      return {
+        target: { platform: 'discord', chatId: channelOf(interaction) as string },
+        reply: answer,
+        locale: handled.locale,
+      };
     },
   };
 
@@ -195,7 +214,12 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       return discordLayout(reply(text(line)), locale)[0] as OutMessage;
     });
     messages.forEach((message, i) => {
-      routes.set(message, { answers: value.answers, first: i === 0, ephemeral: Boolean(value.error), task: value.taskId !== undefined });
+      routes.set(message, {
+        answers: value.answers,
+        first: i === 0,
+        ephemeral: Boolean(value.error),
+        task: value.taskId !== undefined,
+      });
     });
     return messages;
   }
@@ -224,7 +248,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
 
     async acceptFromGateway(raw) {
       const checked = checkInteraction(raw);
-      if (!checked.ok) return log.warn({ problem: checked.message }, 'discord gateway interaction skipped: not runnable');
+      if (!checked.ok)
+        return log.warn({ problem: checked.message }, 'discord gateway interaction skipped: not runnable');
       const interaction = checked.interaction;
       if (interaction.type === InteractionType.Autocomplete) {
         const list = await choices(interaction);

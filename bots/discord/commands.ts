@@ -76,7 +76,8 @@ export function bareName(command: Command): string {
 }
 
 function optionsOf(command: Command): DiscordOption[] {
-  if (command.subcommands.length === 0) return argOptions(command.action?.args ?? {}, Boolean(command.action?.complete));
+  if (command.subcommands.length === 0)
+    return argOptions(command.action?.args ?? {}, Boolean(command.action?.complete));
   const bare: Subcommand[] = command.action
     ? [{ name: bareName(command), aliases: { es: ['ver'], en: [] }, ...command.action }]
     : [];
@@ -149,7 +150,8 @@ function discordType(spec: ArgSpec): Typed {
 const SAFE = 2 ** 53;
 function numberType(schema: z.ZodNumber): Typed {
   const integer = schema.format === 'safeint' || schema.isInt;
-  const bound = (value: number | null) => (value === null || !Number.isFinite(value) || Math.abs(value) > SAFE ? undefined : value);
+  const bound = (value: number | null) =>
+    value === null || !Number.isFinite(value) || Math.abs(value) > SAFE ? undefined : value;
   const min = bound(schema.minValue);
   const max = bound(schema.maxValue);
   return {
@@ -181,7 +183,11 @@ export interface Invoked {
 }
 
 /** Finds the command and subcommand an interaction names (Discord sends the base, English, names). */
-export function resolveInvocation(registry: Registry, name: string, options: CommandOption[] = []): Invoked | undefined {
+export function resolveInvocation(
+  registry: Registry,
+  name: string,
+  options: CommandOption[] = [],
+): Invoked | undefined {
   const command = registry.commands.find((candidate) => discordName(candidate.name) === name);
   if (!command) return undefined;
   const subOption = options.find((option) => option.type === OptionType.SubCommand);

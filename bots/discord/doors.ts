@@ -7,7 +7,7 @@ import type { OutMessage } from '../../src/chat/layout.ts';
 import type { Button } from '../../src/chat/reply.ts';
 import { SendError } from '../../src/chat/sender.ts';
 import type { Clock } from '../../src/clock.ts';
-import { buttonLabel, BUTTONS_PER_ROW, CUSTOM_ID_LIMIT, escapeMarkdown } from './format.ts';
+import { BUTTONS_PER_ROW, buttonLabel, CUSTOM_ID_LIMIT, escapeMarkdown } from './format.ts';
 import { CallbackType, EPHEMERAL } from './interactions.ts';
 
 /** What bodega keeps of an interaction it has to answer. */
@@ -83,7 +83,11 @@ export function createDoors(options: DoorsOptions) {
       return { body: { content: message.text, components: await components(message.buttons), allowed_mentions } };
     const caption = message.caption ? [...escapeMarkdown(message.caption)].slice(0, 2000).join('') : undefined;
     return {
-      body: { ...(caption ? { content: caption } : {}), attachments: [{ id: 0, filename: message.filename }], allowed_mentions },
+      body: {
+        ...(caption ? { content: caption } : {}),
+        attachments: [{ id: 0, filename: message.filename }],
+        allowed_mentions,
+      },
       files: [{ name: message.filename, data: Buffer.from(message.data, 'base64'), contentType: message.mime }],
     };
   }
@@ -112,12 +116,19 @@ export function createDoors(options: DoorsOptions) {
       return editOriginal(it, message);
     }
     const { body } = await payload(message);
-    await respond(it, { type: CallbackType.Message, data: { ...body, ...(route.ephemeral ? { flags: EPHEMERAL } : {}) } });
+    await respond(it, {
+      type: CallbackType.Message,
+      data: { ...body, ...(route.ephemeral ? { flags: EPHEMERAL } : {}) },
+    });
     await store.update(it.id, { acknowledged: true });
   }
 
   /** Sends through the interaction while its token is open; undefined when that door is closed. */
-  async function throughInteraction(it: StoredInteraction, message: OutMessage, route: Route): Promise<Sent | undefined> {
+  async function throughInteraction(
+    it: StoredInteraction,
+    message: OutMessage,
+    route: Route,
+  ): Promise<Sent | undefined> {
     if (!open(it)) return undefined;
     try {
       if (route.first) {
@@ -187,7 +198,10 @@ export function createDoors(options: DoorsOptions) {
       const it = await store.find(id);
       if (!it || it.acknowledged) return;
       try {
-        await rest.post(Routes.interactionCallback(it.id, it.token), { body: { type: CallbackType.Deferred }, auth: false });
+        await rest.post(Routes.interactionCallback(it.id, it.token), {
+          body: { type: CallbackType.Deferred },
+          auth: false,
+        });
         await store.update(it.id, { acknowledged: true });
       } catch (error) {
         if (alreadyAnswered(error)) await store.update(it.id, { acknowledged: true });

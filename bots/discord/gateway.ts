@@ -18,7 +18,9 @@ export async function openGateway(options: {
   const { Client, Events, GatewayIntentBits } = await import('discord.js');
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.apiBase } });
   client.ws.on('INTERACTION_CREATE' as never, (raw: unknown) => {
-    options.onInteraction(raw).catch((error) => options.log.error({ err: error }, 'discord gateway interaction not recorded'));
+    options
+      .onInteraction(raw)
+      .catch((error) => options.log.error({ err: error }, 'discord gateway interaction not recorded'));
   });
   client.on(Events.ShardDisconnect, (event) => options.log.warn({ code: event.code }, 'discord gateway disconnected'));
   client.on(Events.Error, (error) => options.log.warn({ err: error }, 'discord gateway error'));

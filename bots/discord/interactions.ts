@@ -60,11 +60,16 @@ export type Interaction = z.infer<typeof interactionSchema>;
 export type CommandData = z.infer<typeof commandData>;
 
 /** An interaction bodega can handle, or the message naming the first field that is not what Discord sends. */
-export function checkInteraction(value: unknown): { ok: true; interaction: Interaction } | { ok: false; message: string } {
+export function checkInteraction(
+  value: unknown,
+): { ok: true; interaction: Interaction } | { ok: false; message: string } {
   const parsed = interactionSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, message: `${issue?.path.join('.') || 'interaction'}: ${issue?.message ?? 'is not an interaction'}` };
+    return {
+      ok: false,
+      message: `${issue?.path.join('.') || 'interaction'}: ${issue?.message ?? 'is not an interaction'}`,
+    };
   }
   const interaction = parsed.data;
   if (interaction.type !== InteractionType.Ping && (!channelOf(interaction) || !userOf(interaction)))

@@ -27,7 +27,14 @@ export function createWebhookHandler(options: WebhookOptions) {
     const body = await readBody(request);
     if (!body.ok) return refusal(body);
     const headers = request.headers;
-    if (!signatureValid(options.publicKey, headers.get('x-signature-ed25519'), headers.get('x-signature-timestamp'), body.value))
+    if (
+      !signatureValid(
+        options.publicKey,
+        headers.get('x-signature-ed25519'),
+        headers.get('x-signature-timestamp'),
+        body.value,
+      )
+    )
       return unauthorized();
     const parsed = parseJsonBody(body.value);
     if (!parsed.ok) return refusal(parsed);
@@ -35,13 +42,23 @@ export function createWebhookHandler(options: WebhookOptions) {
     if (!checked.ok) return refusal({ ok: false, status: 400, error: 'invalid_body', message: checked.message });
     const interaction = checked.interaction;
     if (interaction.application_id !== options.applicationId)
-      return refusal({ ok: false, status: 400, error: 'invalid_body', message: 'application_id: not this application' });
+      return refusal({
+        ok: false,
+        status: 400,
+        error: 'invalid_body',
+        message: 'application_id: not this application',
+      });
     if (interaction.type === InteractionType.Ping) return Response.json({ type: CallbackType.Pong });
     try {
       if (interaction.type === InteractionType.Autocomplete)
         return Response.json({ type: CallbackType.Choices, data: { choices: await options.choices(interaction) } });
       if (interaction.type !== InteractionType.Command && interaction.type !== InteractionType.Component)
-        return refusal({ ok: false, status: 400, error: 'invalid_body', message: 'type: bodega answers commands and buttons' });
+        return refusal({
+          ok: false,
+          status: 400,
+          error: 'invalid_body',
+          message: 'type: bodega answers commands and buttons',
+        });
       return Response.json(await options.accept(interaction));
     } catch (error) {
       log.error({ err: error, interactionId: interaction.id }, 'discord interaction not recorded; asking for a retry');

@@ -90,7 +90,17 @@ export function createRouter(deps: RouterDeps): Router {
     if (!user || (action.minRole !== 'anyone' && !atLeast(user.role, action.minRole))) return [];
     const shop = await services.settings.current();
     const locale = pickLocale(user.locale, input.languageCode, shop.language);
-    const ctx: CommandContext = { input, user, locale, t: translator(locale, shop), shop, services, registry, clock: deps.clock, log };
+    const ctx: CommandContext = {
+      input,
+      user,
+      locale,
+      t: translator(locale, shop),
+      shop,
+      services,
+      registry,
+      clock: deps.clock,
+      log,
+    };
     return action.complete(ctx, arg, partial);
   }
 

@@ -30,7 +30,12 @@ export function discordStore(database: Database, clock: Clock): DiscordStore {
     await db
       .update(discordInteractions)
       .set({ token: '', expired: true })
-      .where(and(lt(discordInteractions.receivedAt, new Date(now.getTime() - TOKEN_MS)), eq(discordInteractions.expired, false)));
+      .where(
+        and(
+          lt(discordInteractions.receivedAt, new Date(now.getTime() - TOKEN_MS)),
+          eq(discordInteractions.expired, false),
+        ),
+      );
   }
   return {
     async remember({ id, token, channelId }) {
@@ -93,7 +98,13 @@ export function discordAdapter(
 }
 
 /** `bodega discord register` and start's check: bulk-overwrites the commands when they changed (or when forced). */
-export function registerDiscordCommands(adapter: DiscordAdapter, config: Config, core: Core, database: Database, force: boolean) {
+export function registerDiscordCommands(
+  adapter: DiscordAdapter,
+  config: Config,
+  core: Core,
+  database: Database,
+  force: boolean,
+) {
   const settings = config.discord as DiscordConfig;
   return registerCommands({
     rest: adapter.rest,
