@@ -27,6 +27,8 @@ export interface DiscordConfig {
   applicationId: string | undefined;
   publicKey: string | undefined;
   apiBase: string;
+  /** DISCORD_GUILD_ID: register the slash commands in this one server (instant) instead of globally. */
+  guildId: string | undefined;
 }
 
 export interface WhatsappConfig {
@@ -222,6 +224,7 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: optional(z.string().regex(/^[0-9]{5,25}$/, { message: 'must be a numeric snowflake id' })),
   DISCORD_PUBLIC_KEY: optional(z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters' })),
   DISCORD_API_BASE: withDefault(httpUrl, 'https://discord.com/api'),
+  DISCORD_GUILD_ID: optional(z.string().regex(/^[0-9]{5,25}$/, { message: 'must be a numeric snowflake id' })),
   WHATSAPP_MODE: optional(z.enum(['web', 'cloud'], { message: 'must be web or cloud' })),
   WHATSAPP_CLOUD_TOKEN: optional(z.string()),
   WHATSAPP_PHONE_NUMBER_ID: optional(z.string().regex(/^[0-9]+$/, { message: 'must be numeric' })),
@@ -302,6 +305,7 @@ function toConfig(env: Env): Config {
           applicationId: env.DISCORD_APPLICATION_ID,
           publicKey: env.DISCORD_PUBLIC_KEY,
           apiBase: env.DISCORD_API_BASE,
+          guildId: env.DISCORD_GUILD_ID,
         }
       : undefined,
     whatsapp: env.WHATSAPP_MODE

@@ -1,4 +1,5 @@
 export * from './chat.ts';
+export * from './discord.ts';
 export * from './filters.ts';
 export * from './inventory.ts';
 export * from './jobs.ts';
