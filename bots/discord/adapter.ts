@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { REST } from '@discordjs/rest';
+import type { REST } from '@discordjs/rest';
 import type { InboundProcessor, InboundReply, InboundUpdate } from '../../src/chat/inbound.ts';
 import type { OutMessage } from '../../src/chat/layout.ts';
 import { type Reply, reply, text } from '../../src/chat/reply.ts';
@@ -23,6 +23,7 @@ import {
   InteractionType,
   userOf,
 } from './interactions.ts';
+import { discordRest } from './rest.ts';
 import { createWebhookHandler } from './webhook.ts';
 
 /** What the adapter keeps in the database: interactions and their tokens, the inbound hand-off, button commands. */
@@ -73,7 +74,7 @@ const TOKEN_LIFETIME_MS = 14 * 60_000 + 30_000;
 /** Discord through @discordjs/rest: interactions are recorded, run by the inbound worker, answered per door. */
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const { log, store, clock } = options;
-  const rest = new REST({ api: options.apiBase, version: '10' }).setToken(options.token);
+  const rest = new (discordRest().REST)({ api: options.apiBase, version: '10' }).setToken(options.token);
   const answerWithin = options.answerWithinMs ?? 1_500;
   const waiting = new Map<string, (body: unknown) => void>();
   const routes = new WeakMap<OutMessage, Route>();

@@ -1,14 +1,15 @@
 // Which door a Discord message goes through, decided per message when it is sent: the interaction's own (its
 // response, then edits of the original and follow-ups) while its 15-minute token is open, else a channel message
 // with the bot token. A reply that must leave this instance's HTTP response (`respondInline`) takes it first.
-import { DiscordAPIError, HTTPError, type RawFile, type REST } from '@discordjs/rest';
-import { Routes } from 'discord-api-types/v10';
+import type { RawFile, REST } from '@discordjs/rest';
 import type { OutMessage } from '../../src/chat/layout.ts';
 import type { Button } from '../../src/chat/reply.ts';
 import { SendError } from '../../src/chat/sender.ts';
 import type { Clock } from '../../src/clock.ts';
 import { BUTTONS_PER_ROW, buttonLabel, CUSTOM_ID_LIMIT, escapeMarkdown } from './format.ts';
 import { CallbackType, EPHEMERAL } from './interactions.ts';
+import { discordRest } from './rest.ts';
+import { Routes } from './routes.ts';
 
 /** What bodega keeps of an interaction it has to answer. */
 export interface StoredInteraction {
@@ -223,16 +224,17 @@ async function call<T>(work: () => Promise<T>): Promise<T> {
 
 /** Discord's answers once an interaction's token is no good: Invalid Webhook Token, Unknown Webhook/Interaction. */
 export function tokenClosed(error: unknown): boolean {
-  return error instanceof DiscordAPIError && [50027, 10015, 10062, 10008].includes(Number(error.code));
+  return error instanceof discordRest().DiscordAPIError && [50027, 10015, 10062, 10008].includes(Number(error.code));
 }
 
 /** Interaction has already been acknowledged: someone (the HTTP response, another instance) answered first. */
 function alreadyAnswered(error: unknown): boolean {
-  return error instanceof DiscordAPIError && Number(error.code) === 40060;
+  return error instanceof discordRest().DiscordAPIError && Number(error.code) === 40060;
 }
 
 /** Maps Discord's answers to the outbox's retry rules: 5xx and the network retry, other refusals are final. */
 export function toSendError(error: unknown): unknown {
+  const { DiscordAPIError, HTTPError } = discordRest();
   if (error instanceof DiscordAPIError)
     return new SendError(`${error.method} ${error.url}: ${error.code} ${error.message}`, error.status >= 500);
   if (error instanceof HTTPError) return new SendError(error.message, error.status >= 500);

@@ -1,7 +1,7 @@
 import type { REST } from '@discordjs/rest';
-import { Routes } from 'discord-api-types/v10';
 import type { Registry } from '../../src/commands/registry.ts';
 import { commandsHash, discordCommands } from './commands.ts';
+import { Routes } from './routes.ts';
 
 export interface CommandSetStore {
   hash(scope: string): Promise<string | undefined>;
