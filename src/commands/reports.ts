@@ -173,7 +173,14 @@ export async function reportReply(
   const { current } = report;
   const blocks: Block[] = [
     text(
-      t('reports.ready', { month, revenue: total(t, current.revenue), orders: current.orders, units: current.units }),
+      current.orders === 0
+        ? t('reports.ready_empty', { month })
+        : t('reports.ready', {
+            month,
+            revenue: total(t, current.revenue),
+            orders: t('reports.orders', { count: current.orders }),
+            units: t('reports.units', { count: current.units }),
+          }),
     ),
     ...notes.map((note) => text(note)),
     image(`${period.key}.png`, 'image/png', report.chart, t('reports.chart_caption', { month })),

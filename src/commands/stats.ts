@@ -15,7 +15,8 @@ export const statsCommand = defineCommand({
     const stats = await ctx.services.reports.stats(shop.timeZone, shop.currency);
     const money = (minor: number | null) =>
       minor === null ? t('reports.stats_none') : t.money({ minor, currency: shop.currency });
-    const sold = (figures: { orders: number; units: number }) => t('reports.stats_orders_units', figures);
+    const sold = (figures: { orders: number; units: number }) =>
+      `${t('reports.orders', { count: figures.orders })}, ${t('reports.units', { count: figures.units })}`;
     const revenue = Object.entries(stats.sales.revenue).map(([currency, minor]) => t.money({ minor, currency }));
     const chart = renderChart({
       columns: {
