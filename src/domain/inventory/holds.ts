@@ -6,6 +6,7 @@ import { rawRow, rawRows } from '../../../db/raw.ts';
 import { products, type ReservationStatus, stockLevels } from '../../../db/schema/inventory.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
+import { createHoldBatcher, type GrantedHold } from './batched-holds.ts';
 import { applyChange, insufficient, levelsOf, recheckLowStock } from './levels.ts';
 import { checkQuantity, normaliseSku } from './rules.ts';
 import type { LowStockNotifier, Reservation } from './types.ts';
@@ -57,6 +58,34 @@ const fingerprint = (request: ReserveRequest, sku: string) =>
 /** Holds and expiries: the reservation hot path. */
 export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotifier | undefined }) {
   const { db, clock, notify } = deps;
+  const batcher = createHoldBatcher(db);
+
+  /** The common case: granted together with whatever else arrived at the same moment (see batched-holds.ts). */
+  async function holdInBatch(request: ReserveRequest, sku: string, ttl: number, hash: string) {
+    const expiresAt = new Date(clock.now().getTime() + ttl * 1000);
+    const granted: GrantedHold | undefined = await batcher.hold({
+      sku,
+      qty: request.qty,
+      expiresAt,
+      key: request.idempotencyKey ?? null,
+      hash,
+      reference: request.reference ?? null,
+      apiKeyId: request.apiKeyId ?? null,
+      actor: request.actor,
+    });
+    if (!granted) return undefined;
+    if (granted.mayBeLow) await db.transaction((tx) => recheckLowStock(tx, granted.productId, notify));
+    const reservation: Reservation = {
+      id: granted.reservationId,
+      publicId: granted.publicId,
+      sku,
+      qty: request.qty,
+      status: 'pending',
+      expiresAt,
+      reference: request.reference ?? null,
+    };
+    return { reservation, replayed: false };
+  }
 
   /**
    * The whole reservation as one statement: the replay check on the idempotency key, the conditional hold on the
@@ -196,6 +225,9 @@ export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotif
       const ttl = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
       checkTtl(ttl);
       const hash = fingerprint(request, sku);
+      const batched = await holdInBatch(request, sku, ttl, hash);
+      if (batched) return batched;
+      // Replays, refusals and short stock take the one-by-one path, which knows each case.
       let first: Awaited<ReturnType<typeof holdOrReplay>>;
       try {
         first = await holdOrReplay(db, request, sku, ttl, hash);
