@@ -163,6 +163,7 @@ describe('outbox', () => {
       db: database().db,
       log,
       senders: [sender],
+      clock: aheadClock(),
       ...fast,
       onFirstPartSent: async ({ reply: delivered, messageId }) =>
         void sent.push({ taskId: delivered.taskId, messageId }),
