@@ -1,22 +1,12 @@
 import type { Sql } from 'postgres';
 import type { Db } from '../../../db/client.ts';
+import type { LedgerEntry } from '../inventory/index.ts';
 import type { Period } from './period.ts';
 
 /** One ledger row of the month, with its product. */
-export interface MovementRow {
-  at: Date;
+export interface MovementRow extends Omit<LedgerEntry, 'id'> {
   sku: string;
   title: string;
-  reason: string;
-  deltaTotal: number;
-  deltaReserved: number;
-  deltaSold: number;
-  totalAfter: number;
-  reservedAfter: number;
-  soldAfter: number;
-  actor: string;
-  reference: string | null;
-  note: string | null;
 }
 
 /** The month's ledger in order, a batch at a time (a server-side cursor: memory stays flat however long the month). */
