@@ -239,7 +239,7 @@ const envSchema = z.object({
   CHROMIUM_PATH: optional(z.string()),
   ETSY_API_KEY: optional(z.string()),
   ETSY_SHARED_SECRET: optional(z.string()),
-  ETSY_API_BASE: withDefault(httpUrl, 'https://openapi.etsy.com'),
+  ETSY_API_BASE: withDefault(httpUrl, 'https://api.etsy.com'),
   ETSY_OAUTH_BASE: withDefault(httpUrl, 'https://www.etsy.com'),
   ALIEXPRESS_BASE_URL: withDefault(httpUrl, 'https://www.aliexpress.com'),
   ALIEXPRESS_MTOP_URL: withDefault(httpUrl, 'https://acs.aliexpress.com'),
