@@ -7,12 +7,12 @@ import { applyMigrations } from '../db/migrate.ts';
 import { quietLog } from '../test/helpers/database-url.ts';
 
 /** A throwaway migrated Postgres for one bench (or BENCH_DATABASE_URL). */
-export async function benchDatabase(poolSize = 20): Promise<Database & { dispose(): Promise<void> }> {
+export async function benchDatabase(poolSize = 20): Promise<Database & { url: string; dispose(): Promise<void> }> {
   const external = process.env.BENCH_DATABASE_URL;
   if (external) {
     const database = connect(external, 'external', poolSize);
     await applyMigrations(database);
-    return { ...database, dispose: () => database.close() };
+    return { ...database, url: external, dispose: () => database.close() };
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'bodega-bench-'));
   const server = await startEmbeddedPostgres({ dataDir, log: quietLog });
@@ -20,6 +20,7 @@ export async function benchDatabase(poolSize = 20): Promise<Database & { dispose
   await applyMigrations(database);
   return {
     ...database,
+    url: server.url,
     async dispose() {
       await database.close();
       await server.stop();

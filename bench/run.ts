@@ -3,12 +3,21 @@
 import { chatBench } from './chat.bench.ts';
 import type { Bench } from './figures.ts';
 import { inventoryBench } from './inventory.bench.ts';
+import { reportsBench } from './reports.bench.ts';
 import { sourcingBench } from './sourcing.bench.ts';
 import { startupBench } from './startup.bench.ts';
 import { telegramBench } from './telegram.bench.ts';
 import { whatsappBench } from './whatsapp.bench.ts';
 
-const benches: Bench[] = [startupBench, chatBench, inventoryBench, telegramBench, whatsappBench, sourcingBench];
+const benches: Bench[] = [
+  startupBench,
+  chatBench,
+  inventoryBench,
+  telegramBench,
+  whatsappBench,
+  sourcingBench,
+  reportsBench,
+];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => bench.name === name));

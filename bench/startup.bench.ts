@@ -1,43 +1,52 @@
+import { execFileSync } from 'node:child_process';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { postmasterPid } from '../db/embedded.ts';
-import { startBodegaProcess, tempDataDir } from '../test/helpers/cli.ts';
+import { bodegaBin, builtBin, startBodegaProcess, tempDataDir } from '../test/helpers/cli.ts';
 import { type Bench, type Figure, round, summarise } from './figures.ts';
 
 const STARTS = 5;
 const IDLE_MS = 3_000;
 
-/** Start-to-ready on an existing data directory, and the idle memory of bodega and of its Postgres. */
+/**
+ * Start-to-ready on an existing data directory, and the idle memory of bodega and of its Postgres, as `npm start`
+ * runs it (the built bundle); the same through the TypeScript loader (`npx bodega start`) for comparison.
+ */
 export const startupBench: Bench = {
   name: 'startup',
   async run() {
+    execFileSync('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
     const dataDir = await tempDataDir();
+    const env = { LOG_LEVEL: 'warn' };
     try {
-      const first = await startBodegaProcess({ dataDir, env: { LOG_LEVEL: 'warn' } });
+      const first = await startBodegaProcess({ dataDir, env, bin: builtBin });
       await first.stop();
       const samples: number[] = [];
       for (let i = 0; i < STARTS; i++) {
         const began = performance.now();
-        const run = await startBodegaProcess({ dataDir, env: { LOG_LEVEL: 'warn' } });
+        const run = await startBodegaProcess({ dataDir, env, bin: builtBin });
         await waitReady(run.url);
         samples.push(performance.now() - began);
         await run.stop();
       }
-      const idle = await startBodegaProcess({ dataDir, env: { LOG_LEVEL: 'warn' } });
-      await waitReady(idle.url);
-      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
-      const bodegaPeak = await statusKb(idle.child.pid ?? 0, 'VmHWM');
-      const postgresKb = await postgresRssKb(join(dataDir, 'pg'));
-      await idle.stop();
+      const built = await idleMemory(dataDir, builtBin);
+      const loader = await idleMemory(dataDir, bodegaBin);
       const stats = summarise(samples);
       const figures: Figure[] = [
         { bench: 'start_to_ready', value: stats.p50, unit: 'ms', ...stats, data_dir: 'existing' },
-        { bench: 'idle_peak_rss_bodega', value: round(bodegaPeak / 1024, 1), unit: 'MiB', idle_ms: IDLE_MS },
+        { bench: 'idle_peak_rss_bodega', value: round(built.bodegaKb / 1024, 1), unit: 'MiB', idle_ms: IDLE_MS },
+        {
+          bench: 'idle_peak_rss_bodega_tsx_loader',
+          value: round(loader.bodegaKb / 1024, 1),
+          unit: 'MiB',
+          idle_ms: IDLE_MS,
+          note: 'npx bodega start (TypeScript loaded at run time), for comparison',
+        },
         {
           bench: 'idle_rss_embedded_postgres',
-          value: round(postgresKb.total / 1024, 1),
+          value: round(built.postgres.total / 1024, 1),
           unit: 'MiB',
-          processes: postgresKb.count,
+          processes: built.postgres.count,
         },
       ];
       return figures;
@@ -46,6 +55,21 @@ export const startupBench: Bench = {
     }
   },
 };
+
+/** Peak RSS of an idle `bodega start` run from `bin`, and the RSS of its embedded Postgres. */
+async function idleMemory(dataDir: string, bin: string) {
+  const idle = await startBodegaProcess({ dataDir, env: { LOG_LEVEL: 'warn' }, bin });
+  try {
+    await waitReady(idle.url);
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    return {
+      bodegaKb: await statusKb(idle.child.pid ?? 0, 'VmHWM'),
+      postgres: await postgresRssKb(join(dataDir, 'pg')),
+    };
+  } finally {
+    await idle.stop();
+  }
+}
 
 async function waitReady(url: string) {
   for (let i = 0; i < 300; i++) {

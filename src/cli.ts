@@ -11,6 +11,8 @@ import { isAppError } from './errors.ts';
 import { catalogues, defaultRegion, type MessageKey, type Translate, translator } from './i18n/index.ts';
 import { createLogger, type Logger, type LoggerSettings } from './logger.ts';
 import { type RunningBodega, startBodega } from './main.ts';
+import { backupVerb, restoreVerb } from './wiring/backup-verbs.ts';
+import { discordRegister } from './wiring/discord-register.ts';
 import { whatsappLogin } from './wiring/whatsapp-login.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -26,6 +28,9 @@ const verbs: Record<string, Verb> = {
   apikey: apikeyVerb,
   stock: stockVerb,
   whatsapp: whatsappVerb,
+  backup: backupVerb,
+  restore: restoreVerb,
+  discord: discordVerb,
 };
 
 /** The language of the CLI's own words: BODEGA_LOCALE, read leniently so even a bad configuration is explained in it. */
@@ -268,6 +273,15 @@ async function whatsappVerb(args: string[], config: Config, _log: Logger, t: Tra
     return 1;
   }
   return whatsappLogin(config, t, process.stdout);
+}
+
+/** `discord register`: publishes the slash commands. */
+async function discordVerb(args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
+  if (args[0] !== 'register') {
+    process.stderr.write(`${t('cli.verb.discord')}\n`);
+    return 1;
+  }
+  return discordRegister(config, log, t, process.stdout);
 }
 
 function printUsage(verb: string | undefined, t: Translate) {

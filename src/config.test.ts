@@ -63,7 +63,7 @@ describe('loadConfig', () => {
       webhookSecret: 'hook-secret_1',
       apiRoot: 'https://api.telegram.org',
     });
-    expect(config.etsy?.apiBase).toBe('https://openapi.etsy.com');
+    expect(config.etsy?.apiBase).toBe('https://api.etsy.com');
     expect(config.mail).toEqual({
       smtpUrl: 'smtp://mail.example.com:587',
       reportTo: ['a@example.com', 'b@example.com'],

@@ -27,6 +27,8 @@ export interface DiscordConfig {
   applicationId: string | undefined;
   publicKey: string | undefined;
   apiBase: string;
+  /** DISCORD_GUILD_ID: register the slash commands in this one server (instant) instead of globally. */
+  guildId: string | undefined;
 }
 
 export interface WhatsappConfig {
@@ -87,6 +89,10 @@ export interface Config {
   etsy: EtsyConfig | undefined;
   aliexpress: AliexpressConfig;
   mail: MailConfig | undefined;
+  /** S3-compatible storage for report files and backups, when S3_ENDPOINT, S3_BUCKET and both keys are set. */
+  s3: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string } | undefined;
+  /** BACKUP_KEEP_DAYS: the daily backup job removes backups older than this. */
+  backupKeepDays: number;
 }
 
 /** Raised when the environment is invalid; the message names every bad variable. */
@@ -218,6 +224,7 @@ const envSchema = z.object({
   DISCORD_APPLICATION_ID: optional(z.string().regex(/^[0-9]{5,25}$/, { message: 'must be a numeric snowflake id' })),
   DISCORD_PUBLIC_KEY: optional(z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hexadecimal characters' })),
   DISCORD_API_BASE: withDefault(httpUrl, 'https://discord.com/api'),
+  DISCORD_GUILD_ID: optional(z.string().regex(/^[0-9]{5,25}$/, { message: 'must be a numeric snowflake id' })),
   WHATSAPP_MODE: optional(z.enum(['web', 'cloud'], { message: 'must be web or cloud' })),
   WHATSAPP_CLOUD_TOKEN: optional(z.string()),
   WHATSAPP_PHONE_NUMBER_ID: optional(z.string().regex(/^[0-9]+$/, { message: 'must be numeric' })),
@@ -232,7 +239,7 @@ const envSchema = z.object({
   CHROMIUM_PATH: optional(z.string()),
   ETSY_API_KEY: optional(z.string()),
   ETSY_SHARED_SECRET: optional(z.string()),
-  ETSY_API_BASE: withDefault(httpUrl, 'https://openapi.etsy.com'),
+  ETSY_API_BASE: withDefault(httpUrl, 'https://api.etsy.com'),
   ETSY_OAUTH_BASE: withDefault(httpUrl, 'https://www.etsy.com'),
   ALIEXPRESS_BASE_URL: withDefault(httpUrl, 'https://www.aliexpress.com'),
   ALIEXPRESS_MTOP_URL: withDefault(httpUrl, 'https://acs.aliexpress.com'),
@@ -242,6 +249,19 @@ const envSchema = z.object({
   HTTP_PROXY_URL: optional(httpUrl),
   SMTP_URL: optional(smtpUrl),
   REPORT_EMAIL_TO: optional(emailList),
+  S3_ENDPOINT: optional(httpUrl),
+  S3_BUCKET: optional(
+    z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a bucket name (3-63 of a-z, 0-9, . and -)' }),
+  ),
+  S3_REGION: withDefault(z.string(), 'us-east-1'),
+  S3_ACCESS_KEY_ID: optional(z.string()),
+  S3_SECRET_ACCESS_KEY: optional(z.string()),
+  BACKUP_KEEP_DAYS: withDefault(
+    z.coerce.number().int().min(1, { message: 'must be a whole number of days, 1 or more' }),
+    14,
+  ),
   METRICS_TOKEN: optional(z.string().min(16, { message: 'must be at least 16 characters' })),
 });
 
@@ -285,6 +305,7 @@ function toConfig(env: Env): Config {
           applicationId: env.DISCORD_APPLICATION_ID,
           publicKey: env.DISCORD_PUBLIC_KEY,
           apiBase: env.DISCORD_API_BASE,
+          guildId: env.DISCORD_GUILD_ID,
         }
       : undefined,
     whatsapp: env.WHATSAPP_MODE
@@ -317,6 +338,17 @@ function toConfig(env: Env): Config {
       proxyUrl: env.HTTP_PROXY_URL,
     },
     mail: env.SMTP_URL ? { smtpUrl: env.SMTP_URL, reportTo: env.REPORT_EMAIL_TO ?? [] } : undefined,
+    s3:
+      env.S3_ENDPOINT && env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? {
+            endpoint: env.S3_ENDPOINT,
+            bucket: env.S3_BUCKET,
+            region: env.S3_REGION,
+            accessKeyId: env.S3_ACCESS_KEY_ID,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          }
+        : undefined,
+    backupKeepDays: env.BACKUP_KEEP_DAYS,
   };
 }
 
@@ -393,6 +425,7 @@ export function secretValues(config: Config): string[] {
     config.aliexpress.appSecret,
     config.aliexpress.proxyUrl,
     config.mail?.smtpUrl,
+    config.s3?.secretAccessKey,
     config.metricsToken,
   ];
   return values.filter((value): value is string => typeof value === 'string' && value.length >= 6);

@@ -1,5 +1,8 @@
+import { hostname } from 'node:os';
 import { createDb, type Database } from '../db/client.ts';
 import { applyMigrations } from '../db/migrate.ts';
+import { type BackupDeps, backupJob } from '../jobs/backup.job.ts';
+import { type MonthlyReportDeps, monthlyReportJob } from '../jobs/monthly-report.job.ts';
 import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
 import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
@@ -8,7 +11,7 @@ import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
 import { watchPricesJob } from '../jobs/watch-prices.job.ts';
 import { createInboundWorker, type InboundProcessor } from './chat/inbound.ts';
 import { createDispatcher, type Dispatcher } from './chat/outbox/dispatcher.ts';
-import { heldMessages } from './chat/outbox/outbox.ts';
+import { enqueue, heldMessages } from './chat/outbox/outbox.ts';
 import { type ChatRetention, createChatRetention } from './chat/retention.ts';
 import type { Sender } from './chat/sender.ts';
 import { createSubscriptions } from './chat/subscriptions.ts';
@@ -19,8 +22,10 @@ import { filterNotifier, lowStockNotifier, watchNotifier } from './commands/aler
 import type { Services } from './commands/context.ts';
 import { filterRunTask } from './commands/filters.ts';
 import { coreCommands } from './commands/index.ts';
+import { monthlyReportSender } from './commands/monthly-report.ts';
 import { type CommandRateLimit, createCommandRateLimit } from './commands/rate-limit.ts';
 import { type Command, createRegistry, type Registry } from './commands/registry.ts';
+import { reportTask } from './commands/reports.ts';
 import { createRouter, type Router } from './commands/router.ts';
 import { searchTask } from './commands/search.ts';
 import { watchAddTask } from './commands/watches.ts';
@@ -40,6 +45,8 @@ import {
 } from './domain/sourcing/index.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { dailyBackup } from './wiring/backups.ts';
+import { fileStore, reportsService } from './wiring/reports.ts';
 
 // What every verb shares: the database, the services and commands over it, and the workers that deliver.
 // `bodega start` (main.ts), `bodega chat` and `bodega run` (console-session.ts) and the CLI's job verbs build on it.
@@ -105,6 +112,7 @@ export function createCore(options: {
     watches: createWatches({ db, clock, source, settings, notify: watchNotifier(settings), log: sourceLog }),
     apiKeys: createApiKeys({ db }),
     outbox: { held: () => heldMessages(db) },
+    reports: reportsService(options.config, db, clock),
   };
 
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
@@ -126,6 +134,7 @@ export function createCore(options: {
       searchTask(services),
       filterRunTask(services),
       watchAddTask(services),
+      reportTask(services),
       ...(options.extraTasks ?? []),
     ],
     close: () => source.close(),
@@ -191,13 +200,28 @@ export function createJobScheduler(core: Core, database: Database, config: Confi
   return createScheduler<JobDeps>({
     runs: createJobRuns(database),
     log: log.child({ component: 'jobs' }),
-    jobs: [pruneChatStateJob, releaseExpiredReservationsJob, verifyStockJob, watchFiltersJob, watchPricesJob],
+    jobs: [
+      pruneChatStateJob,
+      releaseExpiredReservationsJob,
+      verifyStockJob,
+      watchFiltersJob,
+      watchPricesJob,
+      monthlyReportJob,
+      backupJob,
+    ],
     deps: {
       clock: core.clock,
       retention: createChatRetention({ db: database.db }),
       inventory: core.services.inventory,
       filters: core.services.filters,
       watches: core.services.watches,
+      sendMonthlyReport: monthlyReportSender({
+        services: core.services,
+        enqueue: (target, reply, locale, key) => enqueue(database.db, target, reply, locale, key),
+        instance: `${hostname()}:${process.pid}`,
+      }),
+      backup: (now) => dailyBackup(config, database, now),
+      pruneFiles: async (now) => (await fileStore(config, database.db))?.prune(now) ?? 0,
     },
     timezone: config.timezone,
     clock: core.clock,
@@ -206,7 +230,7 @@ export function createJobScheduler(core: Core, database: Database, config: Confi
 }
 
 /** What scheduled jobs are handed: domain and chat services, never the database itself. */
-interface JobDeps {
+interface JobDeps extends MonthlyReportDeps, BackupDeps {
   clock: Clock;
   retention: ChatRetention;
   inventory: Core['services']['inventory'];

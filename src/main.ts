@@ -8,12 +8,15 @@ import type { Config } from './config.ts';
 import { createCore, createJobScheduler, createWorkers, openDatabase } from './core.ts';
 import { createUsage } from './domain/usage/index.ts';
 import { createApp } from './http/app.ts';
+import { filesRoutes } from './http/routes/files.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
 import { storefrontRoutes } from './http/routes/storefront/index.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import type { PlatformSetup } from './platform-setup.ts';
 import { resolveEncryptionKey } from './secrets.ts';
+import { connectDiscord, discordAdapter } from './wiring/discord.ts';
+import { fileStore } from './wiring/reports.ts';
 import { connectTelegram, telegramAdapter } from './wiring/telegram.ts';
 import { connectWhatsapp, whatsappAdapter } from './wiring/whatsapp.ts';
 
@@ -50,12 +53,16 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
         outbox: () => workers.dispatcher.wake(),
       })
     : undefined;
-  const adapters = [telegram, whatsapp?.adapter].filter((adapter) => adapter !== undefined);
+  const discord = config.discord
+    ? discordAdapter(config, core, database, log, () => workers.inbound.wake())
+    : undefined;
+  const adapters = [telegram, whatsapp?.adapter, discord].filter((adapter) => adapter !== undefined);
   const senders: Sender[] = adapters;
   const workers = createWorkers(core, database, log, senders, { processors: adapters.map((a) => a.processor) });
   workers.start();
   const webhooks = new Hono();
   if (telegram) webhooks.post('/telegram', (c) => telegram.handleWebhook(c.req.raw));
+  if (discord) webhooks.post('/discord', (c) => discord.handleWebhook(c.req.raw));
   const whatsappWebhook = whatsapp?.webhook;
   if (whatsappWebhook) {
     webhooks.get('/whatsapp', (c) => whatsappWebhook.verify(new URL(c.req.url)));
@@ -85,6 +92,10 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
         }),
       },
       { path: '/webhooks', app: webhooks },
+      {
+        path: '/files',
+        app: filesRoutes({ store: () => fileStore(config, database.db), now: () => core.clock.now() }),
+      },
     ],
   });
   const server = serve({ fetch: app.fetch, port: config.port });
@@ -102,12 +113,15 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   if (telegramLink) platforms.telegram = telegramLink.setup;
   const whatsappLink = whatsapp ? connectWhatsapp(whatsapp, core, database, log) : undefined;
   if (whatsappLink) platforms.whatsapp = whatsappLink.setup;
+  const discordLink = discord ? connectDiscord(discord, config, core, database, log) : undefined;
+  if (discordLink) platforms.discord = discordLink.setup;
   log.info(
     {
       port,
       database: database.source,
       telegram: telegram ? (config.publicUrl ? 'webhook' : 'polling') : 'off',
       whatsapp: config.whatsapp?.mode ?? 'off',
+      discord: discord ? (config.publicUrl ? 'interactions' : 'gateway') : 'off',
     },
     'bodega is up',
   );
@@ -118,6 +132,7 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
       await closeServer(server);
       await telegramLink?.stop();
       await whatsappLink?.stop();
+      await discordLink?.stop();
       await scheduler.stop();
       await workers.stop();
       await core.close();

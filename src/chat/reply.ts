@@ -36,6 +36,8 @@ export interface Reply {
   sensitive?: boolean;
   /** An alert bodega sends unasked (low stock, new products, prices): may travel as an approved template. */
   alert?: boolean;
+  /** The platform message this reply answers or concludes (Discord: the interaction whose original it becomes). */
+  answers?: string;
 }
 
 export const reply = (...blocks: Block[]): Reply => ({ blocks });

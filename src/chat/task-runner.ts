@@ -155,19 +155,27 @@ export function createTaskRunner(options: TaskRunnerOptions): TaskRunner {
 
   async function showProgress(task: Task, message: string) {
     const sender = senders.get(task.platform);
-    if (!sender?.edit || !task.progressMessage) return;
+    if (!sender?.edit || !(await progressMessageOf(task))) return;
     const [out] = sender.layout(reply(text(message)), task.locale);
-    if (out) await sender.edit(task.chatId, task.progressMessage, out);
+    if (out) await sender.edit(task.chatId, task.progressMessage as string, out);
+  }
+
+  /** The acknowledgement's message id; it may have been sent after this runner claimed the task. */
+  async function progressMessageOf(task: Task) {
+    task.progressMessage ??= (await tasks.get(task.id))?.progressMessage ?? null;
+    return task.progressMessage;
   }
 
   /** Records the outcome and queues the message for the chat in one transaction. */
   async function conclude(task: Task, outcome: Parameters<Tasks['finish']>[2], message: Reply) {
+    await progressMessageOf(task);
     await db.transaction(async (tx) => {
       await tasks.finish(tx, task.id, outcome);
       await enqueue(
         tx,
         { platform: task.platform, chatId: task.chatId },
-        message,
+        // The result concludes the acknowledgement: a platform that can (Discord) puts it in its place.
+        task.progressMessage ? { ...message, answers: task.progressMessage } : message,
         task.locale,
         `task:${task.id}:result`,
       );

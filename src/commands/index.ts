@@ -6,9 +6,11 @@ import { historyCommand } from './history.ts';
 import { notifyCommand } from './notify.ts';
 import { inviteCommand, langCommand, revokeCommand, roleCommand, startCommand, usersCommand } from './people.ts';
 import type { Command } from './registry.ts';
+import { reportCommand } from './reports.ts';
 import { commitCommand, releaseCommand, reservationsCommand, reserveCommand, shipCommand } from './reservations.ts';
 import { searchCommand } from './search.ts';
 import { settingsCommand } from './settings.ts';
+import { statsCommand } from './stats.ts';
 import { stockCommand } from './stock.ts';
 import { cancelCommand, tasksCommand } from './tasks.ts';
 import { watchCommand } from './watches.ts';
@@ -38,4 +40,6 @@ export const coreCommands: Command[] = [
   filterCommand,
   watchCommand,
   settingsCommand,
+  reportCommand,
+  statsCommand,
 ];

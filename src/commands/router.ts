@@ -30,6 +30,8 @@ export interface Handled {
 export interface Router {
   /** Handles one inbound message; undefined when the text is not a command for us, or nothing is to be said. */
   handle(input: CommandInput): Promise<Handled | undefined>;
+  /** Suggestions for one argument (`path` is the command and subcommand names), only for a user whose role may run it. */
+  complete?(input: CommandInput, path: string[], arg: string, partial: string): Promise<string[]>;
 }
 
 type Action = Pick<Subcommand, 'minRole' | 'args' | 'run'>;
@@ -39,6 +41,7 @@ export function createRouter(deps: RouterDeps): Router {
   const { registry, services, log } = deps;
 
   return {
+    complete,
     async handle(input) {
       const invocation = splitInvocation(input.text, {
         slashRequired: input.slashRequired,
@@ -78,6 +81,28 @@ export function createRouter(deps: RouterDeps): Router {
       }
     },
   };
+
+  async function complete(input: CommandInput, path: string[], arg: string, partial: string): Promise<string[]> {
+    const command = path[0] ? registry.find(path[0]) : undefined;
+    const action = path[1] && command ? findSubcommand(command, path[1]) : command?.action;
+    if (!command || !action?.complete) return [];
+    const user = await services.people.findByIdentity(input.identity);
+    if (!user || (action.minRole !== 'anyone' && !atLeast(user.role, action.minRole))) return [];
+    const shop = await services.settings.current();
+    const locale = pickLocale(user.locale, input.languageCode, shop.language);
+    const ctx: CommandContext = {
+      input,
+      user,
+      locale,
+      t: translator(locale, shop),
+      shop,
+      services,
+      registry,
+      clock: deps.clock,
+      log,
+    };
+    return action.complete(ctx, arg, partial);
+  }
 
   /** A typo gets "did you mean"; words that are no command at all ("hola") get a friendly pointer to /help. */
   function unknownCommand(invocation: Invocation, user: User | undefined, t: Translate): Reply {

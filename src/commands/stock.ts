@@ -87,6 +87,9 @@ export const stockCommand = defineCommand({
     page: pageArg(PAGE_SIZE),
   },
   run: (ctx, args) => showStock(ctx, args.query, args.page),
+  // Discord's autocomplete: the SKUs whose code or title match what is typed so far.
+  complete: async (ctx, _arg, partial) =>
+    (await ctx.services.inventory.stock.search(partial, { offset: 0, limit: 25 })).items.map((item) => item.sku),
   subcommands: [
     subcommand({
       name: 'low',

@@ -40,7 +40,7 @@ function withoutDeveloperText(source: string): string {
  * Wire-protocol modules: their messages answer a platform's servers (an HTTP 400 naming the bad field of a
  * webhook body) or describe a platform's errors for operators (graph-api), never a person in a chat.
  */
-const wire = /(webhook-body|updates|payloads|graph-api)\.ts$/;
+const wire = /(webhook-body|updates|payloads|graph-api|discord\/interactions|discord\/webhook)\.ts$/;
 
 /** Files whose strings reach users: commands, chat rendering, adapters. */
 function userFacingFiles(): string[] {

@@ -9,6 +9,8 @@ import { connect } from '../../db/client.ts';
 import { configVariables } from '../../src/config.ts';
 
 export const bodegaBin = fileURLToPath(new URL('../../src/bodega.js', import.meta.url));
+/** What `npm start` and the Docker image run: the bundle `npm run build` writes (plain JavaScript, no loader). */
+export const builtBin = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 export interface BodegaProcess {
   child: ChildProcess;
@@ -80,11 +82,11 @@ export async function runBodega(
 
 /** Starts `bodega start` as a child process and waits until `/health` answers 200. */
 export async function startBodegaProcess(
-  options: { env?: Record<string, string>; dataDir?: string; port?: number; cwd?: string } = {},
+  options: { env?: Record<string, string>; dataDir?: string; port?: number; cwd?: string; bin?: string } = {},
 ): Promise<BodegaProcess> {
   const port = options.port ?? (await freePort());
   const dataDir = options.dataDir ?? (await tempDataDir());
-  const child = spawn(process.execPath, [bodegaBin, 'start'], {
+  const child = spawn(process.execPath, [options.bin ?? bodegaBin, 'start'], {
     env: childEnv({ PORT: String(port), DATA_DIR: dataDir, ...options.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.cwd ? { cwd: options.cwd } : {}),

@@ -163,6 +163,7 @@ describe('outbox', () => {
       db: database().db,
       log,
       senders: [sender],
+      clock: aheadClock(),
       ...fast,
       onFirstPartSent: async ({ reply: delivered, messageId }) =>
         void sent.push({ taskId: delivered.taskId, messageId }),
@@ -173,7 +174,7 @@ describe('outbox', () => {
   it('dead-letters at once when the platform says a retry cannot help', async () => {
     await enqueue(database().db, { platform: 'final', chatId: 'c' }, reply(text('x')), 'es', 'final:1');
     const sender = recordingSender('final', () => new SendError('bot was blocked by the user', false));
-    await createDispatcher({ db: database().db, log, senders: [sender], ...fast }).drainAll();
+    await createDispatcher({ db: database().db, log, senders: [sender], clock: aheadClock(), ...fast }).drainAll();
     const [row] = await database().db.execute(
       sql`select status, attempts from outbox where idempotency_key = 'final:1'`,
     );
@@ -184,7 +185,7 @@ describe('outbox', () => {
     const secret: Reply = sensitive(reply(text('Invite code: ABCD-EFGH')));
     await enqueue(database().db, { platform: 'secret', chatId: 'c' }, secret, 'es', 'secret:1');
     const sender = recordingSender('secret');
-    await createDispatcher({ db: database().db, log, senders: [sender], ...fast }).drainAll();
+    await createDispatcher({ db: database().db, log, senders: [sender], clock: aheadClock(), ...fast }).drainAll();
     expect(sender.delivered.map((d) => d.text)).toEqual(['Invite code: ABCD-EFGH']);
     const [row] = await database()
       .db.select({ reply: outbox.reply, status: outbox.status })

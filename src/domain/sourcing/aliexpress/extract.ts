@@ -8,63 +8,57 @@ const MARKER = '_init_data_';
  * object is located by matching braces outside string literals, never by a regex over the page.
  */
 export function extractInitData(html: string): unknown {
-  const assignment = /\s*=\s*(?=\{)/y;
-  const member = /\{\s*(?:data|"data")\s*:\s*/y;
   let from = 0;
   for (;;) {
     const at = html.indexOf(MARKER, from);
     if (at === -1) throw unreadable('The page has no search data');
     from = at + MARKER.length;
-    // Sticky expressions read at a position, so no copy of the rest of the page is made per look.
-    assignment.lastIndex = from;
-    if (!assignment.test(html)) continue;
-    const open = assignment.lastIndex;
-    member.lastIndex = open;
-    if (!member.test(html)) {
-      matchingBrace(html, open); // a cut page says so before it says the shape is unexpected
-      throw unreadable('The search data has an unexpected shape');
-    }
-    const start = member.lastIndex;
-    const end = matchingBrace(html, start);
-    // The whole assignment must be there, or the page was cut short: the scan goes on from inside it.
-    closingBrace(html, end + 1, 1);
-    const inner = html.slice(start, end + 1);
+    ASSIGNMENT.lastIndex = from;
+    const assignment = ASSIGNMENT.exec(html);
+    if (!assignment) continue;
+    // Only the inner object is scanned for its end: the outer one is the same text plus a closing brace.
+    const start = from + assignment[0].length;
+    if (html.charCodeAt(start) !== OPEN) throw unreadable('The search data has an unexpected shape');
     try {
-      return JSON.parse(inner);
+      return JSON.parse(html.slice(start, matchingBrace(html, start) + 1));
     } catch (error) {
+      if (error instanceof AppError) throw error;
       throw unreadable('The search data is not valid JSON', error);
     }
   }
 }
 
-const QUOTE = 34;
-const APOSTROPHE = 39;
-const BACKSLASH = 92;
-const OPEN = 123;
-const CLOSE = 125;
+/** `= { data:` right after the marker (sticky: matched in place, never on a copy of the page). */
+const ASSIGNMENT = /\s*=\s*\{\s*(?:data|"data")\s*:\s*/y;
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
 
 /** Index of the brace closing the one at `open`, skipping braces inside string literals. */
 export function matchingBrace(text: string, open: number): number {
-  return closingBrace(text, open, 0);
-}
-
-/** Where the text reaches depth 0, starting at `from` already `depth` braces deep (outside any string). */
-function closingBrace(text: string, from: number, depth: number): number {
-  let quote = 0;
-  for (let i = from; i < text.length; i++) {
-    const char = text.charCodeAt(i);
-    if (quote !== 0) {
-      if (char === BACKSLASH) i++;
-      else if (char === quote) quote = 0;
-    } else if (char === QUOTE || char === APOSTROPHE) {
-      quote = char;
-    } else if (char === OPEN) {
-      depth++;
-    } else if (char === CLOSE && --depth === 0) {
-      return i;
-    }
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === DOUBLE_QUOTE || code === SINGLE_QUOTE) i = closingQuote(text, i);
+    else if (code === OPEN) depth++;
+    else if (code === CLOSE && --depth === 0) return i;
   }
   throw unreadable('The search data is cut short');
+}
+
+/** Index of the quote that closes the string literal opening at `at` (a quote after an odd run of backslashes is escaped). */
+function closingQuote(text: string, at: number): number {
+  const quote = text[at] as string;
+  let from = at + 1;
+  for (;;) {
+    const end = text.indexOf(quote, from);
+    if (end === -1) throw unreadable('The search data is cut short');
+    let backslashes = 0;
+    while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+    if (backslashes % 2 === 0) return end;
+    from = end + 1;
+  }
 }
 
 /** What a block or challenge is reported as, whichever AliExpress door it came from. */
@@ -84,5 +78,6 @@ export function unreadable(message: string, cause?: unknown): AppError {
 
 /** AliExpress's anti-bot answer: a small page pointing at the punish/captcha flow instead of results. */
 export function isBlockPage(html: string): boolean {
-  return /_{5}tmd_{5}\/punish|x5secdata|baxia-punish|nc_1_n1z|captcha-?verify/i.test(html) && !html.includes(MARKER);
+  // A page with the search data is never a block page, so the pattern need not scan a whole results page.
+  return !html.includes(MARKER) && /_{5}tmd_{5}\/punish|x5secdata|baxia-punish|nc_1_n1z|captcha-?verify/i.test(html);
 }

@@ -79,9 +79,10 @@ describe('AliExpress search page parser', () => {
 
   it('reads braces and quotes inside titles without losing its place', () => {
     const item = structuredClone(fixture.content[1]);
-    item.title.displayTitle = 'Set {2 pcs} "premium" \\ } {';
+    // A trailing backslash is written `\\` in JSON: the quote after it closes the string.
+    item.title.displayTitle = 'Set {2 pcs} "premium" \\ } { \\';
     const [parsed] = parseSearchPage(searchPage({ content: [item] }));
-    expect(parsed?.title).toBe('Set {2 pcs} "premium" \\ } {');
+    expect(parsed?.title).toBe('Set {2 pcs} "premium" \\ } { \\');
   });
 
   it('skips entries that are not products instead of guessing', () => {
