@@ -110,6 +110,9 @@ from sent left join req on req.i = sent.i left join existing e on e.i = req.i le
   left join locked l on l.product_id = f.product_id left join granted g on g.i = req.i
   left join held h on h.product_id = f.product_id`;
 
+/** The smallest batch worth its own statement when a wait is split over several in flight. */
+const MIN_SPLIT = 8;
+
 /** The storefront key the request came with was revoked since the caller last checked it. */
 export const keyRevoked = () => new AppError('unauthorized', 'This API key was revoked', {}, 'apikey.revoked');
 
@@ -173,7 +176,11 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
   function flush() {
     scheduled = false;
     while (inFlight < maxInFlight && queue.length + retries.length > 0) {
-      const batch = take(maxBatch);
+      // Spread a large wait over the free slots: one statement runs on one database backend (one core), so many
+      // requests that arrived together finish soonest as batches running side by side; below MIN_SPLIT per batch the
+      // per-statement cost dominates and one statement is cheaper.
+      const share = Math.max(MIN_SPLIT, Math.ceil((queue.length + retries.length) / (maxInFlight - inFlight)));
+      const batch = take(Math.min(maxBatch, share));
       inFlight++;
       deps.onBatch?.(batch.length);
       statement(batch).then(
