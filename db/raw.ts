@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Row as PostgresRow } from 'postgres';
+import type { Row as PostgresRow, Sql } from 'postgres';
 import type { Db } from './client.ts';
 
 /**
@@ -22,4 +22,16 @@ export async function rawRow<Row extends PostgresRow>(db: Db, query: SQL): Promi
 /** A point in time as a raw-statement parameter (drizzle hands postgres.js timestamps as strings, not Dates). */
 export function timestamp(at: Date): SQL {
   return sql`${at.toISOString()}::timestamptz`;
+}
+
+/**
+ * A raw statement given as text with `$n` parameters, prepared once per connection and reused: for the few hot
+ * statements run thousands of times a second, where planning a large CTE again on every call is the cost.
+ * Drizzle's own statements are not prepared. Not for use inside a transaction (it runs on the pool).
+ */
+export async function preparedRows<Row extends PostgresRow>(db: Db, text: string, params: unknown[]): Promise<Row[]> {
+  const client = (db as Db & { $client?: Sql }).$client;
+  if (!client) throw new Error('preparedRows runs on the pool, not inside a transaction');
+  // postgres.js types parameters as its own serialisable union; ours are plain strings and numbers.
+  return (await client.unsafe(text, params as never[], { prepare: true })) as unknown as Row[];
 }

@@ -6,9 +6,17 @@ export interface Money {
   currency: string;
 }
 
-/** Minor-unit digits of a currency (2 for MXN/USD/EUR, 0 for JPY/CLP), from the platform's ICU data. */
+const digitsOf = new Map<string, number>();
+
+/** Minor-unit digits of a currency (2 for MXN/USD/EUR, 0 for JPY/CLP), from the platform's ICU data (asked once each). */
 export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    // Throws for a malformed code; well-formed ones are at most 26³, so the map stays bounded.
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    digitsOf.set(currency, digits);
+  }
+  return digits;
 }
 
 /** Parses a typed price ("12.50", "12,50", "1299") into exact integer minor units; never through a float. */

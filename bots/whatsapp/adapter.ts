@@ -86,12 +86,14 @@ export function createWhatsappAdapter(options: WhatsappAdapterOptions): Whatsapp
   const { transport, store, log } = options;
 
   async function accept(events: WhatsappEvent[]) {
-    let recorded = 0;
-    for (const event of events) {
-      const updateId = event.kind === 'message' ? event.messageId : `status:${event.messageId}:${event.status}`;
-      const fresh = await store.record({ platform: 'whatsapp', updateId, chatKey: event.phone, payload: event });
-      if (fresh) recorded++;
-    }
+    // All at once: the store records them together (one statement, in this order), not one round trip each.
+    const outcomes = await Promise.all(
+      events.map((event) => {
+        const updateId = event.kind === 'message' ? event.messageId : `status:${event.messageId}:${event.status}`;
+        return store.record({ platform: 'whatsapp', updateId, chatKey: event.phone, payload: event });
+      }),
+    );
+    const recorded = outcomes.filter(Boolean).length;
     if (recorded > 0) options.onRecorded();
     return { recorded, duplicates: events.length - recorded };
   }

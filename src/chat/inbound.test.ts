@@ -5,6 +5,7 @@ import { useTestDatabase } from '../../test/helpers/database.ts';
 import { manualClock } from '../clock.ts';
 import { createLogger } from '../logger.ts';
 import { createInboundWorker, type InboundProcessor, recordUpdate } from './inbound.ts';
+import { createInboundRecorder } from './inbound-record.ts';
 import { plainText, type Reply, reply, text } from './reply.ts';
 import { createChatRetention } from './retention.ts';
 
@@ -58,6 +59,37 @@ describe('inbound updates', () => {
     expect(await say('dedupe', '1', 'c', 'hola')).toBe(true);
     expect(await say('dedupe', '1', 'c', 'hola')).toBe(false);
     expect(await say('dedupe-other', '1', 'c', 'hola')).toBe(true);
+  });
+
+  it('records deliveries arriving together in one statement, in order, each told whether it was new', async () => {
+    const sizes: number[] = [];
+    const recorder = createInboundRecorder(database().db, { onBatch: (size) => sizes.push(size) });
+    await say('burst', 'seen', 'a', 'earlier');
+    const burst = ['1', '2', 'seen', '3', '2', '4'].map((id) =>
+      recorder.record({ platform: 'burst', updateId: id, chatKey: id === '4' ? 'b' : 'a', payload: { text: id } }),
+    );
+    expect(await Promise.all(burst)).toEqual([true, true, false, true, false, true]);
+    expect(sizes).toEqual([6]);
+    const rows = await database()
+      .db.select({ id: inboundUpdates.updateId })
+      .from(inboundUpdates)
+      .where(eq(inboundUpdates.platform, 'burst'))
+      .orderBy(inboundUpdates.seq);
+    expect(rows.map((row) => row.id)).toEqual(['seen', '1', '2', '3', '4']);
+  });
+
+  it('fails only the delivery the store refuses when it arrives with others', async () => {
+    const recorder = createInboundRecorder(database().db);
+    const burst = ['1', '2', '3'].map((id) =>
+      recorder
+        .record({ platform: 'refused', updateId: id, chatKey: 'c', payload: { text: id === '2' ? 'nul\u0000' : id } })
+        .then(
+          (fresh) => (fresh ? 'recorded' : 'duplicate'),
+          () => 'refused',
+        ),
+    );
+    expect(await Promise.all(burst)).toEqual(['recorded', 'refused', 'recorded']);
+    expect(await update('refused', '3')).toMatchObject({ status: 'pending' });
   });
 
   it('runs a recorded update, queues its one reply and keeps no message text once done', async () => {

@@ -5,6 +5,7 @@ import { inboundUpdates } from '../../db/schema/chat.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
+import { createInboundRecorder, type InboundRecorder } from './inbound-record.ts';
 import { enqueue } from './outbox/outbox.ts';
 import type { Reply } from './reply.ts';
 import type { ChatTarget } from './target.ts';
@@ -32,23 +33,21 @@ export interface InboundProcessor {
   process(update: { updateId: string; payload: unknown }): Promise<InboundReply | undefined>;
 }
 
+const recorders = new WeakMap<Db, InboundRecorder>();
+
 /**
  * Durably records an update before the platform hears it arrived. The insert is the dedupe too: a redelivered
  * update conflicts on (platform, update id) and answers false. Throws when the store fails, so the webhook asks
- * the platform to retry (nothing was handed off).
+ * the platform to retry (nothing was handed off). Updates recorded at the same time over one pool share one
+ * statement and one commit (see inbound-record.ts), so every platform's webhook acknowledges a burst quickly.
  */
 export async function recordUpdate(db: Db, update: InboundUpdate): Promise<boolean> {
-  const inserted = await db
-    .insert(inboundUpdates)
-    .values({
-      platform: update.platform,
-      updateId: update.updateId,
-      chatKey: update.chatKey,
-      payload: update.payload,
-    })
-    .onConflictDoNothing()
-    .returning({ seq: inboundUpdates.seq });
-  return inserted.length > 0;
+  let recorder = recorders.get(db);
+  if (!recorder) {
+    recorder = createInboundRecorder(db);
+    recorders.set(db, recorder);
+  }
+  return recorder.record(update);
 }
 
 export interface InboundWorkerOptions {

@@ -62,11 +62,17 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 /** Answers are never sniffed or cached; browsers keep to https once they have seen it. */
 function securityHeaders(publicUrl: string | undefined): MiddlewareHandler {
   const https = publicUrl?.startsWith('https://') ?? false;
-  return async (c, next) => {
-    await next();
+  const set = (c: Context) => {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('Cache-Control', 'no-store');
     if (https) c.header('Strict-Transport-Security', 'max-age=31536000');
+  };
+  return async (c, next) => {
+    // Set before the handler, they ride in the answer it builds (setting them after makes Hono copy the answer).
+    set(c);
+    await next();
+    // A handler that returned its own Response object did not take them: add them to it.
+    if (!c.res.headers.has('x-content-type-options')) set(c);
   };
 }
 

@@ -358,6 +358,7 @@ export const en: Record<keyof typeof es, Message> = {
   'apikey.not_found': 'There is no key "{key}". See /apikeys.',
   'apikey.name_taken': 'An active key is already called "{name}"; pick another name.',
   'apikey.bad_name': 'The name must be 1 to 64 letters, digits, spaces, dots or dashes, and not only digits.',
+  'apikey.revoked': 'That API key was revoked: the API no longer accepts it.',
   'cli.apikey_usage': 'Usage: bodega apikey create <name> | bodega apikey list | bodega apikey revoke <name or number>',
   'cli.apikey_store': 'Store this key now: it is not shown again. Send it as "Authorization: Bearer <key>".',
   'cli.apikey_none': 'There are no keys. Make one with: bodega apikey create <name>',

@@ -405,6 +405,7 @@ export const es = {
   'apikey.not_found': 'No hay una clave "{key}". Mira /apikeys.',
   'apikey.name_taken': 'Ya hay una clave activa llamada "{name}"; elige otro nombre.',
   'apikey.bad_name': 'El nombre debe tener de 1 a 64 letras, números, espacios, puntos o guiones, y no solo números.',
+  'apikey.revoked': 'Esa clave de API fue revocada: la API ya no la acepta.',
   'cli.apikey_usage':
     'Uso: bodega apikey create <nombre> | bodega apikey list | bodega apikey revoke <nombre o número>',
   'cli.apikey_store': 'Guarda esta clave ahora: no se vuelve a mostrar. Envíala como "Authorization: Bearer <clave>".',

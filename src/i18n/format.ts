@@ -33,26 +33,48 @@ export function intlLocale(language: Locale, region: string): string {
   return Intl.NumberFormat.supportedLocalesOf(tag).length > 0 ? tag : `${language}-${defaultRegion[language]}`;
 }
 
-/** Formatting for `language` under the shop's conventions. */
+/** Built formatters by language, region and zone: Intl objects are costly to make and never change once made. */
+const made = new Map<string, Formats>();
+
+/** Formatting for `language` under the shop's conventions (made once per language, region and zone). */
 export function createFormats(language: Locale, conventions: Conventions): Formats {
+  const key = `${language}|${conventions.region}|${conventions.timeZone}`;
+  let formats = made.get(key);
+  if (!formats) {
+    formats = buildFormats(language, conventions);
+    made.set(key, formats);
+  }
+  return formats;
+}
+
+function buildFormats(language: Locale, conventions: Conventions): Formats {
   const tag = intlLocale(language, conventions.region);
   const { timeZone } = conventions;
   // `always`: Spain writes 1.234 (ICU's default leaves four-digit numbers ungrouped there).
   const numbers = new Intl.NumberFormat(tag, { useGrouping: 'always', maximumFractionDigits: 2 });
   const day = new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'short', year: 'numeric', timeZone });
   const clock = new Intl.DateTimeFormat(tag, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
-  const zoneName = (at: Date) => readableZone(tag, timeZone, at);
-  return {
-    number: (value) => numbers.format(value),
-    money(value) {
-      const formatted = new Intl.NumberFormat(tag, {
+  const zoneNames = ([tag, 'en-US', 'en-GB'] as const).map(
+    (candidate) => new Intl.DateTimeFormat(candidate, { timeZone, timeZoneName: 'short' }),
+  );
+  const zoneName = (at: Date) => readableZone(zoneNames, at);
+  const currencies = new Map<string, Intl.NumberFormat>();
+  const currency = (code: string) => {
+    let format = currencies.get(code);
+    if (!format) {
+      format = new Intl.NumberFormat(tag, {
         style: 'currency',
-        currency: value.currency,
+        currency: code,
         currencyDisplay: 'narrowSymbol',
         useGrouping: 'always',
-      }).format(toDecimal(value));
-      return `${formatted} ${value.currency}`;
-    },
+      });
+      currencies.set(code, format);
+    }
+    return format;
+  };
+  return {
+    number: (value) => numbers.format(value),
+    money: (value) => `${currency(value.currency).format(toDecimal(value))} ${value.currency}`,
     dateTime: (at) => `${day.format(at).replace(/\.$/, '')}, ${clock.format(at)} ${zoneName(at)}`,
     time: (at) => `${clock.format(at)} ${zoneName(at)}`,
     list: (items, kind = 'and') =>
@@ -62,12 +84,10 @@ export function createFormats(language: Locale, conventions: Conventions): Forma
 }
 
 /** The short zone name in the shop's locale, else the first abbreviation English readers know, else the offset. */
-function readableZone(tag: string, timeZone: string, at: Date): string {
+function readableZone(formats: Intl.DateTimeFormat[], at: Date): string {
   let offset = '';
-  for (const candidate of [tag, 'en-US', 'en-GB']) {
-    const name = new Intl.DateTimeFormat(candidate, { timeZone, timeZoneName: 'short' })
-      .formatToParts(at)
-      .find((part) => part.type === 'timeZoneName')?.value;
+  for (const format of formats) {
+    const name = format.formatToParts(at).find((part) => part.type === 'timeZoneName')?.value;
     if (!name) continue;
     if (!/^(GMT|UTC)[+-−]/.test(name)) return name;
     offset ||= name;

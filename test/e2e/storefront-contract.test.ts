@@ -185,3 +185,35 @@ describe('the OpenAPI document', () => {
     expect(operations.filter((operation) => !succeeded.has(operation))).toEqual([]);
   });
 });
+
+describe('a revoked key and reservations', () => {
+  it('refuses new reservations and replays at once on every instance, though each remembers the key', async () => {
+    clock.advance(61_000); // clear the address's refused keys from the tests above
+    // A second instance on the same database, with its own memory of keys; the CLI revokes through a third.
+    const other = await startStorefrontServer({
+      inventory: createInventory({ db: database.db, clock }),
+      apiKeys: createApiKeys({ db: database.db, clock }),
+      clock,
+    });
+    try {
+      const doomed = (await createApiKeys({ db: database.db }).create('flash shop')).key;
+      const reserveOn = (base: string, idem: string) =>
+        fetch(`${base}/reservations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${doomed}`, 'content-type': 'application/json', 'idempotency-key': idem },
+          body: JSON.stringify({ sku: 'MUG-1', qty: 1 }),
+        });
+      for (const base of [server.base, other.base]) expect((await reserveOn(base, `before:${base}`)).status).toBe(201);
+      const before = (await call('GET', '/stock/MUG-1')).json.reserved;
+      await createApiKeys({ db: database.db }).revoke('flash shop');
+      for (const base of [server.base, other.base]) {
+        const fresh = await reserveOn(base, `after:${base}`);
+        expect([fresh.status, ((await fresh.json()) as { error: string }).error]).toEqual([401, 'unauthorized']);
+        expect((await reserveOn(base, `before:${base}`)).status).toBe(401);
+      }
+      expect((await call('GET', '/stock/MUG-1')).json.reserved).toBe(before);
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { rawRow } from '../../../db/raw.ts';
 import { apiKeys } from '../../../db/schema/inventory.ts';
+import { type Clock, systemClock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 
 export interface ApiKey {
@@ -31,12 +32,18 @@ const infoColumns = {
   revokedAt: apiKeys.revokedAt,
 };
 
+/** Identities kept for keys that verified; a key's hash never changes owner, so only revocation can stale them. */
+const MAX_KNOWN = 1_000;
+const TOUCH_EVERY_MS = 60_000;
+
 /**
- * Storefront API keys: shown once at creation, stored as SHA-256, looked up by hash on every request. There is
- * deliberately no verification cache: one indexed read per request is what makes a revoke take effect at once on
- * every instance, and it is the same single round trip as before (the last-used touch rides in that statement).
+ * Storefront API keys: shown once at creation, stored as SHA-256. `verify` looks the hash up in the database on
+ * every call, so a revoke takes effect at once on every instance. `identify` answers from the keys this process
+ * has verified before, without a round trip, for a caller whose own statement re-checks that the key is still
+ * active in the same snapshot as its work (the reservation statement does): revocation stays immediate.
  */
-export function createApiKeys({ db }: { db: Db }) {
+export function createApiKeys({ db, clock = systemClock }: { db: Db; clock?: Clock }) {
+  const known = new Map<string, { key: ApiKey; touchedAt: number }>();
   async function find(reference: string): Promise<ApiKeyInfo | undefined> {
     const trimmed = reference.trim().replace(/^#/, '');
     if (/^\d{1,15}$/.test(trimmed)) {
@@ -100,22 +107,65 @@ export function createApiKeys({ db }: { db: Db }) {
       return revoked ? { key: revoked, changed: true } : { key: found, changed: false };
     },
 
-    /** The key's owner, or undefined for an unknown or revoked key; records its use (at most once a minute). */
-    async verify(key: string): Promise<ApiKey | undefined> {
-      if (!KEY_SHAPE.test(key)) return undefined;
-      // One statement: the lookup, and the last-used touch only when it is a minute old, so a busy checkout adds no write.
-      const row = await rawRow<{ id: string; name: string }>(
-        db,
-        sql`
+    /**
+     * Who a key belongs to, from memory when it verified before (its last use is still recorded, about once a
+     * minute, off the request's path). NOT a check that it is still active: the caller's statement must do that.
+     */
+    async identify(key: string): Promise<ApiKey | undefined> {
+      const digest = KEY_SHAPE.test(key) ? hash(key) : undefined;
+      const entry = digest ? known.get(digest) : undefined;
+      if (!entry) return verify(key);
+      const now = clock.now().getTime();
+      if (now - entry.touchedAt >= TOUCH_EVERY_MS) {
+        entry.touchedAt = now;
+        void touch(entry.key.id).catch(() => undefined);
+      }
+      return entry.key;
+    },
+
+    /** Drops what `identify` remembers of a key (it was found revoked). */
+    forget(key: string) {
+      known.delete(hash(key));
+    },
+
+    verify,
+  };
+
+  /** The key's owner, or undefined for an unknown or revoked key; records its use (at most once a minute). */
+  async function verify(key: string): Promise<ApiKey | undefined> {
+    if (!KEY_SHAPE.test(key)) return undefined;
+    // One statement: the lookup, and the last-used touch only when it is a minute old, so a busy checkout adds no write.
+    const row = await rawRow<{ id: string; name: string }>(
+      db,
+      sql`
         with k as (select id, name, last_used_at from api_keys where key_hash = ${hash(key)} and revoked_at is null),
         touched as (
           update api_keys a set last_used_at = now() from k
           where a.id = k.id and (k.last_used_at is null or k.last_used_at < now() - interval '1 minute') returning a.id)
         select k.id, k.name, (select count(*) from touched) as touched from k`,
-      );
-      return row ? { id: Number(row.id), name: row.name } : undefined;
-    },
-  };
+    );
+    if (!row) {
+      known.delete(hash(key));
+      return undefined;
+    }
+    const verified = { id: Number(row.id), name: row.name };
+    remember(hash(key), verified);
+    return verified;
+  }
+
+  function remember(digest: string, key: ApiKey) {
+    known.delete(digest);
+    known.set(digest, { key, touchedAt: clock.now().getTime() });
+    const oldest = known.keys().next();
+    if (known.size > MAX_KNOWN && !oldest.done) known.delete(oldest.value);
+  }
+
+  /** Records a key's use, at most once a minute, as `verify` does. */
+  async function touch(id: number) {
+    await db.execute(sql`
+      update api_keys set last_used_at = now()
+      where id = ${id} and (last_used_at is null or last_used_at < now() - interval '1 minute')`);
+  }
 }
 
 export type ApiKeys = ReturnType<typeof createApiKeys>;

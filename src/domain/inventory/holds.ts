@@ -3,10 +3,10 @@ import { and, eq, gt, lt, not, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { isUniqueViolation } from '../../../db/errors.ts';
 import { rawRow, rawRows } from '../../../db/raw.ts';
-import { products, type ReservationStatus, stockLevels } from '../../../db/schema/inventory.ts';
+import { products, stockLevels } from '../../../db/schema/inventory.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { createHoldBatcher, type GrantedHold } from './batched-holds.ts';
+import { createHoldBatcher, type EarlierHold, keyRevoked } from './hold-batch.ts';
 import { applyChange, insufficient, levelsOf, recheckLowStock } from './levels.ts';
 import { checkQuantity, normaliseSku } from './rules.ts';
 import type { LowStockNotifier, Reservation } from './types.ts';
@@ -28,19 +28,12 @@ export interface ReserveRequest {
 
 export type ReserveResult = { reservation: Reservation; replayed: boolean };
 
-interface HoldRow {
+interface HoldRow extends EarlierHold {
+  key_ok: boolean;
   product_id: string | null;
   reservation_id: string | null;
   public_id: string | null;
   may_be_low: boolean | null;
-  existing_id: string | null;
-  existing_public_id: string | null;
-  existing_sku: string | null;
-  existing_qty: number | null;
-  existing_status: ReservationStatus | null;
-  existing_expires_at: string | null;
-  existing_reference: string | null;
-  existing_hash: string | null;
 }
 
 type Hold =
@@ -55,37 +48,17 @@ const fingerprint = (request: ReserveRequest, sku: string) =>
     .update(JSON.stringify([sku, request.qty, request.ttlSeconds ?? null, request.reference ?? null]))
     .digest('hex');
 
-/** Holds and expiries: the reservation hot path. */
-export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotifier | undefined }) {
-  const { db, clock, notify } = deps;
-  const batcher = createHoldBatcher(db);
+export interface HoldsDeps {
+  db: Db;
+  clock: Clock;
+  notify?: LowStockNotifier | undefined;
+  /** Called with the size of each reservation batch (metrics, tests). */
+  onHoldBatch?: ((size: number) => void) | undefined;
+}
 
-  /** The common case: granted together with whatever else arrived at the same moment (see batched-holds.ts). */
-  async function holdInBatch(request: ReserveRequest, sku: string, ttl: number, hash: string) {
-    const expiresAt = new Date(clock.now().getTime() + ttl * 1000);
-    const granted: GrantedHold | undefined = await batcher.hold({
-      sku,
-      qty: request.qty,
-      expiresAt,
-      key: request.idempotencyKey ?? null,
-      hash,
-      reference: request.reference ?? null,
-      apiKeyId: request.apiKeyId ?? null,
-      actor: request.actor,
-    });
-    if (!granted) return undefined;
-    if (granted.mayBeLow) await db.transaction((tx) => recheckLowStock(tx, granted.productId, notify));
-    const reservation: Reservation = {
-      id: granted.reservationId,
-      publicId: granted.publicId,
-      sku,
-      qty: request.qty,
-      status: 'pending',
-      expiresAt,
-      reference: request.reference ?? null,
-    };
-    return { reservation, replayed: false };
-  }
+/** Holds and expiries: the reservation hot path. */
+export function createHolds(deps: HoldsDeps) {
+  const { db, clock, notify } = deps;
 
   /**
    * The whole reservation as one statement: the replay check on the idempotency key, the conditional hold on the
@@ -96,13 +69,17 @@ export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotif
   async function hold(tx: Db, request: ReserveRequest, sku: string, ttl: number, hash: string): Promise<Hold> {
     const expiresAt = new Date(clock.now().getTime() + ttl * 1000);
     const key = request.idempotencyKey ?? null;
+    const apiKey = request.apiKeyId ?? null;
     const row = await rawRow<HoldRow>(
       tx,
       sql`
-      with p as (select id, sku, title, low_stock_threshold from products where sku = ${sku} and active),
+      with k as (select ${apiKey}::bigint is null
+        or exists (select 1 from api_keys where id = ${apiKey}::bigint and revoked_at is null) as ok),
+      p as (select id, sku, title, low_stock_threshold from products where sku = ${sku} and active and (select ok from k)),
       existing as (
         select r.id, r.public_id, ep.sku, r.qty, r.status, r.expires_at, r.reference, r.request_hash
-        from reservations r join products ep on ep.id = r.product_id where r.idempotency_key = ${key}),
+        from reservations r join products ep on ep.id = r.product_id
+        where r.idempotency_key = ${key} and (select ok from k)),
       held as (
         update stock_levels s set reserved = s.reserved + ${request.qty}, updated_at = now()
         from p where s.product_id = p.id and s.total - s.reserved - s.sold >= ${request.qty}
@@ -111,20 +88,21 @@ export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotif
       made as (
         insert into reservations (product_id, qty, expires_at, reference, idempotency_key, request_hash, api_key_id, actor)
         select product_id, ${request.qty}, ${expiresAt.toISOString()}::timestamptz, ${request.reference ?? null}, ${key},
-          ${hash}, ${request.apiKeyId ?? null}::bigint, ${request.actor}
+          ${hash}, ${apiKey}::bigint, ${request.actor}
         from held returning id, public_id),
       logged as (
         insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor, reference, idempotency_key)
         select held.product_id, 'reserve', ${request.qty}, held.total, held.reserved, held.sold, ${request.actor},
           coalesce(${request.reference ?? null}, 'reservation:' || made.id), 'reservation:' || made.id || ':reserve'
         from held, made returning id)
-      select p.id as product_id, made.id as reservation_id, made.public_id, (select count(*) from logged) as logged,
+      select (select ok from k) as key_ok, p.id as product_id, made.id as reservation_id, made.public_id, (select count(*) from logged) as logged,
         (p.low_stock_threshold > 0 and held.available < p.low_stock_threshold and not held.low_alerted) as may_be_low,
         existing.id as existing_id, existing.public_id as existing_public_id, existing.sku as existing_sku,
         existing.qty as existing_qty, existing.status as existing_status, existing.expires_at as existing_expires_at,
         existing.reference as existing_reference, existing.request_hash as existing_hash
       from (select 1) one left join p on true left join held on true left join made on true left join existing on true`,
     );
+    if (row && !row.key_ok) throw keyRevoked();
     if (row?.existing_id) return { outcome: 'earlier', row };
     if (!row?.product_id) return { outcome: 'no_product' };
     const productId = Number(row.product_id);
@@ -142,7 +120,7 @@ export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotif
   }
 
   /** The earlier reservation a repeated idempotency key names; refused when the request differs in any field. */
-  function replayOf(row: HoldRow, request: ReserveRequest, sku: string, hash: string): ReserveResult {
+  function replayOf(row: EarlierHold, request: ReserveRequest, sku: string, hash: string): ReserveResult {
     // Rows from before request fingerprints were kept can only be compared on SKU and quantity.
     const same = row.existing_hash
       ? row.existing_hash === hash
@@ -217,6 +195,38 @@ export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotif
     }
   }
 
+  /** One request by itself, in its own statement: the batch's way out for what it cannot settle alone. */
+  async function alone(request: ReserveRequest, sku: string, ttl: number, hash: string): Promise<ReserveResult> {
+    let first: Awaited<ReturnType<typeof holdOrReplay>>;
+    try {
+      first = await holdOrReplay(db, request, sku, ttl, hash);
+    } catch (error) {
+      // Only when two requests with one key race (a plain retry is caught above): answer what the winner made.
+      if (!isUniqueViolation(error) || !request.idempotencyKey) throw error;
+      first = await holdOrReplay(db, request, sku, ttl, hash);
+    }
+    if ('replayed' in first) return first;
+    if (first.outcome === 'no_product')
+      throw new AppError('not_found', `No product with SKU ${sku}`, { sku }, 'product.not_found');
+    if (first.outcome === 'short') {
+      const outcome = await db.transaction((tx) => whenShort(tx, request, sku, ttl, hash, first.productId));
+      if (outcome instanceof AppError) throw outcome;
+      return outcome;
+    }
+    if (first.mayBeLow) await db.transaction((tx) => recheckLowStock(tx, first.productId, notify));
+    return { reservation: first.reservation, replayed: false };
+  }
+
+  const batcher = createHoldBatcher({
+    db,
+    now: () => clock.now(),
+    alone: (item) => alone(item.request, item.sku, item.ttl, item.hash),
+    replay: (row, item) => replayOf(row, item.request, item.sku, item.hash),
+    lowStock: (productId) => db.transaction((tx) => recheckLowStock(tx, productId, notify)),
+    expire: (productId) => db.transaction((tx) => expireWhere(tx, sql`product_id = ${productId}`, 1_000)),
+    onBatch: deps.onHoldBatch,
+  });
+
   return {
     /** Holds `qty` units until the TTL ends. Answers `replayed` when this idempotency key already reserved. */
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
@@ -225,27 +235,7 @@ export function createHolds(deps: { db: Db; clock: Clock; notify?: LowStockNotif
       const ttl = request.ttlSeconds ?? DEFAULT_TTL_SECONDS;
       checkTtl(ttl);
       const hash = fingerprint(request, sku);
-      const batched = await holdInBatch(request, sku, ttl, hash);
-      if (batched) return batched;
-      // Replays, refusals and short stock take the one-by-one path, which knows each case.
-      let first: Awaited<ReturnType<typeof holdOrReplay>>;
-      try {
-        first = await holdOrReplay(db, request, sku, ttl, hash);
-      } catch (error) {
-        // Only when two requests with one key race (a plain retry is caught above): answer what the winner made.
-        if (!isUniqueViolation(error) || !request.idempotencyKey) throw error;
-        first = await holdOrReplay(db, request, sku, ttl, hash);
-      }
-      if ('replayed' in first) return first;
-      if (first.outcome === 'no_product')
-        throw new AppError('not_found', `No product with SKU ${sku}`, { sku }, 'product.not_found');
-      if (first.outcome === 'short') {
-        const outcome = await db.transaction((tx) => whenShort(tx, request, sku, ttl, hash, first.productId));
-        if (outcome instanceof AppError) throw outcome;
-        return outcome;
-      }
-      if (first.mayBeLow) await db.transaction((tx) => recheckLowStock(tx, first.productId, notify));
-      return { reservation: first.reservation, replayed: false };
+      return batcher.hold({ request, sku, ttl, hash, expiresAt: new Date(clock.now().getTime() + ttl * 1000) });
     },
 
     /** Queues the alerts a crash may have skipped between a hold and its alert (run by the reservations job). */

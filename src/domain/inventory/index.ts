@@ -30,7 +30,13 @@ export type {
 export type { Discrepancy } from './verify.ts';
 
 /** Stock, products, reservations and sales over one database; `notify` queues low-stock alerts in the same transaction. */
-export function createInventory(deps: { db: Db; clock: Clock; notify?: LowStockNotifier }) {
+export function createInventory(deps: {
+  db: Db;
+  clock: Clock;
+  notify?: LowStockNotifier;
+  /** Called with the size of each reservation batch statement (metrics, tests). */
+  onHoldBatch?: (size: number) => void;
+}) {
   return {
     stock: createStock(deps),
     products: createProducts(deps),

@@ -105,6 +105,16 @@ describe('stock levels', () => {
     );
   });
 
+  it('never deletes a product, so the reservations and ledger rows naming it always resolve', async () => {
+    await product('KEEP-1', 2);
+    await inventory().reservations.reserve({ sku: 'KEEP-1', qty: 1, actor: 'buyer' });
+    expect(await postgresRefusal(database().db.execute(sql`delete from products where sku = 'KEEP-1'`))).toMatch(
+      /archived, never deleted \(DELETE refused\)/,
+    );
+    expect(await postgresRefusal(database().db.execute(sql`truncate products cascade`))).toMatch(/TRUNCATE refused/);
+    expect(await inventory().stock.get('KEEP-1')).toMatchObject({ reserved: 1 });
+  });
+
   it('sends one low-stock alert per crossing, none while it stays low, and again after it recovers', async () => {
     await product('LOW-1', 10, 5);
     const forLow = () => alerts.filter((a) => a.sku === 'LOW-1');

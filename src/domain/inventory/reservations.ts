@@ -2,12 +2,11 @@ import { and, asc, eq, gt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { products, reservations } from '../../../db/schema/inventory.ts';
 import { sales } from '../../../db/schema/sales.ts';
-import type { Clock } from '../../clock.ts';
 import { AppError, type Reason } from '../../errors.ts';
-import { createHolds, returnExpiredUnits } from './holds.ts';
+import { createHolds, type HoldsDeps, returnExpiredUnits } from './holds.ts';
 import { applyChange } from './levels.ts';
 import { saleFromReservation, shipInTx } from './sales.ts';
-import type { LowStockNotifier, Outcome, Page, Reservation, ReservationRef } from './types.ts';
+import type { Outcome, Page, Reservation, ReservationRef } from './types.ts';
 
 export { DEFAULT_TTL_SECONDS, type ReserveRequest, type ReserveResult } from './holds.ts';
 
@@ -37,7 +36,7 @@ function refusal(ref: ReservationRef, status: string, reason: Reason): AppError 
 }
 
 /** Reservations: the hot path (holds.ts) and what follows a hold: commit, release, ship, and lists. */
-export function createReservations(deps: { db: Db; clock: Clock; notify?: LowStockNotifier | undefined }) {
+export function createReservations(deps: HoldsDeps) {
   const { db, clock, notify } = deps;
   const now = () => clock.now();
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../../../test/helpers/database.ts';
 import { manualClock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
+import { createApiKeys } from '../apikeys/index.ts';
 import { createInventory } from './index.ts';
 
 const database = useTestDatabase();
@@ -158,14 +159,16 @@ describe('catalogue lists', () => {
 describe('storefront reservations', () => {
   it('belong to their API key: another key cannot see or change them, and their public ids are random', async () => {
     await product('OWN-1', 10);
+    // Holds name a real key: the reservation statement refuses a key that is not (or no longer) active.
+    const { id: keyId } = await createApiKeys({ db: database().db }).create('shop a');
     const made = await Promise.all(
       [1, 2, 3].map((i) =>
         inventory().reservations.reserve({
           sku: 'OWN-1',
           qty: 1,
           actor: 'api:a',
-          apiKeyId: 1,
-          idempotencyKey: `api:1:${i}`,
+          apiKeyId: keyId,
+          idempotencyKey: `api:${keyId}:${i}`,
         }),
       ),
     );
@@ -182,7 +185,9 @@ describe('storefront reservations', () => {
     expect(await reasonOf(inventory().reservations.release(theirs, 'api:b'))).toBe('reservation.not_found');
     expect(await reasonOf(inventory().reservations.commit(theirs, 'api:b'))).toBe('reservation.not_found');
     expect(await reasonOf(inventory().reservations.ship(theirs, 'api:b'))).toBe('reservation.not_found');
-    expect((await inventory().reservations.get({ publicId: ids[0] as string, apiKeyId: 1 }))?.status).toBe('pending');
+    expect((await inventory().reservations.get({ publicId: ids[0] as string, apiKeyId: keyId }))?.status).toBe(
+      'pending',
+    );
     expect(await inventory().stock.get('OWN-1')).toMatchObject({ reserved: 3 });
   });
 
