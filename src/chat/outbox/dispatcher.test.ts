@@ -195,4 +195,17 @@ describe('outbox', () => {
     expect(JSON.stringify(row?.reply)).not.toContain('ABCD');
     expect(plainText(row?.reply as Reply)).toBe('[redacted]');
   });
+
+  it('lets drainAll finish messages the running loop claimed first, so a stop right after cuts nothing off', async () => {
+    const sender = recordingSender('paced');
+    // One message per 300 ms: the loop claims both, sends one, and waits in the pacer with the other.
+    sender.limits = { global: [{ max: 1, perMs: 300 }], perChat: () => [] };
+    const dispatcher = createDispatcher({ db: database().db, log, senders: [sender], ...fast });
+    await queue('paced', 2, 2);
+    dispatcher.start();
+    while (sender.delivered.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await dispatcher.drainAll();
+    await dispatcher.stop();
+    expect(sender.delivered.map((message) => message.text).sort()).toEqual(['message 0', 'message 1']);
+  });
 });

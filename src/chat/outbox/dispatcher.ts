@@ -178,10 +178,18 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return Math.round(exponential * (0.8 + Math.random() * 0.4));
   }
 
-  async function drainOnce() {
-    const rows = await claim();
-    await Promise.all(rows.map(deliver));
-    return rows.length;
+  /** Every drain under way, the loop's and any caller's, so `drainAll` can wait for rows another drain claimed. */
+  const draining = new Set<Promise<number>>();
+
+  function drainOnce(): Promise<number> {
+    const work = claim().then(async (rows) => {
+      await Promise.all(rows.map(deliver));
+      return rows.length;
+    });
+    draining.add(work);
+    const settled = () => draining.delete(work);
+    work.then(settled, settled);
+    return work;
   }
 
   async function run() {
@@ -205,7 +213,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   return {
     drainOnce,
     async drainAll() {
-      while ((await drainOnce()) > 0);
+      for (;;) {
+        const handled = await drainOnce();
+        // A message the loop claimed is not due for us: wait until it is delivered, or stop() could cut it off.
+        if (draining.size > 0) await Promise.allSettled([...draining]);
+        else if (handled === 0) return;
+      }
     },
     start() {
       if (running) return;
