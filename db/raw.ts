@@ -33,5 +33,5 @@ export async function preparedRows<Row extends PostgresRow>(db: Db, text: string
   const client = (db as Db & { $client?: Sql }).$client;
   if (!client) throw new Error('preparedRows runs on the pool, not inside a transaction');
   // postgres.js types parameters as its own serialisable union; ours are plain strings and numbers.
-  return (await client.unsafe(text, params as never[], { prepare: true })) as unknown as Row[];
+  return await client.unsafe<Row[]>(text, params as never[], { prepare: true });
 }
