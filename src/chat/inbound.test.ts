@@ -183,4 +183,16 @@ describe('inbound updates', () => {
     expect(await update('prune', '1')).toBeUndefined();
     expect(await update('prune', '2')).toMatchObject({ status: 'pending' });
   });
+
+  it('runs an update at once even when the database stamped it ahead of this process clock', async () => {
+    const { processor, seen } = echo('ahead');
+    await say('ahead', '1', 'c', 'hola');
+    // The database's clock a second ahead of ours: a fresh update is still due now; only a retry waits.
+    await database()
+      .db.update(inboundUpdates)
+      .set({ nextAttemptAt: new Date(Date.now() + 1_000) })
+      .where(eq(inboundUpdates.platform, 'ahead'));
+    await createInboundWorker({ db: database().db, log, processors: [processor] }).drainAll();
+    expect(seen).toEqual(['hola']);
+  });
 });

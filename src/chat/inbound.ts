@@ -94,6 +94,10 @@ export function createInboundWorker(options: InboundWorkerOptions): InboundWorke
   const loops: Array<Promise<void>> = [];
   let running = false;
 
+  /**
+   * The oldest pending update of some chat. One never tried is due at once: it was stamped by the database's clock,
+   * which can be a fraction of a millisecond ahead of this process's; only a retry waits for its backoff.
+   */
   function claim(tx: Db, platforms: string[]) {
     return rawRow<ClaimedUpdate>(
       tx,
@@ -104,7 +108,7 @@ export function createInboundWorker(options: InboundWorkerOptions): InboundWorke
         group by platform, chat_key)
       select u.platform, u.update_id, u.payload, u.attempts
       from inbound_updates u join heads using (platform, chat_key, seq)
-      where u.status = 'pending' and u.next_attempt_at <= ${timestamp(clock.now())}
+      where u.status = 'pending' and (u.attempts = 0 or u.next_attempt_at <= ${timestamp(clock.now())})
       order by u.seq limit 1
       for update of u skip locked`,
     );

@@ -208,4 +208,15 @@ describe('outbox', () => {
     await dispatcher.stop();
     expect(sender.delivered.map((message) => message.text).sort()).toEqual(['message 0', 'message 1']);
   });
+
+  it('sends a message at once even when the database stamped it ahead of this process clock', async () => {
+    await queue('ahead', 1, 1);
+    await database()
+      .db.update(outbox)
+      .set({ nextAttemptAt: new Date(Date.now() + 1_000) })
+      .where(eq(outbox.platform, 'ahead'));
+    const sender = recordingSender('ahead');
+    await createDispatcher({ db: database().db, log, senders: [sender], ...fast }).drainAll();
+    expect(sender.delivered).toEqual([{ chatId: 'chat-0', text: 'message 0' }]);
+  });
 });

@@ -73,6 +73,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (platforms.length === 0) return [];
     const chatFilter = options.chatIds ? sql`and chat_id in ${options.chatIds}` : sql``;
     const now = timestamp(clock.now());
+    // A message never tried is due at once (the database stamped it, by a clock that may be a little ahead of ours).
     // Only each chat's oldest unsent message is a candidate (order per chat). Heads come from one grouped
     // scan of the partial queue index, which stays linear however stale the planner's statistics are.
     return rawRows<ClaimedRow>(
@@ -84,7 +85,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         group by platform, chat_id),
       due as (
         select o.id from outbox o join heads on heads.id = o.id
-        where (o.status = 'pending' and o.next_attempt_at <= ${now}) or (o.status = 'sending' and o.lease_until < ${now})
+        where (o.status = 'pending' and (o.attempts = 0 or o.next_attempt_at <= ${now}))
+          or (o.status = 'sending' and o.lease_until < ${now})
         order by o.id
         limit ${options.batchSize ?? 20}
         for update of o skip locked)
