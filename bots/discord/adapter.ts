@@ -219,7 +219,6 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         answers: value.answers,
         first: i === 0,
         ephemeral: Boolean(value.error),
-        task: value.taskId !== undefined,
       });
     });
     return messages;

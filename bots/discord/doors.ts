@@ -32,8 +32,6 @@ export interface Route {
   answers: string | undefined;
   first: boolean;
   ephemeral: boolean;
-  /** The reply acknowledges a long task: defer first, so the original can be edited for a long while. */
-  task: boolean;
 }
 
 /** A message handle for an interaction's original response: what progress edits and task results refer to. */
@@ -86,7 +84,7 @@ export function createDoors(options: DoorsOptions) {
     return {
       body: {
         ...(caption ? { content: caption } : {}),
-        attachments: [{ id: 0, filename: message.filename }],
+        attachments: [{ id: '0', filename: message.filename }],
         allowed_mentions,
       },
       files: [{ name: message.filename, data: Buffer.from(message.data, 'base64'), contentType: message.mime }],
@@ -108,19 +106,18 @@ export function createDoors(options: DoorsOptions) {
     if (sent?.id && sent.id !== it.messageId) await store.update(it.id, { messageId: sent.id });
   }
 
-  /** The first part of a reply answers the interaction: at once (type 4), or deferred then edited in. */
+  /**
+   * The first part of a reply answers the interaction at once (type 4; a task's acknowledgement too: an original
+   * response can be edited for as long as the token lives), or, once deferred, is edited in.
+   */
   async function first(it: StoredInteraction, message: OutMessage, route: Route) {
     if (it.acknowledged) return editOriginal(it, message);
-    if (route.task || message.kind !== 'text') {
-      await respond(it, { type: CallbackType.Deferred });
-      await store.update(it.id, { acknowledged: true });
-      return editOriginal(it, message);
-    }
-    const { body } = await payload(message);
-    await respond(it, {
-      type: CallbackType.Message,
-      data: { ...body, ...(route.ephemeral ? { flags: EPHEMERAL } : {}) },
-    });
+    const { body, files } = await payload(message);
+    await respond(
+      it,
+      { type: CallbackType.Message, data: { ...body, ...(route.ephemeral ? { flags: EPHEMERAL } : {}) } },
+      files,
+    );
     await store.update(it.id, { acknowledged: true });
   }
 
