@@ -137,6 +137,8 @@ export async function startFakeDiscord(options: DiscordFakeOptions = {}) {
 
     /** Posts an interaction to the endpoint URL, signed as asked; the fake tracks its token from now. */
     send,
+    /** Starts an interaction's clocks as if it had just been sent (for tests that answer it by hand). */
+    trackSent: (payload: InteractionPayload) => void track(state, payload),
     /** Delivers an interaction over the gateway to the one live session. */
     dispatch(payload: InteractionPayload) {
       track(state, payload);
