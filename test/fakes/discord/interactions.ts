@@ -60,6 +60,8 @@ export type InteractionPayload = ReturnType<typeof interactionPayload>;
 
 /** Remembers an interaction as sent now, so its token and 3-second deadline count from here. */
 export function track(state: FakeState, payload: { id: string; token: string; type: number; channel_id?: string }) {
+  const known = state.interactions.get(payload.id);
+  if (known) return known;
   const tracked: FakeInteraction = {
     id: payload.id,
     token: payload.token,

@@ -13,7 +13,9 @@ interface Definition {
 const BARE = ['show', 'view', 'main', 'bare'];
 
 function words(line: string): string[] {
-  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"|(\S+)/g)].map((m) => (m[1] ?? m[2] ?? '').replace(/\\(.)/g, '$1'));
+  return [...line.matchAll(/([^\s":]+:)?"((?:[^"\\]|\\.)*)"|(\S+)/g)].map(
+    (m) => m[3] ?? `${m[1] ?? ''}${(m[2] ?? '').replace(/\\(.)/g, '$1')}`,
+  );
 }
 
 const names = (definition: Definition) => [definition.name, ...Object.values(definition.name_localizations ?? {})];
@@ -64,9 +66,10 @@ function fill(options: Definition[], given: string[], focus?: string): SlashOpti
     const value = last ? positional.splice(0).join(' ') : (positional.shift() as string);
     filled.set(option.name, { name: option.name, type: option.type ?? 3, value: typed(option, value) });
   });
-  if (focus) {
-    const target = filled.get(focus) ?? { name: focus, type: 3, value: '' };
-    filled.set(focus, { ...target, focused: true });
+  const focused = focus ? options.find((option) => matches(option, focus)) : undefined;
+  if (focused) {
+    const target = filled.get(focused.name) ?? { name: focused.name, type: focused.type ?? 3, value: '' };
+    filled.set(focused.name, { ...target, focused: true });
   }
   return options.filter((option) => filled.has(option.name)).map((option) => filled.get(option.name) as SlashOption);
 }
