@@ -10,6 +10,7 @@ import {
   startBodegaProcess,
   useTempDataDirs,
 } from '../helpers/cli.ts';
+import { useTestDatabase } from '../helpers/database.ts';
 
 const OWNER = '700000000000000011';
 const GUILD = '800000000000000011';
@@ -201,5 +202,57 @@ describe('bodega start with Discord by HTTP interactions', () => {
       .map((c) => c.status);
     expect(statuses[0]).toBe(429);
     expect(statuses.slice(1).every((status) => status === 200)).toBe(true);
+  });
+});
+
+describe('bodega start with Discord over the gateway (no PUBLIC_URL), two instances', () => {
+  const database = useTestDatabase();
+  let fake: FakeDiscord;
+  let instances: BodegaProcess[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeDiscord();
+    const env = {
+      DATABASE_URL: database().url,
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_BASE: fake.apiBase,
+      DISCORD_GUILD_ID: GUILD,
+      BODEGA_OWNERS: `discord:${OWNER}`,
+      BODEGA_CURRENCY: 'MXN',
+    };
+    instances = [
+      await startBodegaProcess({ dataDir: await freshDataDir(), env }),
+      await startBodegaProcess({ dataDir: await freshDataDir(), env }),
+    ];
+    await fake.waitFor(() => fake.gatewaySessions().length > 0);
+  });
+
+  afterAll(async () => {
+    for (const instance of instances) expect(await instance.stop()).toBe(0);
+    await fake?.close();
+  });
+
+  it('holds one gateway session between the two', async () => {
+    // Both are up and have tried to lead: the second found the lock taken.
+    await fake.waitFor(() => instances.every((instance) => instance.output().includes('discord commands')));
+    expect(fake.gatewaySessions()).toHaveLength(1);
+    expect(instances.filter((instance) => instance.output().includes('discord gateway ready'))).toHaveLength(1);
+  });
+
+  it('runs /stock in Spanish and English from interactions over the gateway', async () => {
+    const es = here('es-419');
+    fake.dispatch(fake.slash('/producto agregar TAZA-7 "Taza azul" precio:90 stock:3', es));
+    const added = await fake.waitFor(() => fake.messagesIn(es.channelId)[0]);
+    expect(added.via).toBe('response');
+    expect(final(added)).toBe('✅ Producto TAZA-7 agregado: Taza azul, $90.00 MXN, stock 3.');
+    const en = here('en-US');
+    fake.dispatch(fake.slash('/stock TAZA-7', en));
+    const shown = await fake.waitFor(() => fake.messagesIn(en.channelId)[0]);
+    expect(final(shown)).toContain('**available:** 3');
+    // Answered by REST callback, no bot token on interaction routes.
+    const callbacks = fake.calls.filter((call) => call.route.startsWith('/interactions/'));
+    expect(callbacks.length).toBeGreaterThanOrEqual(2);
+    expect(callbacks.every((call) => call.status === 204 && call.auth === 'none')).toBe(true);
   });
 });
