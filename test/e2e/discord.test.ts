@@ -7,6 +7,7 @@ import {
   type BodegaProcess,
   databaseOfRunning,
   freePort,
+  runBodega,
   startBodegaProcess,
   useTempDataDirs,
 } from '../helpers/cli.ts';
@@ -254,5 +255,41 @@ describe('bodega start with Discord over the gateway (no PUBLIC_URL), two instan
     const callbacks = fake.calls.filter((call) => call.route.startsWith('/interactions/'));
     expect(callbacks.length).toBeGreaterThanOrEqual(2);
     expect(callbacks.every((call) => call.status === 204 && call.auth === 'none')).toBe(true);
+  });
+
+  it('bodega discord register overwrites the global commands with definitions the spec accepts, in es and en', async () => {
+    const from = fake.calls.length;
+    const run = await runBodega(['discord', 'register'], {
+      DATABASE_URL: database().url,
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_BASE: fake.apiBase,
+      LOG_LEVEL: 'warn',
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Comandos de Discord registrados \(globales\): \d+\./);
+    const put = fake.calls.slice(from).find((call) => call.method === 'PUT');
+    expect(put).toMatchObject({ status: 200, path: `/applications/${fake.applicationId}/commands` });
+    const commands = fake.commands.global as Array<Record<string, any>>;
+    const search = commands.find((command) => command.name === 'search');
+    expect(search?.description).toBe('Search supplier products on AliExpress');
+    for (const locale of ['es-ES', 'es-419']) {
+      expect(search?.name_localizations[locale]).toBe('buscar');
+      expect(search?.description_localizations[locale]).toMatch(/AliExpress/);
+    }
+    const words = search?.options.find((option: { name: string }) => option.name === 'words');
+    expect(words).toMatchObject({ type: 3, required: true, name_localizations: { 'es-419': 'palabras' } });
+    const rating = search?.options.find((option: { name: string }) => option.name === 'rating');
+    expect(rating).toMatchObject({ type: 10, min_value: 0, max_value: 5 });
+
+    const refused = await runBodega(['discord', 'register'], {
+      DATABASE_URL: database().url,
+      DISCORD_TOKEN: 'not-the-token',
+      DISCORD_APPLICATION_ID: fake.applicationId,
+      DISCORD_API_BASE: fake.apiBase,
+      LOG_LEVEL: 'warn',
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('Discord no aceptó los comandos');
   });
 });
