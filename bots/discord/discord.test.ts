@@ -156,3 +156,24 @@ describe('discord interactions endpoint', () => {
     expect(help?.description_localizations['es-419']).toBeTruthy();
   });
 });
+
+describe('discord autocomplete', () => {
+  async function choices(line: string, focus: string, who: Who) {
+    const answer = await fake.send(fake.autocomplete(line, focus, who));
+    expect(answer.status).toBe(200);
+    return (answer.body as { type: number; data: { choices: Array<{ value: string }> } }).data.choices.map(
+      (c) => c.value,
+    );
+  }
+
+  it("completes this chat's saved-filter names, only where the user's role may run the subcommand", async () => {
+    const shared: Who = { ...viewer, channelId: owner.channelId };
+    for (const name of ['baratos', 'barras', 'caros']) await harness.say(`/filtro agregar ${name} mouse`);
+    expect(await choices('/filtro quitar bar', 'nombre', owner)).toEqual(['baratos', 'barras']);
+    expect(await choices('/filtro ver', 'nombre', shared)).toEqual(['baratos', 'barras', 'caros']);
+    // A viewer may see filters but not remove them: nothing to complete there.
+    expect(await choices('/filtro quitar bar', 'nombre', shared)).toEqual([]);
+    // Another channel has filters of its own.
+    expect(await choices('/filtro ver', 'nombre', viewer)).toEqual([]);
+  });
+});
