@@ -102,7 +102,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       platform: 'discord',
       updateId: interaction.id,
       chatKey: channelId,
-      payload: interaction,
+      // The token stays out of the hand-off: it is kept sealed with the interaction (store.remember).
+      payload: { ...interaction, token: '' },
     });
     if (fresh) options.onRecorded();
     return fresh;
@@ -183,7 +184,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const processor: InboundProcessor = {
     platform: 'discord',
     async process({ updateId, payload }): Promise<InboundReply | undefined> {
-      const checked = checkInteraction(payload);
+      const checked = checkInteraction(payload, { stored: true });
       if (!checked.ok) {
         log.warn({ updateId, problem: checked.message }, 'stored discord interaction is not runnable; skipped');
         return undefined;

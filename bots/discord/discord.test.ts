@@ -142,6 +142,22 @@ describe('discord interactions endpoint', () => {
     expect(fake.calls.slice(before)).toEqual([]);
   });
 
+  it('keeps no interaction token in plain text in the database', async () => {
+    const interaction = fake.slash('/ayuda', owner);
+    const wasRecorded = new Promise<void>((resolve) => (recorded = resolve));
+    const answered = fake.send(interaction);
+    await wasRecorded;
+    await workers.inbound.drainAll();
+    await workers.dispatcher.drainAll();
+    expect((await answered).body).toMatchObject({ type: 4 });
+    const rows = await database.sql`
+      select token as text from discord_interactions where id = ${interaction.id}
+      union all select payload::text from inbound_updates where update_id = ${interaction.id}`;
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(String(row.text)).not.toContain(interaction.token);
+    expect(String(rows[0]?.text)).toMatch(/^v1:/);
+  });
+
   it('answers PING with PONG', async () => {
     const answer = await fake.send(fake.ping());
     expect(answer).toEqual({ status: 200, body: { type: 1 } });

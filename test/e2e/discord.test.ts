@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { createInventory } from '../../src/domain/inventory/index.ts';
@@ -215,6 +216,8 @@ describe('bodega start with Discord over the gateway (no PUBLIC_URL), two instan
     fake = await startFakeDiscord();
     const env = {
       DATABASE_URL: database().url,
+      // Shared by both instances: either may answer an interaction the gateway leader recorded.
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       DISCORD_TOKEN: fake.token,
       DISCORD_APPLICATION_ID: fake.applicationId,
       DISCORD_API_BASE: fake.apiBase,
