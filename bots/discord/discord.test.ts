@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manualClock } from '../../src/clock.ts';
+import { createRegistry } from '../../src/commands/registry.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createWorkers } from '../../src/core.ts';
 import { createApp } from '../../src/http/app.ts';
@@ -13,7 +14,8 @@ import { type FakeDiscord, type FakeMessage, startFakeDiscord, type Who } from '
 import { createContractCore } from '../../test/helpers/contract-core.ts';
 import { createTestDatabase } from '../../test/helpers/database.ts';
 import { adapterContract, type ContractHarness, type Seen } from '../core/contract.ts';
-import type { DiscordAdapter } from './adapter.ts';
+import { createDiscordAdapter, type DiscordAdapter } from './adapter.ts';
+import { publicKeyFromHex } from './verify.ts';
 
 const OWNER = '700000000000000001';
 const VIEWER = '700000000000000002';
@@ -156,6 +158,34 @@ describe('discord interactions endpoint', () => {
     expect(rows).toHaveLength(2);
     for (const row of rows) expect(String(row.text)).not.toContain(interaction.token);
     expect(String(rows[0]?.text)).toMatch(/^v1:/);
+  });
+
+  it('defers within the deadline when the database is too slow to record the interaction', async () => {
+    const stuck = createDiscordAdapter({
+      token: fake.token,
+      applicationId: fake.applicationId,
+      publicKey: publicKeyFromHex(fake.publicKey),
+      apiBase: fake.apiBase,
+      router: { handle: async () => undefined },
+      registry: createRegistry([]),
+      complete: async () => [],
+      store: {
+        remember: () => new Promise(() => {}),
+        record: () => new Promise(() => {}),
+        find: async () => undefined,
+        update: async () => {},
+        buttons: { encode: async (command) => command, decode: async (data) => data },
+      },
+      log: createLogger({ level: 'silent', pretty: false }),
+      clock,
+      onRecorded: () => {},
+      responseDeadlineMs: 50,
+    });
+    const response = await stuck.handleWebhook(
+      fake.request('http://bodega/webhooks/discord', fake.slash('/ayuda', owner)),
+    );
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ type: 5 });
   });
 
   it('answers PING with PONG', async () => {

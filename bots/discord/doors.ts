@@ -191,20 +191,19 @@ export function createDoors(options: DoorsOptions) {
       await call(() => rest.patch(Routes.channelMessage(it?.channelId ?? channelId, target), { body }));
     },
 
-    /** Acknowledges an interaction nobody has answered yet (gateway mode, near the 3-second deadline). */
-    async deferIfSilent(id: string) {
+    /**
+     * Acknowledges an interaction nobody has answered yet (gateway mode, near the 3-second deadline), with the
+     * token it arrived with when its row is not written yet.
+     */
+    async deferIfSilent(id: string, token: string) {
       const it = await store.find(id);
-      if (!it || it.acknowledged) return;
+      if (it?.acknowledged) return;
       try {
-        await rest.post(Routes.interactionCallback(it.id, it.token), {
-          body: { type: CallbackType.Deferred },
-          auth: false,
-        });
-        await store.update(it.id, { acknowledged: true });
+        await rest.post(Routes.interactionCallback(id, token), { body: { type: CallbackType.Deferred }, auth: false });
       } catch (error) {
-        if (alreadyAnswered(error)) await store.update(it.id, { acknowledged: true });
-        else throw error;
+        if (!alreadyAnswered(error)) throw error;
       }
+      if (it) await store.update(id, { acknowledged: true });
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   interactionPayload,
   postInteraction,
   type Signature,
+  signedRequest,
   track,
   type Who,
 } from './interactions.ts';
@@ -139,6 +140,11 @@ export async function startFakeDiscord(options: DiscordFakeOptions = {}) {
     send,
     /** Starts an interaction's clocks as if it had just been sent (for tests that answer it by hand). */
     trackSent: (payload: InteractionPayload) => void track(state, payload),
+    /** A Request as Discord would post it (for handing to a handler directly), signed as asked. */
+    request(url: string, payload: InteractionPayload, signature: Signature = 'valid') {
+      track(state, payload);
+      return new Request(url, { method: 'POST', ...signedRequest(state, payload, signature) });
+    },
     /** Delivers an interaction over the gateway to the one live session. */
     dispatch(payload: InteractionPayload) {
       track(state, payload);

@@ -1,6 +1,6 @@
 // Interactions as Discord sends them (compare test/fixtures/discord/*.json), and their delivery: by HTTP, signed
 // with the application's Ed25519 key over `timestamp + body` (or badly, or not at all), or over the gateway.
-import { randomBytes, sign } from 'node:crypto';
+import { type KeyObject, randomBytes, sign } from 'node:crypto';
 import { type FakeInteraction, type FakeState, snowflake } from './state.ts';
 
 export interface Who {
@@ -75,13 +75,12 @@ export function track(state: FakeState, payload: { id: string; token: string; ty
 
 export type Signature = 'valid' | 'invalid' | 'missing' | 'other-key';
 
-/** Posts an interaction to bodega's `/webhooks/discord` as Discord does, signed as asked. */
-export async function postInteraction(
+/** The body and headers Discord sends for an interaction, signed as asked. */
+export function signedRequest(
   state: FakeState,
-  url: string,
   payload: unknown,
   signature: Signature = 'valid',
-  otherKey?: import('node:crypto').KeyObject,
+  otherKey?: KeyObject,
 ) {
   const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
   const timestamp = String(Math.floor(state.now() / 1000));
@@ -93,6 +92,18 @@ export async function postInteraction(
     'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)',
     ...(signature === 'missing' ? {} : { 'x-signature-ed25519': signed, 'x-signature-timestamp': timestamp }),
   };
+  return { body, headers };
+}
+
+/** Posts an interaction to bodega's `/webhooks/discord` as Discord does, signed as asked. */
+export async function postInteraction(
+  state: FakeState,
+  url: string,
+  payload: unknown,
+  signature: Signature = 'valid',
+  otherKey?: KeyObject,
+) {
+  const { body, headers } = signedRequest(state, payload, signature, otherKey);
   const response = await fetch(url, { method: 'POST', headers, body });
   const text = await response.text();
   let json: unknown;
