@@ -270,8 +270,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     platform: 'discord',
     processor,
     rest,
-    // Discord allows 50 requests a second per bot; per-route buckets and 429s are @discordjs/rest's to honour.
-    limits: { global: [{ max: 50, perMs: 1_000 }], perChat: () => [] },
+    // No window of our own: an answer in the HTTP response is no REST call at all, and for REST calls Discord's
+    // 50 a second, its per-route buckets and 429s are @discordjs/rest's to honour (a second limit here held inline
+    // answers to 50 a second).
+    limits: { global: [], perChat: () => [] },
     layout: prepareMessages,
     async prepare(_chatId, value, locale) {
       return { messages: prepareMessages(value, locale) };
