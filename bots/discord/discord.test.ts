@@ -30,19 +30,21 @@ let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let workers: ReturnType<typeof createWorkers>;
 let cleanup: () => Promise<void>;
 let recorded: () => void = () => {};
+let config: ReturnType<typeof loadConfig>;
+let core: Awaited<ReturnType<typeof createContractCore>>;
 const clock = manualClock(new Date(Date.now() + 60_000));
 
 beforeAll(async () => {
   fake = await startFakeDiscord();
   database = await createTestDatabase();
   const log = createLogger({ level: 'silent', pretty: false });
-  const core = await createContractCore(database, {
+  core = await createContractCore(database, {
     clock,
     log,
     owner: `discord:${OWNER}`,
     viewer: `discord:${VIEWER}`,
   });
-  const config = loadConfig({
+  config = loadConfig({
     DISCORD_TOKEN: fake.token,
     DISCORD_APPLICATION_ID: fake.applicationId,
     DISCORD_PUBLIC_KEY: fake.publicKey,
@@ -186,6 +188,28 @@ describe('discord interactions endpoint', () => {
     );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ type: 5 });
+  });
+
+  it('gives an unlinked user the short refusal, seen only by them', async () => {
+    const stranger: Who = {
+      userId: '700000000000000099',
+      channelId: owner.channelId,
+      guildId: GUILD,
+      locale: 'es-419',
+    };
+    const before = fake.messages.length;
+    await turn(stranger, (who) => fake.slash('/stock', who));
+    const [refusal] = fake.messages.slice(before);
+    expect(refusal?.ephemeral).toBe(true);
+    expect(refusal?.content).toContain('Todavía no conozco esta cuenta.');
+  });
+
+  it('registers again at start only when the definitions changed', async () => {
+    const puts = () => fake.calls.filter((call) => call.method === 'PUT').length;
+    const before = puts();
+    const outcome = await registerDiscordCommands(adapter, config, core, database, false);
+    expect(outcome).toMatchObject({ changed: false, scope: `guild:${GUILD}` });
+    expect(puts()).toBe(before);
   });
 
   it('answers PING with PONG', async () => {
