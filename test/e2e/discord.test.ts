@@ -53,6 +53,7 @@ describe('bodega start with Discord by HTTP interactions', () => {
         BODEGA_OWNERS: `discord:${OWNER}`,
         BODEGA_CURRENCY: 'MXN',
         ALIEXPRESS_BASE_URL: aliexpress.baseUrl,
+        ALIEXPRESS_MTOP_URL: aliexpress.baseUrl,
       },
     });
     fake.setInteractionsUrl(`${bodega.url}/webhooks/discord`);
@@ -175,6 +176,20 @@ describe('bodega start with Discord by HTTP interactions', () => {
     expect(body.data.choices.every((choice) => choice.value.startsWith('PLATO-'))).toBe(true);
   });
 
+  it("completes the ids of this channel's watches", async () => {
+    const who = here();
+    aliexpress.setProduct('1005000000000007', { cents: 1299 });
+    await fake.send(fake.slash('/vigilar agregar https://es.aliexpress.com/item/1005000000000007.html', who));
+    const added = await fake.waitFor(() =>
+      fake.messagesIn(who.channelId).find((m) => /Vigilancia #\d+/.test(m.content)),
+    );
+    const watchId = added.content.match(/Vigilancia #(\d+)/)?.[1];
+    const answer = await fake.send(fake.autocomplete('/vigilar quitar', 'vigilancia', who));
+    expect(answer.body).toEqual({ type: 8, data: { choices: [{ name: `#${watchId}`, value: `#${watchId}` }] } });
+    const elsewhere = await fake.send(fake.autocomplete('/vigilar quitar', 'vigilancia', here()));
+    expect(elsewhere.body).toEqual({ type: 8, data: { choices: [] } });
+  });
+
   it('delivers a reply of over 5,000 characters complete, waiting out a 429 on the way', async () => {
     const database = await databaseOfRunning(bodega.dataDir);
     const inventory = createInventory({ db: database.db, clock: systemClock });
@@ -258,6 +273,10 @@ describe('bodega start with Discord over the gateway (no PUBLIC_URL), two instan
     const callbacks = fake.calls.filter((call) => call.route.startsWith('/interactions/'));
     expect(callbacks.length).toBeGreaterThanOrEqual(2);
     expect(callbacks.every((call) => call.status === 204 && call.auth === 'none')).toBe(true);
+
+    const asking = fake.autocomplete('/stock TAZ', 'sku_o_palabras', here());
+    fake.dispatch(asking);
+    expect(await fake.waitFor(() => fake.choicesFor(asking.id))).toEqual([{ name: 'TAZA-7', value: 'TAZA-7' }]);
   });
 
   it('bodega discord register overwrites the global commands with definitions the spec accepts, in es and en', async () => {
