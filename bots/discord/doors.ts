@@ -231,8 +231,11 @@ function alreadyAnswered(error: unknown): boolean {
 /** Maps Discord's answers to the outbox's retry rules: 5xx and the network retry, other refusals are final. */
 export function toSendError(error: unknown): unknown {
   const { DiscordAPIError, HTTPError } = discordRest();
-  if (error instanceof DiscordAPIError)
-    return new SendError(`${error.method} ${error.url}: ${error.code} ${error.message}`, error.status >= 500);
+  if (error instanceof DiscordAPIError) {
+    // Unknown Message on @original: the response it edits may not be applied yet (an HTTP answer in flight).
+    const notYet = Number(error.code) === 10008 && error.url.includes('/messages/@original');
+    return new SendError(`${error.method} ${error.url}: ${error.code} ${error.message}`, error.status >= 500 || notYet);
+  }
   if (error instanceof HTTPError) return new SendError(error.message, error.status >= 500);
   if (error instanceof SendError) return error;
   return new SendError(error instanceof Error ? error.message : String(error), true);
