@@ -5,6 +5,8 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 const PREFIX = 'v1:';
+/** HKDF's `info`: this key is for Discord interaction tokens and nothing else. */
+const PURPOSE = 'bodega/discord/interaction-tokens';
 
 export interface TokenSeal {
   seal(token: string): string;
@@ -16,7 +18,7 @@ export interface TokenSeal {
 
 export function tokenSeal(encryptionKey: Buffer | undefined): TokenSeal {
   const base = encryptionKey ?? randomBytes(32);
-  const key = Buffer.from(hkdfSync('sha256', base, Buffer.alloc(0), 'bodega discord interaction tokens', 32));
+  const key = Buffer.from(hkdfSync('sha256', base, Buffer.alloc(0), PURPOSE, 32));
   return {
     shared: encryptionKey !== undefined,
     seal(token) {
