@@ -38,6 +38,15 @@ describe('discord fake REST', () => {
     );
     expect(commands.code).toBe(50035);
     expect(fake.calls.at(-1)?.status).toBe(400);
+    const option = (name: string) => ({ type: 3, name, description: 'd', name_localizations: { 'es-419': 'precio' } });
+    const clash = await refusal(() =>
+      rest.put(`/applications/${fake.applicationId}/commands`, {
+        body: [{ name: 'search', description: 'd', type: 1, options: [option('min'), option('max')] }],
+      }),
+    );
+    expect(clash.rawError).toMatchObject({
+      errors: { '0.options.1.name_localizations.es-419': 'Localized names must be unique' },
+    });
   });
 
   it('refuses six rows of buttons and a button without custom_id', async () => {

@@ -70,7 +70,7 @@ const LOCALES = new Set(
 
 /** Command definitions: names Discord takes (lowercase), known locales, required options first, unique names. */
 export function commandLimits(commands: Json[]): SpecProblem[] {
-  const problems: SpecProblem[] = [];
+  const problems: SpecProblem[] = [...localizedClashes(commands, '')];
   const names = new Set<string>();
   commands.forEach((command, i) => {
     const name = String(command.name);
@@ -101,8 +101,23 @@ function nameProblems(item: Json, path: string): SpecProblem[] {
   return problems;
 }
 
-function optionProblems(options: Json[], path: string): SpecProblem[] {
+/** In each locale, the names at one level must differ too (Discord: "Localized names must be unique"). */
+function localizedClashes(items: Json[], path: string): SpecProblem[] {
   const problems: SpecProblem[] = [];
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    for (const [locale, name] of Object.entries((item.name_localizations as Json | null) ?? {})) {
+      const key = `${locale}:${String(name)}`;
+      if (seen.has(key))
+        problems.push({ path: `${path}${i}.name_localizations.${locale}`, message: 'Localized names must be unique' });
+      seen.set(key, i);
+    }
+  });
+  return problems;
+}
+
+function optionProblems(options: Json[], path: string): SpecProblem[] {
+  const problems: SpecProblem[] = [...localizedClashes(options, `${path}.`)];
   let optionalSeen = false;
   const names = new Set<string>();
   options.forEach((option, i) => {
