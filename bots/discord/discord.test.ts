@@ -204,6 +204,13 @@ describe('discord interactions endpoint', () => {
     expect(refusal?.content).toContain('Todavía no conozco esta cuenta.');
   });
 
+  it('answers in a DM as in a server, in the language of the client', async () => {
+    const dm: Who = { userId: OWNER, channelId: '900000000000000077', locale: 'en-US' };
+    const seen = await turn(dm, (who) => fake.slash('/help', who));
+    expect(seen.texts.join('\n')).toContain('Commands you can use');
+    expect(fake.messagesIn(dm.channelId)[0]?.ephemeral).toBe(false);
+  });
+
   it('registers again at start only when the definitions changed', async () => {
     const puts = () => fake.calls.filter((call) => call.method === 'PUT').length;
     const before = puts();
