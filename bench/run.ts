@@ -1,6 +1,7 @@
 // `npm run bench [-- name ...]`: runs the benches (all, or the named ones) and prints one JSON line per figure.
 
 import { chatBench } from './chat.bench.ts';
+import { discordBench } from './discord.bench.ts';
 import type { Bench } from './figures.ts';
 import { inventoryBench } from './inventory.bench.ts';
 import { reportsBench } from './reports.bench.ts';
@@ -15,6 +16,7 @@ const benches: Bench[] = [
   inventoryBench,
   telegramBench,
   whatsappBench,
+  discordBench,
   sourcingBench,
   reportsBench,
 ];

@@ -54,7 +54,7 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
       })
     : undefined;
   const discord = config.discord
-    ? discordAdapter(config, core, database, log, () => workers.inbound.wake())
+    ? discordAdapter(config, core, database, log, () => workers.inbound.wake(), { encryptionKey })
     : undefined;
   const adapters = [telegram, whatsapp?.adapter, discord].filter((adapter) => adapter !== undefined);
   const senders: Sender[] = adapters;

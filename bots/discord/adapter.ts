@@ -57,6 +57,8 @@ export interface DiscordAdapterOptions {
   onRecorded(): void;
   /** How long the HTTP request waits for the reply before it defers (type 5); Discord gives 3 s in all. */
   answerWithinMs?: number;
+  /** The whole budget from a request's arrival to its answer, recording included (Discord allows 3 s). */
+  responseDeadlineMs?: number;
   tokenLifetimeMs?: number;
 }
 
@@ -70,12 +72,29 @@ export interface DiscordAdapter extends Adapter {
 }
 
 const TOKEN_LIFETIME_MS = 14 * 60_000 + 30_000;
+/** Discord waits 3 s for the first response; half a second is left for the network both ways. */
+const RESPONSE_DEADLINE_MS = 2_500;
+const LATE = Symbol('late');
+
+/** The work's result, or LATE when `ms` pass first (the work goes on; its rejection is the caller's). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof LATE>((resolve) => {
+    timer = setTimeout(() => resolve(LATE), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Discord through @discordjs/rest: interactions are recorded, run by the inbound worker, answered per door. */
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const { log, store, clock } = options;
   const rest = new (discordRest().REST)({ api: options.apiBase, version: '10' }).setToken(options.token);
   const answerWithin = options.answerWithinMs ?? 1_500;
+  const deadline = options.responseDeadlineMs ?? RESPONSE_DEADLINE_MS;
   const waiting = new Map<string, (body: unknown) => void>();
   const routes = new WeakMap<OutMessage, Route>();
   const doors = createDoors({
@@ -102,35 +121,50 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       platform: 'discord',
       updateId: interaction.id,
       chatKey: channelId,
-      payload: interaction,
+      // The token stays out of the hand-off: it is kept sealed with the interaction (store.remember).
+      payload: { ...interaction, token: '' },
     });
     if (fresh) options.onRecorded();
     return fresh;
   }
 
-  /** Waits for the reply to leave through this HTTP response; past the budget, defers and lets the outbox edit it in. */
-  async function answerInline(interaction: Interaction): Promise<unknown> {
-    if (waiting.has(interaction.id)) return { type: CallbackType.Deferred };
+  /** Milliseconds left of the response budget for an interaction that arrived at `arrivedAt` (performance.now()). */
+  const left = (arrivedAt: number) => Math.max(0, deadline - (performance.now() - arrivedAt));
+
+  /**
+   * Waits for the reply to leave through this HTTP response; past the budget, defers and lets the outbox edit it
+   * in. The budget counts from the request's arrival, recording included, in real time: Discord's 3 seconds are
+   * wall-clock seconds, whatever clock the rest of bodega is given.
+   */
+  async function answerInline(interaction: Interaction, arrivedAt: number): Promise<unknown> {
+    const deferred = { type: CallbackType.Deferred };
+    if (waiting.has(interaction.id)) return deferred;
     const answered = new Promise<unknown>((resolve) => waiting.set(interaction.id, resolve));
-    if (
-      !(await accept(interaction).catch((error) => {
-        waiting.delete(interaction.id);
-        throw error;
-      }))
-    ) {
+    const recording = accept(interaction);
+    const recorded = await within(recording, left(arrivedAt)).catch((error) => {
       waiting.delete(interaction.id);
-      return { type: CallbackType.Deferred };
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), answerWithin);
+      throw error;
     });
-    const outcome = await Promise.race([answered, late]);
-    clearTimeout(timer);
-    if (outcome !== 'late') return outcome;
+    if (recorded === LATE) {
+      // The database is slow: answer Discord now; the reply edits the deferred response in once it runs.
+      waiting.delete(interaction.id);
+      void recording
+        .then((fresh) => (fresh ? store.update(interaction.id, { acknowledged: true }) : undefined))
+        .catch((error) => log.error({ err: error, interactionId: interaction.id }, 'late discord interaction lost'));
+      return deferred;
+    }
+    if (!recorded) {
+      waiting.delete(interaction.id);
+      return deferred;
+    }
+    const outcome = await within(answered, Math.min(answerWithin, left(arrivedAt)));
+    if (outcome !== LATE) return outcome;
     if (!waiting.delete(interaction.id)) return answered;
-    await store.update(interaction.id, { acknowledged: true });
-    return { type: CallbackType.Deferred };
+    const marked = store.update(interaction.id, { acknowledged: true });
+    await within(marked, left(arrivedAt)).catch((error) =>
+      log.warn({ err: error, interactionId: interaction.id }, 'discord deferral not marked; the outbox will see 40060'),
+    );
+    return deferred;
   }
 
   function inputFor(interaction: Interaction, line: string): CommandInput {
@@ -183,7 +217,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   const processor: InboundProcessor = {
     platform: 'discord',
     async process({ updateId, payload }): Promise<InboundReply | undefined> {
-      const checked = checkInteraction(payload);
+      const checked = checkInteraction(payload, { stored: true });
       if (!checked.ok) {
         log.warn({ updateId, problem: checked.message }, 'stored discord interaction is not runnable; skipped');
         return undefined;
@@ -219,7 +253,6 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         answers: value.answers,
         first: i === 0,
         ephemeral: Boolean(value.error),
-        task: value.taskId !== undefined,
       });
     });
     return messages;
@@ -237,8 +270,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     platform: 'discord',
     processor,
     rest,
-    // Discord allows 50 requests a second per bot; per-route buckets and 429s are @discordjs/rest's to honour.
-    limits: { global: [{ max: 50, perMs: 1_000 }], perChat: () => [] },
+    // No window of our own: an answer in the HTTP response is no REST call at all, and for REST calls Discord's
+    // 50 a second, its per-route buckets and 429s are @discordjs/rest's to honour (a second limit here held inline
+    // answers to 50 a second).
+    limits: { global: [], perChat: () => [] },
     layout: prepareMessages,
     async prepare(_chatId, value, locale) {
       return { messages: prepareMessages(value, locale) };
@@ -261,11 +296,25 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
         return;
       }
       if (interaction.type !== InteractionType.Command && interaction.type !== InteractionType.Component) return;
-      if (!(await accept(interaction))) return;
-      // Over the gateway nothing holds the answer open: defer near the deadline if the reply is not out yet.
-      setTimeout(() => {
-        doors.deferIfSilent(interaction.id).catch((error) => log.warn({ err: error }, 'discord deferral failed'));
-      }, answerWithin).unref();
+      const arrivedAt = performance.now();
+      // Over the gateway nothing holds the answer open: defer near the deadline if the reply is not out yet,
+      // counted from arrival so a slow recording cannot push it past Discord's 3 seconds.
+      const timer = setTimeout(
+        () => {
+          doors
+            .deferIfSilent(interaction.id, interaction.token)
+            .catch((error) => log.warn({ err: error }, 'discord deferral failed'));
+        },
+        Math.min(answerWithin, left(arrivedAt)),
+      );
+      timer.unref();
+      if (
+        !(await accept(interaction).catch((error) => {
+          clearTimeout(timer);
+          throw error;
+        }))
+      )
+        clearTimeout(timer);
     },
 
     /** Checks the bot token (GET /users/@me); throws when Discord refuses it or cannot be reached. */

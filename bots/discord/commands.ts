@@ -97,14 +97,19 @@ function argOptions(specs: ArgSpecs, autocomplete: boolean): DiscordOption[] {
   return [...options.filter((o) => o.required), ...options.filter((o) => !o.required)].slice(0, LIMITS.options);
 }
 
+/** An option's name: a `key:value` argument is named by its key (min, max), others by their own name. */
+export function optionName(spec: ArgSpec, locale: 'es' | 'en' = 'en'): string {
+  return discordName((spec.kind === 'key' ? spec.words?.[locale][0] : undefined) ?? spec.name[locale]);
+}
+
 function argOption(spec: ArgSpec, autocomplete: boolean): DiscordOption {
   const typed = discordType(spec);
   const { type, choices } = typed;
   return {
     type,
-    name: discordName(spec.name.en),
+    name: optionName(spec),
     description: describe(spec.description.en),
-    name_localizations: spanish(discordName(spec.name.es)),
+    name_localizations: spanish(optionName(spec, 'es')),
     description_localizations: spanish(describe(spec.description.es)),
     required: spec.kind !== 'flag' && !spec.schema.safeParse(undefined).success,
     ...(choices ? { choices: choices.slice(0, LIMITS.choices) } : {}),
@@ -200,8 +205,8 @@ export function resolveInvocation(
 }
 
 /** The argument key an option fills. */
-export function argKeyOf(specs: ArgSpecs, optionName: string): string | undefined {
-  return Object.entries(specs).find(([, spec]) => discordName(spec.name.en) === optionName)?.[0];
+export function argKeyOf(specs: ArgSpecs, name: string): string | undefined {
+  return Object.entries(specs).find(([, spec]) => optionName(spec) === name)?.[0];
 }
 
 /** The command line the router parses for an invocation: `/stock add TAZA-1 3 "la nota"`, keys as `key:value`. */
@@ -210,7 +215,7 @@ export function commandLine(invoked: Invoked): string {
   if (invoked.sub) words.push(invoked.sub.name);
   const byName = new Map(invoked.options.map((option) => [option.name, option.value]));
   for (const spec of Object.values(invoked.specs)) {
-    const value = byName.get(discordName(spec.name.en));
+    const value = byName.get(optionName(spec));
     if (value === undefined || value === '') continue;
     if (spec.kind === 'flag') {
       if (value === true) words.push(spec.words?.en[0] ?? spec.name.en);

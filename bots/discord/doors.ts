@@ -32,8 +32,6 @@ export interface Route {
   answers: string | undefined;
   first: boolean;
   ephemeral: boolean;
-  /** The reply acknowledges a long task: defer first, so the original can be edited for a long while. */
-  task: boolean;
 }
 
 /** A message handle for an interaction's original response: what progress edits and task results refer to. */
@@ -86,7 +84,7 @@ export function createDoors(options: DoorsOptions) {
     return {
       body: {
         ...(caption ? { content: caption } : {}),
-        attachments: [{ id: 0, filename: message.filename }],
+        attachments: [{ id: '0', filename: message.filename }],
         allowed_mentions,
       },
       files: [{ name: message.filename, data: Buffer.from(message.data, 'base64'), contentType: message.mime }],
@@ -108,19 +106,18 @@ export function createDoors(options: DoorsOptions) {
     if (sent?.id && sent.id !== it.messageId) await store.update(it.id, { messageId: sent.id });
   }
 
-  /** The first part of a reply answers the interaction: at once (type 4), or deferred then edited in. */
+  /**
+   * The first part of a reply answers the interaction at once (type 4; a task's acknowledgement too: an original
+   * response can be edited for as long as the token lives), or, once deferred, is edited in.
+   */
   async function first(it: StoredInteraction, message: OutMessage, route: Route) {
     if (it.acknowledged) return editOriginal(it, message);
-    if (route.task || message.kind !== 'text') {
-      await respond(it, { type: CallbackType.Deferred });
-      await store.update(it.id, { acknowledged: true });
-      return editOriginal(it, message);
-    }
-    const { body } = await payload(message);
-    await respond(it, {
-      type: CallbackType.Message,
-      data: { ...body, ...(route.ephemeral ? { flags: EPHEMERAL } : {}) },
-    });
+    const { body, files } = await payload(message);
+    await respond(
+      it,
+      { type: CallbackType.Message, data: { ...body, ...(route.ephemeral ? { flags: EPHEMERAL } : {}) } },
+      files,
+    );
     await store.update(it.id, { acknowledged: true });
   }
 
@@ -194,20 +191,19 @@ export function createDoors(options: DoorsOptions) {
       await call(() => rest.patch(Routes.channelMessage(it?.channelId ?? channelId, target), { body }));
     },
 
-    /** Acknowledges an interaction nobody has answered yet (gateway mode, near the 3-second deadline). */
-    async deferIfSilent(id: string) {
+    /**
+     * Acknowledges an interaction nobody has answered yet (gateway mode, near the 3-second deadline), with the
+     * token it arrived with when its row is not written yet.
+     */
+    async deferIfSilent(id: string, token: string) {
       const it = await store.find(id);
-      if (!it || it.acknowledged) return;
+      if (it?.acknowledged) return;
       try {
-        await rest.post(Routes.interactionCallback(it.id, it.token), {
-          body: { type: CallbackType.Deferred },
-          auth: false,
-        });
-        await store.update(it.id, { acknowledged: true });
+        await rest.post(Routes.interactionCallback(id, token), { body: { type: CallbackType.Deferred }, auth: false });
       } catch (error) {
-        if (alreadyAnswered(error)) await store.update(it.id, { acknowledged: true });
-        else throw error;
+        if (!alreadyAnswered(error)) throw error;
       }
+      if (it) await store.update(id, { acknowledged: true });
     },
   };
 }
@@ -235,8 +231,11 @@ function alreadyAnswered(error: unknown): boolean {
 /** Maps Discord's answers to the outbox's retry rules: 5xx and the network retry, other refusals are final. */
 export function toSendError(error: unknown): unknown {
   const { DiscordAPIError, HTTPError } = discordRest();
-  if (error instanceof DiscordAPIError)
-    return new SendError(`${error.method} ${error.url}: ${error.code} ${error.message}`, error.status >= 500);
+  if (error instanceof DiscordAPIError) {
+    // Unknown Message on @original: the response it edits may not be applied yet (an HTTP answer in flight).
+    const notYet = Number(error.code) === 10008 && error.url.includes('/messages/@original');
+    return new SendError(`${error.method} ${error.url}: ${error.code} ${error.message}`, error.status >= 500 || notYet);
+  }
   if (error instanceof HTTPError) return new SendError(error.message, error.status >= 500);
   if (error instanceof SendError) return error;
   return new SendError(error instanceof Error ? error.message : String(error), true);

@@ -45,7 +45,7 @@ export const interactionSchema = z.looseObject({
   id: snowflake,
   application_id: snowflake,
   type: z.number().int().min(1).max(5),
-  token: z.string().min(1).max(500),
+  token: z.string().max(500),
   version: z.number().int().optional(),
   locale: z.string().max(16).optional(),
   guild_id: snowflake.optional(),
@@ -62,6 +62,7 @@ export type CommandData = z.infer<typeof commandData>;
 /** An interaction bodega can handle, or the message naming the first field that is not what Discord sends. */
 export function checkInteraction(
   value: unknown,
+  options: { stored?: boolean } = {},
 ): { ok: true; interaction: Interaction } | { ok: false; message: string } {
   const parsed = interactionSchema.safeParse(value);
   if (!parsed.success) {
@@ -72,6 +73,8 @@ export function checkInteraction(
     };
   }
   const interaction = parsed.data;
+  // Interactions as recorded for the inbound worker carry no token (it is kept sealed apart).
+  if (!options.stored && interaction.token === '') return { ok: false, message: 'token: must not be empty' };
   if (interaction.type !== InteractionType.Ping && (!channelOf(interaction) || !userOf(interaction)))
     return { ok: false, message: 'an interaction other than PING carries a channel and a user' };
   return { ok: true, interaction };

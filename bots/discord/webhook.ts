@@ -9,7 +9,7 @@ export interface WebhookOptions {
   applicationId: string;
   log: Logger;
   /** Records a command or button interaction and answers the HTTP response to give (type 4, or 5 when late). */
-  accept(interaction: Interaction): Promise<unknown>;
+  accept(interaction: Interaction, arrivedAt: number): Promise<unknown>;
   choices(interaction: Interaction): Promise<Array<{ name: string; value: string }>>;
 }
 
@@ -23,6 +23,7 @@ const unauthorized = () => Response.json({ error: 'unauthorized' }, { status: 40
 export function createWebhookHandler(options: WebhookOptions) {
   const { log } = options;
   return async (request: Request): Promise<Response> => {
+    const arrivedAt = performance.now();
     if (!options.publicKey) return unauthorized();
     const body = await readBody(request);
     if (!body.ok) return refusal(body);
@@ -59,7 +60,7 @@ export function createWebhookHandler(options: WebhookOptions) {
           error: 'invalid_body',
           message: 'type: bodega answers commands and buttons',
         });
-      return Response.json(await options.accept(interaction));
+      return Response.json(await options.accept(interaction, arrivedAt));
     } catch (error) {
       log.error({ err: error, interactionId: interaction.id }, 'discord interaction not recorded; asking for a retry');
       return Response.json({ error: 'unavailable' }, { status: 503, headers: { 'Retry-After': '5' } });

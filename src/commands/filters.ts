@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { bold, reply, table, text } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
 import { translator } from '../i18n/index.ts';
-import { requireUser, type Services } from './context.ts';
-import { arg, defineCommand, subcommand } from './registry.ts';
+import { type CommandContext, requireUser, type Services } from './context.ts';
+import { arg, defineCommand, normaliseWord, subcommand } from './registry.ts';
 import { criteriaArgs, searchInput, searchLine } from './search.ts';
 
 const nameArg = arg.positional(
@@ -14,6 +14,16 @@ const nameArg = arg.positional(
     en: 'One word naming the filter',
   },
 );
+
+/** Autocomplete (Discord): this chat's filter names that contain what is typed so far. */
+async function completeName(ctx: CommandContext, _arg: string, partial: string): Promise<string[]> {
+  const typed = normaliseWord(partial);
+  const filters = await ctx.services.filters.list(ctx.input.chat);
+  return filters
+    .map((filter) => filter.name)
+    .filter((name) => normaliseWord(name).includes(typed))
+    .slice(0, 25);
+}
 
 export const filterCommand = defineCommand({
   name: 'filter',
@@ -69,6 +79,7 @@ export const filterCommand = defineCommand({
     }),
     subcommand({
       name: 'show',
+      complete: completeName,
       aliases: { es: 'ver' },
       description: { es: 'Muestra un filtro', en: 'Show a filter' },
       minRole: 'viewer',
@@ -80,6 +91,7 @@ export const filterCommand = defineCommand({
     }),
     subcommand({
       name: 'remove',
+      complete: completeName,
       aliases: { es: 'quitar' },
       description: { es: 'Borra un filtro', en: 'Remove a filter' },
       minRole: 'staff',
@@ -91,6 +103,7 @@ export const filterCommand = defineCommand({
     }),
     subcommand({
       name: 'run',
+      complete: completeName,
       aliases: { es: 'ejecutar' },
       description: { es: 'Revisa un filtro ahora', en: 'Check a filter now' },
       minRole: 'staff',

@@ -118,6 +118,15 @@ export const watchCommand = defineCommand({
     }),
     subcommand({
       name: 'remove',
+      // Autocomplete (Discord): this chat's watches whose number or product title contain what is typed.
+      complete: async (ctx, _arg, partial) => {
+        const typed = partial.replace('#', '').toLowerCase();
+        const watches = await ctx.services.watches.list(ctx.input.chat);
+        return watches
+          .filter((w) => String(w.id).includes(typed) || w.title.toLowerCase().includes(typed))
+          .map((w) => `#${w.id}`)
+          .slice(0, 25);
+      },
       aliases: { es: 'quitar' },
       description: { es: 'Deja de vigilar un producto', en: 'Stop watching a product' },
       minRole: 'staff',

@@ -3,6 +3,7 @@ import { createDiscordAdapter, type DiscordAdapter, type DiscordStore } from '..
 import { tokenClosed } from '../../bots/discord/doors.ts';
 import { type Gateway, openGateway } from '../../bots/discord/gateway.ts';
 import { type CommandSetStore, registerCommands } from '../../bots/discord/register.ts';
+import { type TokenSeal, tokenSeal } from '../../bots/discord/sealed.ts';
 import { publicKeyFromHex } from '../../bots/discord/verify.ts';
 import type { Database } from '../../db/client.ts';
 import { discordCommandSets, discordInteractions } from '../../db/schema/discord.ts';
@@ -19,7 +20,7 @@ const DAY_MS = 24 * 60 * 60_000;
 const TOKEN_MS = 15 * 60_000;
 
 /** Interactions, the inbound hand-off and button commands over the database. */
-export function discordStore(database: Database, clock: Clock): DiscordStore {
+export function discordStore(database: Database, clock: Clock, seal: TokenSeal): DiscordStore {
   const { db } = database;
   let lastPrune = 0;
   /** Blanks tokens past their 15 minutes and forgets interactions after a day (at most once a minute). */
@@ -40,13 +41,19 @@ export function discordStore(database: Database, clock: Clock): DiscordStore {
   return {
     async remember({ id, token, channelId }) {
       const now = clock.now();
-      await db.insert(discordInteractions).values({ id, token, channelId, receivedAt: now }).onConflictDoNothing();
+      await db
+        .insert(discordInteractions)
+        .values({ id, token: seal.seal(token), channelId, receivedAt: now })
+        .onConflictDoNothing();
       await prune(now);
     },
     record: (update) => recordUpdate(db, update),
     async find(id) {
       const [row] = await db.select().from(discordInteractions).where(eq(discordInteractions.id, id));
-      return row;
+      if (!row) return undefined;
+      // A token sealed by another process's own key cannot be opened here: that door is closed for this instance.
+      const token = seal.open(row.token);
+      return token === undefined ? { ...row, token: '', expired: true } : { ...row, token };
     },
     async update(id, change) {
       await db.update(discordInteractions).set(change).where(eq(discordInteractions.id, id));
@@ -78,9 +85,15 @@ export function discordAdapter(
   database: Database,
   log: Logger,
   wake: () => void,
-  options: { answerWithinMs?: number } = {},
+  options: { answerWithinMs?: number; encryptionKey?: Buffer | undefined } = {},
 ): DiscordAdapter {
   const settings = config.discord as DiscordConfig;
+  const { encryptionKey, ...adapterOptions } = options;
+  const seal = tokenSeal(encryptionKey ?? config.encryptionKey);
+  if (!seal.shared && config.database.url)
+    log.warn(
+      'ENCRYPTION_KEY is not set: Discord interaction tokens open only on the instance that received them; other instances answer with channel messages',
+    );
   return createDiscordAdapter({
     token: settings.token,
     applicationId: settings.applicationId as string,
@@ -89,11 +102,11 @@ export function discordAdapter(
     router: core.router,
     registry: core.registry,
     complete: (input, path, arg, partial) => core.router.complete?.(input, path, arg, partial) ?? Promise.resolve([]),
-    store: discordStore(database, core.clock),
+    store: discordStore(database, core.clock, seal),
     log: log.child({ component: 'discord' }),
     clock: core.clock,
     onRecorded: wake,
-    ...options,
+    ...adapterOptions,
   });
 }
 

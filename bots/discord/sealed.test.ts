@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { tokenSeal } from './sealed.ts';
+
+describe('sealed interaction tokens', () => {
+  const token = `aW50ZXJhY3Rpb246${randomBytes(40).toString('base64url')}`;
+
+  it('opens under the same ENCRYPTION_KEY on any instance, and never shows the token', () => {
+    const key = randomBytes(32);
+    const sealed = tokenSeal(key).seal(token);
+    expect(sealed).not.toContain(token);
+    expect(tokenSeal(Buffer.from(key)).open(sealed)).toBe(token);
+  });
+
+  it('does not open under another key, tampered, or without the version prefix', () => {
+    const seal = tokenSeal(randomBytes(32));
+    const sealed = seal.seal(token);
+    expect(tokenSeal(randomBytes(32)).open(sealed)).toBeUndefined();
+    expect(tokenSeal(undefined).open(sealed)).toBeUndefined();
+    const flipped = `${sealed.slice(0, -2)}${sealed.endsWith('A') ? 'B' : 'A'}${sealed.slice(-1)}`;
+    expect(seal.open(flipped)).toBeUndefined();
+    expect(seal.open(token)).toBeUndefined();
+  });
+});
