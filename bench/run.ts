@@ -1,6 +1,7 @@
 // `npm run bench [-- name ...]`: runs the benches (all, or the named ones) and prints one JSON line per figure.
 
 import { chatBench } from './chat.bench.ts';
+import { etsyBench } from './etsy.bench.ts';
 import type { Bench } from './figures.ts';
 import { inventoryBench } from './inventory.bench.ts';
 import { reportsBench } from './reports.bench.ts';
@@ -17,6 +18,7 @@ const benches: Bench[] = [
   whatsappBench,
   sourcingBench,
   reportsBench,
+  etsyBench,
 ];
 
 const wanted = process.argv.slice(2);

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { rawRows } from '../../../db/raw.ts';
 import { products, stockLevels } from '../../../db/schema/inventory.ts';
-import { applyChange } from './levels.ts';
+import { recheckLowStock } from './levels.ts';
 import { checkQuantity, normaliseSku } from './rules.ts';
 import type { LowStockNotifier } from './types.ts';
 
@@ -80,25 +80,52 @@ export function createMarketplace(deps: { db: Db; notify?: LowStockNotifier | un
     },
 
     /**
-     * Moves a product's available units to `available` by changing its total (reason `sync`, the ledger row keyed
-     * by `key`); answers whether it changed. Refused (false, nothing changed) when reserved and sold units do not fit.
+     * Moves many products' available units to their targets in one statement (a marketplace page): each product whose available units
+     * differ from its target has its total moved by the difference, with one ledger row (reason `sync`) each.
+     * Answers the products changed and those refused (the target leaves no room for reserved and sold units).
      */
     async setAvailable(
       tx: Db,
-      productId: number,
-      available: number,
-      origin: { actor: string; key: string; reference?: string },
-    ) {
-      checkQuantity(available, { allowZero: true });
-      const [level] = await tx
-        .select({ available: sql<number>`${stockLevels.available}` })
-        .from(stockLevels)
-        .where(eq(stockLevels.productId, productId))
-        .for('update');
-      const delta = available - (level?.available ?? 0);
-      if (!level || delta === 0) return { changed: false, refused: !level };
-      const result = await applyChange(tx, { productId, reason: 'sync', deltaTotal: delta, ...origin }, notify);
-      return { changed: result !== undefined, refused: result === undefined };
+      items: Array<{ productId: number; available: number; key: string; reference: string }>,
+      actor: string,
+    ): Promise<{ changed: Set<number>; refused: Set<number> }> {
+      const changed = new Set<number>();
+      const refused = new Set<number>();
+      if (items.length === 0) return { changed, refused };
+      for (const item of items) checkQuantity(item.available, { allowZero: true });
+      const values = sql.join(
+        items.map((item) => sql`(${item.productId}::bigint, ${item.available}::int, ${item.key}, ${item.reference})`),
+        sql`, `,
+      );
+      const rows = await rawRows<{ product_id: string; moved: boolean; threshold: number }>(
+        tx,
+        sql`
+        with wanted(product_id, target, key, reference) as (values ${values}),
+        old as (
+          select s.product_id, s.total, s.available from stock_levels s join wanted w using (product_id)
+          where s.available <> w.target order by s.product_id for update of s),
+        moved as (
+          update stock_levels s set total = s.total + (w.target - o.available), updated_at = now()
+          from old o join wanted w using (product_id)
+          where s.product_id = o.product_id and o.total + (w.target - o.available) >= 0
+          returning s.product_id, s.total, s.reserved, s.sold, w.target - o.available as delta, w.key, w.reference),
+        written as (
+          insert into stock_ledger (product_id, reason, delta_total, total_after, reserved_after, sold_after, actor,
+            reference, idempotency_key)
+          select product_id, 'sync', delta, total, reserved, sold, ${actor}, reference, key from moved
+          returning product_id)
+        select o.product_id, (m.product_id is not null) as moved, p.low_stock_threshold as threshold
+        from old o join products p on p.id = o.product_id left join moved m using (product_id)`,
+      );
+      for (const row of rows) {
+        const id = Number(row.product_id);
+        if (!row.moved) refused.add(id);
+        else {
+          changed.add(id);
+          if (row.threshold > 0) await recheckLowStock(tx, id, notify);
+        }
+      }
+      return { changed, refused };
     },
 
     /** The units a buyer could take now for each product (stored levels), for a push back to the marketplace. */

@@ -27,18 +27,38 @@ export function createEtsySession(client: EtsyClient, tokens: TokenSource, signa
   return {
     send,
     get: <T>(path: string, query?: EtsyCall['query']) => send<T>({ path, ...(query ? { query } : {}) }),
-    /** Every page of a `{count, results}` list, 100 at a time; the next page is asked for while this one is used. */
-    async *pages<T>(path: string, query: EtsyCall['query'] = {}): AsyncGenerator<{ results: T[]; count: number }> {
-      const page = (offset: number) =>
-        send<{ count: number; results: T[] }>({ path, query: { ...query, limit: 100, offset } });
-      let next: Promise<{ count: number; results: T[] }> | undefined = page(0);
-      for (let offset = 0; next; offset += 100) {
-        const current: { count: number; results: T[] } = await next;
-        const more = current.results.length === 100 && offset + 100 < current.count;
-        next = more ? page(offset + 100) : undefined;
+    /**
+     * Every page of a `{count, results}` list, 100 at a time, in order. Once the first page says how many there
+     * are, up to `ahead` later pages are asked for while earlier ones are used (the shared pace keeps the rate).
+     */
+    async *pages<T>(
+      path: string,
+      query: EtsyCall['query'] = {},
+      ahead = 4,
+    ): AsyncGenerator<{ results: T[]; count: number }> {
+      type Page = { count: number; results: T[] };
+      const page = (offset: number) => {
+        const asked = send<Page>({ path, query: { ...query, limit: 100, offset } });
         // A page not awaited yet must not become an unhandled rejection if the consumer stops early.
-        next?.catch(() => undefined);
+        asked.catch(() => undefined);
+        return asked;
+      };
+      const first = await page(0);
+      yield first;
+      const queued: Array<Promise<Page>> = [];
+      let next = 100;
+      const fill = () => {
+        while (queued.length < ahead && next < first.count) {
+          queued.push(page(next));
+          next += 100;
+        }
+      };
+      fill();
+      while (queued.length > 0) {
+        const current = await (queued.shift() as Promise<Page>);
+        fill();
         yield current;
+        if (current.results.length < 100) return;
       }
     },
     get calls() {

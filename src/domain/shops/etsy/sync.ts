@@ -1,7 +1,7 @@
 import type { Db } from '../../../../db/client.ts';
 import type { Clock } from '../../../clock.ts';
 import type { Logger } from '../../../logger.ts';
-import type { Inventory, UpsertedProduct } from '../../inventory/index.ts';
+import type { Inventory } from '../../inventory/index.ts';
 import { MAX_QTY } from '../../inventory/index.ts';
 import type { Connection } from '../connections.ts';
 import { noCounts, type ShopStore, type SyncCounts } from '../store.ts';
@@ -67,29 +67,42 @@ async function readReceipts(deps: SyncDeps, counts: SyncCounts): Promise<EtsyRec
   return found;
 }
 
+/** Pages written to the database at once: each page's products are its own, so their transactions do not meet. */
+const PAGES_IN_FLIGHT = 3;
+
 async function syncListings(deps: SyncDeps, moves: Map<string, number>, counts: SyncCounts) {
   const path = `/v3/application/shops/${deps.connection.shopId}/listings`;
+  const writing = new Set<Promise<void>>();
   for (const state of ['active', 'sold_out']) {
     let done = 0;
     for await (const page of deps.session.pages<unknown>(path, { state, includes: 'Inventory' })) {
       deps.signal?.throwIfAborted();
-      const variants: EtsyVariant[] = [];
-      for (const raw of page.results) {
-        const parsed = listingSchema.safeParse(raw);
-        if (!parsed.success) {
-          counts.failed += 1;
-          continue;
-        }
-        const found = variantsOf(parsed.data);
-        variants.push(...found.variants);
-        counts.failed += found.failed;
-      }
+      const variants = pageVariants(page.results, counts);
       counts.read += variants.length;
-      await applyPage(deps, variants, moves, counts);
+      const write = applyPage(deps, variants, moves, counts).finally(() => writing.delete(write));
+      write.catch(() => undefined); // seen by Promise.race/all; not an unhandled rejection meanwhile
+      writing.add(write);
+      if (writing.size >= PAGES_IN_FLIGHT) await Promise.race(writing);
       done += page.results.length;
       if (state === 'active') await deps.progress?.({ stage: 'listings', done, total: page.count });
     }
   }
+  await Promise.all(writing);
+}
+
+function pageVariants(results: unknown[], counts: SyncCounts): EtsyVariant[] {
+  const variants: EtsyVariant[] = [];
+  for (const raw of results) {
+    const parsed = listingSchema.safeParse(raw);
+    if (!parsed.success) {
+      counts.failed += 1;
+      continue;
+    }
+    const found = variantsOf(parsed.data);
+    variants.push(...found.variants);
+    counts.failed += found.failed;
+  }
+  return variants;
 }
 
 /** One page of variations in one transaction: products by SKU, links, then Etsy's quantities through the ledger. */
@@ -111,40 +124,29 @@ async function applyPage(deps: SyncDeps, variants: EtsyVariant[], moves: Map<str
     await deps.store.link(tx, connectionId, rows);
     const listingIds = [...new Set(chosen.map((variant) => variant.listingId))];
     const pending = await deps.store.pendingPushes(tx, connectionId, listingIds);
+    const targets = chosen.flatMap((variant) => {
+      const product = upserted.get(variant.sku.toUpperCase());
+      if (!product || pending.has(variant.listingId)) return [];
+      const wanted = targetOf(variant, moves);
+      if (wanted === product.available) return [];
+      const key = `etsy:sync:${deps.runId}:${product.productId}`;
+      return [{ productId: product.productId, available: wanted, key, reference: `etsy:listing:${variant.listingId}` }];
+    });
+    const { changed, refused } = await deps.inventory.marketplace.setAvailable(tx, targets, 'etsy');
     for (const variant of chosen) {
       const product = upserted.get(variant.sku.toUpperCase());
-      if (!product) {
-        counts.failed += 1;
-        continue;
-      }
-      const moved = pending.has(variant.listingId) ? false : await moveStock(deps, tx, variant, product, moves);
-      if (moved === undefined) counts.failed += 1;
+      if (!product || refused.has(product.productId)) counts.failed += 1;
       else if (product.created) counts.created += 1;
-      else if (product.changed || moved) counts.changed += 1;
+      else if (product.changed || changed.has(product.productId)) counts.changed += 1;
       else counts.unchanged += 1;
     }
   });
 }
 
-/** Etsy's quantity, before the receipts of this run move it, becomes available units through the ledger. */
-async function moveStock(
-  deps: SyncDeps,
-  tx: Db,
-  variant: EtsyVariant,
-  product: UpsertedProduct,
-  moves: Map<string, number>,
-): Promise<boolean | undefined> {
-  const target = Math.min(
-    MAX_QTY,
-    Math.max(0, variant.quantity - (moves.get(`${variant.listingId}|${variant.variant}`) ?? 0)),
-  );
-  if (target === product.available) return false;
-  const result = await deps.inventory.marketplace.setAvailable(tx, product.productId, target, {
-    actor: 'etsy',
-    key: `etsy:sync:${deps.runId}:${product.productId}`,
-    reference: `etsy:listing:${variant.listingId}`,
-  });
-  return result.refused ? undefined : result.changed;
+/** Etsy's quantity before the receipts of this run move it: what bodega's available units must be now. */
+function targetOf(variant: EtsyVariant, moves: Map<string, number>): number {
+  const moved = moves.get(`${variant.listingId}|${variant.variant}`) ?? 0;
+  return Math.min(MAX_QTY, Math.max(0, variant.quantity - moved));
 }
 
 async function applyReceipts(
