@@ -171,6 +171,39 @@ describe('syncing the shop', () => {
     expect(await chat.core.services.inventory.verify()).toEqual([]);
   });
 
+  it('a receipt Etsy ships ends its sale as shipped; one Etsy cancels gives the units back, as the ledger allows', async () => {
+    const records = fake.listings().filter((candidate) => {
+      const first = candidate.inventory.products[0]!;
+      return first.sku !== '' && first.offerings[0]!.quantity >= 2;
+    });
+    const shipped = fake.buy({ listingId: records[0]!.listing.listing_id });
+    const cancelled = fake.buy({ listingId: records[1]!.listing.listing_id });
+    clock.advance(60_000);
+    await chat.core.services.shops.sync({ trigger: 'job' });
+    const sku = records[1]!.inventory.products[0]!.sku;
+    const sold = await chat.core.services.inventory.stock.get(sku);
+    fake.setReceiptStatus(shipped.receipt_id, 'completed');
+    fake.setReceiptStatus(cancelled.receipt_id, 'canceled');
+    clock.advance(60_000);
+    const [result] = await chat.core.services.shops.sync({ trigger: 'job' });
+    expect(result).toMatchObject({ failed: 0 });
+    const statuses = await rawRows<{ external_ref: string; status: string }>(
+      database().db,
+      sql`select external_ref, status from sales where external_ref in (${String(shipped.receipt_id)}, ${String(cancelled.receipt_id)}) order by external_ref`,
+    );
+    expect(Object.fromEntries(statuses.map((row) => [row.external_ref, row.status]))).toEqual({
+      [String(shipped.receipt_id)]: 'shipped',
+      [String(cancelled.receipt_id)]: 'cancelled',
+    });
+    // Etsy does not restock a cancelled order by itself, so bodega follows Etsy's quantity after giving the unit back.
+    const after = await chat.core.services.inventory.stock.get(sku);
+    expect(after?.sold).toBe((sold?.sold ?? 0) - 1);
+    expect(after?.available).toBe(
+      fake.listing(records[1]!.listing.listing_id)!.inventory.products[0]!.offerings[0]!.quantity,
+    );
+    expect(await chat.core.services.inventory.verify()).toEqual([]);
+  });
+
   it('a local /stock fijar reaches Etsy with the whole products array, variations kept', async () => {
     const record = fake.listings().find((candidate) => candidate.inventory.products.length === 4)!;
     const target = record.inventory.products[1]!;
