@@ -124,6 +124,8 @@ export function syncTask(services: Services): TaskDefinition {
         signal,
         progress: (step) => progress(progressText(t, step)),
       });
+      // Connected shops exist (the command checked), so none active means every one lost Etsy's permission.
+      if (results.length === 0) return reply(text(t('shops.etsyUnauthorized')));
       return reply(...results.map((result) => text(resultLine(t, result))));
     },
   });

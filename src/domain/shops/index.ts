@@ -94,8 +94,7 @@ export function createShops(deps: ShopsDeps) {
     );
   };
 
-  async function pushFor(connection: Connection, signal?: AbortSignal) {
-    const session = sessionFor(connection, signal);
+  async function pushFor(connection: Connection, signal?: AbortSignal, session = sessionFor(connection, signal)) {
     const pushed = await withSessionLock(deps.sql, `shops:push:${connection.id}`, () =>
       pushQueued({ db, log, inventory: deps.inventory, session, connectionId: connection.id }, signal),
     );
@@ -111,20 +110,24 @@ export function createShops(deps: ShopsDeps) {
       const startedAt = clock.now();
       const runId = await store.startRun(connection.id, connection.shopName, trigger, startedAt);
       const session = sessionFor(connection, options.signal);
-      let counts = noCounts();
+      const counts = noCounts();
       try {
-        await pushFor(connection, options.signal); // local changes first, so Etsy's answer already has them
-        counts = await syncShop({
-          db,
-          clock,
-          log,
-          inventory: deps.inventory,
-          store,
-          session,
-          connection,
-          runId,
-          ...options,
-        });
+        // Local changes first, so Etsy's answer already has them; the same session counts every call of the run.
+        await pushFor(connection, options.signal, session);
+        await syncShop(
+          {
+            db,
+            clock,
+            log,
+            inventory: deps.inventory,
+            store,
+            session,
+            connection,
+            runId,
+            ...options,
+          },
+          counts,
+        );
         await store.synced(connection.id, clock.now(), startedAt);
         await store.finishRun(runId, counts, session.calls, clock.now());
         return { shop: connection.shopName, ...counts, callsUsed: session.calls };

@@ -35,9 +35,9 @@ export interface SyncDeps {
  * One sync of a shop: receipts modified since the last sync are read first (so the stock they move is known),
  * then every listing with its inventory, a page at a time, becomes products and stock (Etsy's quantity through
  * the ledger, reason `sync`), then the receipts become sales. Nothing new on Etsy: nothing changes, no ledger rows.
+ * `counts` fills as it goes, so a run that stops halfway still records what it did.
  */
-export async function syncShop(deps: SyncDeps): Promise<SyncCounts> {
-  const counts = noCounts();
+export async function syncShop(deps: SyncDeps, counts: SyncCounts = noCounts()): Promise<SyncCounts> {
   const receipts = await readReceipts(deps, counts);
   const sales = await deps.store.receipts(
     deps.connection.id,
