@@ -2,6 +2,7 @@
 
 import { chatBench } from './chat.bench.ts';
 import { discordBench } from './discord.bench.ts';
+import { etsyBench } from './etsy.bench.ts';
 import type { Bench } from './figures.ts';
 import { inventoryBench } from './inventory.bench.ts';
 import { reportsBench } from './reports.bench.ts';
@@ -19,6 +20,7 @@ const benches: Bench[] = [
   discordBench,
   sourcingBench,
   reportsBench,
+  etsyBench,
 ];
 
 const wanted = process.argv.slice(2);

@@ -60,6 +60,8 @@ export interface EtsyConfig {
   sharedSecret: string;
   apiBase: string;
   oauthBase: string;
+  /** ETSY_WEBHOOK_SECRET (`whsec_<base64>`): without it POST /webhooks/etsy is off. */
+  webhookSecret: string | undefined;
 }
 
 export interface AliexpressConfig {
@@ -171,6 +173,9 @@ const envSchema = z.object({
   ETSY_SHARED_SECRET: optional(z.string()),
   ETSY_API_BASE: withDefault(httpUrl, 'https://api.etsy.com'),
   ETSY_OAUTH_BASE: withDefault(httpUrl, 'https://www.etsy.com'),
+  ETSY_WEBHOOK_SECRET: optional(
+    z.string().regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, { message: 'must be the whsec_<base64> secret Etsy shows' }),
+  ),
   ALIEXPRESS_BASE_URL: withDefault(httpUrl, 'https://www.aliexpress.com'),
   ALIEXPRESS_MTOP_URL: withDefault(httpUrl, 'https://acs.aliexpress.com'),
   ALIEXPRESS_APP_KEY: optional(z.string()),
@@ -257,6 +262,7 @@ function toConfig(env: Env): Config {
             sharedSecret: env.ETSY_SHARED_SECRET,
             apiBase: env.ETSY_API_BASE,
             oauthBase: env.ETSY_OAUTH_BASE,
+            webhookSecret: env.ETSY_WEBHOOK_SECRET,
           }
         : undefined,
     aliexpress: {
@@ -352,6 +358,7 @@ export function secretValues(config: Config): string[] {
     config.whatsapp?.appSecret,
     config.etsy?.apiKey,
     config.etsy?.sharedSecret,
+    config.etsy?.webhookSecret,
     config.aliexpress.appSecret,
     config.aliexpress.proxyUrl,
     config.mail?.smtpUrl,

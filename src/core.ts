@@ -6,6 +6,7 @@ import { type MonthlyReportDeps, monthlyReportJob } from '../jobs/monthly-report
 import { pruneChatStateJob } from '../jobs/prune-chat-state.job.ts';
 import { releaseExpiredReservationsJob } from '../jobs/release-expired-reservations.job.ts';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.ts';
+import { pushShopsJob, syncShopsJob } from '../jobs/sync-shops.job.ts';
 import { verifyStockJob } from '../jobs/verify-stock.job.ts';
 import { watchFiltersJob } from '../jobs/watch-filters.job.ts';
 import { watchPricesJob } from '../jobs/watch-prices.job.ts';
@@ -28,6 +29,7 @@ import { type Command, createRegistry, type Registry } from './commands/registry
 import { reportTask } from './commands/reports.ts';
 import { createRouter, type Router } from './commands/router.ts';
 import { searchTask } from './commands/search.ts';
+import { shopNotifier, syncTask } from './commands/shops.ts';
 import { watchAddTask } from './commands/watches.ts';
 import type { Config } from './config.ts';
 import { createApiKeys } from './domain/apikeys/index.ts';
@@ -35,6 +37,7 @@ import { createInventory } from './domain/inventory/index.ts';
 import { createJobRuns } from './domain/jobs/index.ts';
 import { createPeople } from './domain/people/index.ts';
 import { createSettings, seedSettings } from './domain/settings/index.ts';
+import { createShops } from './domain/shops/index.ts';
 import {
   createSavedFilters,
   createSupplierSearch,
@@ -45,6 +48,7 @@ import {
 } from './domain/sourcing/index.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { resolveEncryptionKey } from './secrets.ts';
 import { dailyBackup } from './wiring/backups.ts';
 import { fileStore, reportsService } from './wiring/reports.ts';
 
@@ -101,11 +105,13 @@ export function createCore(options: {
   const sourceLog = options.log.child({ component: 'aliexpress' });
   const source = createSupplierSource({ ...aliexpress, log: sourceLog });
   const search = createSupplierSearch({ db, source });
+  const people = createPeople({ db, clock });
+  const inventory = createInventory({ db, clock, notify: lowStockNotifier(subscriptions, settings, clock) });
   const services: Services = {
-    people: createPeople({ db, clock }),
+    people,
     tasks: createTasks({ db }),
     subscriptions,
-    inventory: createInventory({ db, clock, notify: lowStockNotifier(subscriptions, settings, clock) }),
+    inventory,
     settings,
     search,
     filters: createSavedFilters({ db, clock, search, settings, notify: filterNotifier(settings) }),
@@ -113,6 +119,16 @@ export function createCore(options: {
     apiKeys: createApiKeys({ db }),
     outbox: { held: () => heldMessages(db) },
     reports: reportsService(options.config, db, clock),
+    shops: createShops({
+      db,
+      sql: options.database.sql,
+      clock,
+      log: options.log.child({ component: 'etsy' }),
+      inventory,
+      key: () => resolveEncryptionKey(options.config),
+      etsy: etsyConfig(options.config),
+      notify: shopNotifier(() => people, settings, clock),
+    }),
   };
 
   const registry = createRegistry([...coreCommands, ...(options.extraCommands ?? [])]);
@@ -135,10 +151,21 @@ export function createCore(options: {
       filterRunTask(services),
       watchAddTask(services),
       reportTask(services),
+      syncTask(services),
       ...(options.extraTasks ?? []),
     ],
-    close: () => source.close(),
+    close: async () => {
+      await source.close();
+      await services.shops.close();
+    },
   };
+}
+
+/** Etsy's settings for the shops area, with the callback on PUBLIC_URL (or this machine's port without one). */
+function etsyConfig(config: Config) {
+  if (!config.etsy) return undefined;
+  const base = config.publicUrl ?? `http://localhost:${config.port}`;
+  return { ...config.etsy, redirectUri: new URL('/oauth/etsy/callback', base).toString() };
 }
 
 /** The workers that run recorded updates, deliver replies and run long tasks; `start()` runs them in the background. */
@@ -208,6 +235,8 @@ export function createJobScheduler(core: Core, database: Database, config: Confi
       watchPricesJob,
       monthlyReportJob,
       backupJob,
+      syncShopsJob,
+      pushShopsJob,
     ],
     deps: {
       clock: core.clock,
@@ -221,6 +250,7 @@ export function createJobScheduler(core: Core, database: Database, config: Confi
         instance: `${hostname()}:${process.pid}`,
       }),
       backup: (now) => dailyBackup(config, database, now),
+      shops: core.services.shops,
       pruneFiles: async (now) => (await fileStore(config, database.db))?.prune(now) ?? 0,
     },
     timezone: config.timezone,
@@ -236,4 +266,5 @@ interface JobDeps extends MonthlyReportDeps, BackupDeps {
   inventory: Core['services']['inventory'];
   filters: SavedFilters;
   watches: Watches;
+  shops: Core['services']['shops'];
 }

@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { createCore, createJobScheduler, createWorkers, openDatabase } from './core.ts';
 import { createUsage } from './domain/usage/index.ts';
 import { createApp } from './http/app.ts';
+import { etsyOauthRoutes } from './http/routes/etsy-oauth.ts';
 import { filesRoutes } from './http/routes/files.ts';
 import type { CheckState, ReadinessReport } from './http/routes/health.ts';
 import { storefrontRoutes } from './http/routes/storefront/index.ts';
@@ -16,6 +17,7 @@ import { createMetrics } from './metrics.ts';
 import type { PlatformSetup } from './platform-setup.ts';
 import { resolveEncryptionKey } from './secrets.ts';
 import { connectDiscord, discordAdapter } from './wiring/discord.ts';
+import { etsyProcessor, etsyWebhook, etsyWiring } from './wiring/etsy.ts';
 import { fileStore } from './wiring/reports.ts';
 import { connectTelegram, telegramAdapter } from './wiring/telegram.ts';
 import { connectWhatsapp, whatsappAdapter } from './wiring/whatsapp.ts';
@@ -58,7 +60,9 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
     : undefined;
   const adapters = [telegram, whatsapp?.adapter, discord].filter((adapter) => adapter !== undefined);
   const senders: Sender[] = adapters;
-  const workers = createWorkers(core, database, log, senders, { processors: adapters.map((a) => a.processor) });
+  const etsy = etsyWiring(config);
+  const processors = [...adapters.map((a) => a.processor), ...(etsy ? [etsyProcessor(core, log)] : [])];
+  const workers = createWorkers(core, database, log, senders, { processors });
   workers.start();
   const webhooks = new Hono();
   if (telegram) webhooks.post('/telegram', (c) => telegram.handleWebhook(c.req.raw));
@@ -67,6 +71,11 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
   if (whatsappWebhook) {
     webhooks.get('/whatsapp', (c) => whatsappWebhook.verify(new URL(c.req.url)));
     webhooks.post('/whatsapp', (c) => whatsappWebhook.handle(c.req.raw));
+  }
+  if (etsy) {
+    const wake = () => workers.inbound.wake();
+    const handle = etsyWebhook({ secret: etsy.secret, db: database.db, clock: core.clock, log, wake });
+    webhooks.post('/etsy', (c) => handle(c.req.raw));
   }
   const scheduler = createJobScheduler(core, database, config, log);
   scheduler.start();
@@ -92,6 +101,7 @@ export async function startBodega(config: Config, log: Logger): Promise<RunningB
         }),
       },
       { path: '/webhooks', app: webhooks },
+      { path: '/oauth/etsy', app: etsyOauthRoutes((query) => core.services.shops.finish(query)) },
       {
         path: '/files',
         app: filesRoutes({ store: () => fileStore(config, database.db), now: () => core.clock.now() }),

@@ -7,6 +7,7 @@ export * from './people.ts';
 export * from './reports.ts';
 export * from './sales.ts';
 export * from './settings.ts';
+export * from './shops.ts';
 export * from './sourcing.ts';
 export * from './tasks.ts';
 export * from './usage.ts';

@@ -8,6 +8,7 @@ import type { Inventory } from '../domain/inventory/index.ts';
 import type { People, User } from '../domain/people/index.ts';
 import type { Reports } from '../domain/reports/index.ts';
 import type { Settings, ShopSettings } from '../domain/settings/index.ts';
+import type { Shops } from '../domain/shops/index.ts';
 import type { SavedFilters, SupplierSearch, Watches } from '../domain/sourcing/index.ts';
 import type { Locale, Translate } from '../i18n/index.ts';
 import type { Logger } from '../logger.ts';
@@ -26,6 +27,8 @@ export interface Services {
   watches: Watches;
   /** Storefront API keys, listed and revoked by owners from chat. */
   apiKeys: ApiKeys;
+  /** Marketplace shops (Etsy): connect, sync, push stock back. */
+  shops: Shops;
   /** Monthly reports: build, mail, share by link. */
   reports: Reports;
   /** Messages a platform will not take yet (WhatsApp's 24-hour window), for owners to see in /avisos. */

@@ -10,6 +10,7 @@ import { reportCommand } from './reports.ts';
 import { commitCommand, releaseCommand, reservationsCommand, reserveCommand, shipCommand } from './reservations.ts';
 import { searchCommand } from './search.ts';
 import { settingsCommand } from './settings.ts';
+import { connectCommand, disconnectCommand, shopsCommand, syncCommand } from './shops.ts';
 import { statsCommand } from './stats.ts';
 import { stockCommand } from './stock.ts';
 import { cancelCommand, tasksCommand } from './tasks.ts';
@@ -42,4 +43,8 @@ export const coreCommands: Command[] = [
   settingsCommand,
   reportCommand,
   statsCommand,
+  syncCommand,
+  connectCommand,
+  disconnectCommand,
+  shopsCommand,
 ];

@@ -134,6 +134,7 @@ export const en: Record<keyof typeof es, Message> = {
   'task.kind.search': 'search',
   'task.kind.filter-run': 'filter check',
   'task.kind.watch-add': 'new watch',
+  'task.kind.sync': 'shop sync',
   'tasks.title': 'Recent tasks',
   'tasks.empty': 'No recent tasks.',
   'tasks.col_id': 'task',

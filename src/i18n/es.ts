@@ -173,6 +173,7 @@ export const es = {
   'task.kind.search': 'búsqueda',
   'task.kind.filter-run': 'revisión de filtro',
   'task.kind.watch-add': 'vigilancia nueva',
+  'task.kind.sync': 'sincronización de tiendas',
   'tasks.title': 'Tareas recientes',
   'tasks.empty': 'No hay tareas recientes.',
   'tasks.col_id': 'tarea',

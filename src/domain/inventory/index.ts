@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.ts';
 import type { Clock } from '../../clock.ts';
 import { createHistory } from './history.ts';
+import { createMarketplace } from './marketplace.ts';
 import { createProducts } from './products.ts';
 import { createReservations } from './reservations.ts';
 import { createSales } from './sales.ts';
@@ -9,6 +10,7 @@ import type { LowStockNotifier } from './types.ts';
 import { verifyStock } from './verify.ts';
 import { createStockViews } from './views.ts';
 
+export type { ListedProduct, Marketplace, UpsertedProduct } from './marketplace.ts';
 export { DEFAULT_TTL_SECONDS, type ReserveRequest } from './reservations.ts';
 export { MAX_QTY, skuSchema } from './rules.ts';
 export type { RecordSaleRequest } from './sales.ts';
@@ -44,6 +46,8 @@ export function createInventory(deps: {
     /** The sales service marketplaces (Etsy) call: `recordSale`, `shipSale`, `cancelSale`. */
     sales: createSales(deps),
     history: createHistory(deps),
+    /** What marketplace syncs (Etsy) use: products by SKU, levels moved through the ledger with reason `sync`. */
+    marketplace: createMarketplace(deps),
     views: createStockViews(deps),
     verify: () => verifyStock(deps.db),
   };

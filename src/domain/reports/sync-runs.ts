@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { and, asc, gte, lt } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { rawRow, rawRows, timestamp } from '../../../db/raw.ts';
+import { syncRuns } from '../../../db/schema/shops.ts';
 import type { Period } from './period.ts';
 
 /** One marketplace sync of the month, as the Sincronizaciones sheet shows it. */
@@ -9,52 +9,31 @@ export interface SyncRunRow {
   finishedAt: Date | null;
   shop: string;
   status: string;
-  /** Counts the run recorded (listings, receipts…), as `name: n` pairs. */
+  /** Counts the run recorded, as `name: n` pairs. */
   details: string;
   error: string | null;
 }
 
-type Loose = Record<string, unknown>;
-
-const pick = (row: Loose, ...names: string[]) => names.map((name) => row[name]).find((value) => value != null);
-const dateOf = (value: unknown) => (value == null ? null : new Date(String(value)));
-const COUNT = /(count|listings|receipts|products|sales|created|updated|skipped|errors|changed|fetched)/i;
-
-/**
- * The month's sync runs. The shops area records them in `sync_runs` (built in parallel with this report); until that
- * table exists here, the `sync-shops` job's own runs stand in. Rows are read loosely (`to_jsonb`) so the sheet keeps
- * working whatever counts that table grows; the time column is the first of `started_at`, `created_at`.
- */
+/** The month's sync runs from `sync_runs` (the shops area records one per sync), oldest first. */
 export async function syncRunsIn(db: Db, period: Period): Promise<SyncRunRow[]> {
-  const exists = await rawRow<{ found: boolean }>(db, sql`select to_regclass('public.sync_runs') is not null as found`);
-  const rows = exists?.found
-    ? (await rawRows<{ row: Loose }>(db, sql`select to_jsonb(r) as row from sync_runs r`)).map((r) => r.row)
-    : await jobRuns(db, period);
-  return rows
-    .map(toSyncRun)
-    .filter((run) => run.startedAt >= period.start && run.startedAt < period.end)
-    .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
-}
-
-async function jobRuns(db: Db, period: Period): Promise<Loose[]> {
-  return rawRows<Loose>(
-    db,
-    sql`select started_at, finished_at, 'etsy' as shop, status, error from job_runs
-        where job = 'sync-shops' and started_at >= ${timestamp(period.start)} and started_at < ${timestamp(period.end)}`,
-  );
-}
-
-function toSyncRun(row: Loose): SyncRunRow {
-  const details = Object.entries(row)
-    .filter(([name, value]) => COUNT.test(name) && typeof value === 'number')
-    .map(([name, value]) => `${name}: ${value}`)
-    .join(', ');
-  return {
-    startedAt: dateOf(pick(row, 'started_at', 'created_at')) ?? new Date(0),
-    finishedAt: dateOf(pick(row, 'finished_at', 'ended_at')),
-    shop: String(pick(row, 'shop', 'shop_name', 'shop_id', 'platform') ?? ''),
-    status: String(pick(row, 'status', 'outcome') ?? ''),
-    details,
-    error: (pick(row, 'error', 'errors_text') as string | undefined) ?? null,
-  };
+  const rows = await db
+    .select()
+    .from(syncRuns)
+    .where(and(gte(syncRuns.startedAt, period.start), lt(syncRuns.startedAt, period.end)))
+    .orderBy(asc(syncRuns.startedAt), asc(syncRuns.id));
+  return rows.map((row) => ({
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    shop: `etsy:${row.shop}`,
+    status: row.status,
+    details: [
+      `read: ${row.read}`,
+      `created: ${row.created}`,
+      `changed: ${row.changed}`,
+      `unchanged: ${row.unchanged}`,
+      `failed: ${row.failed}`,
+      `calls: ${row.callsUsed}`,
+    ].join(', '),
+    error: row.error,
+  }));
 }

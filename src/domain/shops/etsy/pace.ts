@@ -4,7 +4,8 @@ import type { Clock } from '../../../clock.ts';
  * One pace shared by every Etsy call of this process: at most `perSecond` calls within any one second, as
  * Etsy counts them (a sliding second of arrivals). Etsy sees a call somewhere between our start and its
  * answer, so a slot is held from the start until one second after the answer: that can never be too many,
- * whatever the latency. Etsy's x-remaining-this-second of 0 and a 429's retry-after hold everyone back.
+ * whatever the latency. Etsy's x-remaining-this-second of 0 holds everyone back until our oldest slot in the
+ * window frees (not a whole second from then), and a 429's retry-after holds everyone back.
  * Callers take turns in arrival order.
  */
 export interface Pace {
@@ -29,7 +30,7 @@ export function createPace(clock: Clock, perSecond = 10): Pace {
     answered = answered.filter((stamp) => stamp > at - 1000);
     if (answered.length + inFlight < perSecond) return 0;
     if (answered.length === 0) return 'answer';
-    return (answered[0] ?? at) + 1000 - at;
+    return Math.min(...answered) + 1000 - at;
   }
 
   async function take(signal?: AbortSignal): Promise<() => void> {
@@ -59,7 +60,12 @@ export function createPace(clock: Clock, perSecond = 10): Pace {
       return mine;
     },
     observe(remaining) {
-      if (remaining === 0) heldUntil = Math.max(heldUntil, now() + 1000);
+      if (remaining !== 0) return;
+      // Etsy's second is full: it frees when the oldest arrival in it is a second old. Our oldest slot in the
+      // window is no earlier than that arrival; with none of ours there (another process spent it), a whole second.
+      const at = now();
+      const ours = answered.filter((stamp) => stamp > at - 1000);
+      heldUntil = Math.max(heldUntil, (ours.length > 0 ? Math.min(...ours) : at) + 1000);
     },
     holdFor(ms) {
       heldUntil = Math.max(heldUntil, now() + ms);
