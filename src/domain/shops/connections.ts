@@ -5,6 +5,7 @@ import { shopConnections, shopOauthStates, syncRuns } from '../../../db/schema/s
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import type { Sealer } from '../../seal.ts';
 import {
   authorizationUrl,
   EtsyGrantRefused,
@@ -15,7 +16,6 @@ import {
   shopOfToken,
 } from './etsy/auth.ts';
 import type { EtsyClient } from './etsy/client.ts';
-import type { Sealer } from './seal.ts';
 
 const STATE_TTL_MS = 10 * 60 * 1000;
 /** An access token this close to its end is refreshed before use. */

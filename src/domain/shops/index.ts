@@ -6,6 +6,7 @@ import { etsyPushes, shopConnections } from '../../../db/schema/shops.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import type { Logger } from '../../logger.ts';
+import { createSealer, type Sealer } from '../../seal.ts';
 import type { Inventory } from '../inventory/index.ts';
 import { type Connection, createConnections, type ShopNotifier } from './connections.ts';
 import { createEtsyClient } from './etsy/client.ts';
@@ -14,7 +15,6 @@ import { applyReceipt, stepFor } from './etsy/receipts.ts';
 import { createEtsySession } from './etsy/session.ts';
 import { receiptSchema } from './etsy/shapes.ts';
 import { type SyncProgress, syncShop } from './etsy/sync.ts';
-import { createSealer, type Sealer } from './seal.ts';
 import { createShopStore, noCounts, type SyncCounts } from './store.ts';
 
 export type { CallbackOutcome, ChatPlace, Connection, ShopLocale, ShopNotice, ShopNotifier } from './connections.ts';

@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 const VERSION = 'v1';
 
 /**
- * Secrets at rest (shop tokens, PKCE verifiers): AES-256-GCM with a fresh 12-byte nonce each time, the purpose as
+ * Secrets at rest (shop tokens, PKCE verifiers, Discord interaction tokens): AES-256-GCM with a fresh 12-byte nonce each time, the purpose as
  * additional data (a sealed refresh token cannot be passed off as an access token), `v1.<nonce>.<tag>.<text>`.
  */
 export interface Sealer {
