@@ -69,6 +69,8 @@ CREATE TABLE "sync_runs" (
 	"failed" integer DEFAULT 0 NOT NULL,
 	"calls_used" integer DEFAULT 0 NOT NULL,
 	"error" text,
+	"error_reason" text,
+	"error_details" jsonb,
 	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone,
 	CONSTRAINT "sync_runs_status" CHECK ("sync_runs"."status" in ('running', 'success', 'failed'))

@@ -5,6 +5,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -84,7 +85,11 @@ export const syncRuns = pgTable(
     unchanged: integer('unchanged').notNull().default(0),
     failed: integer('failed').notNull().default(0),
     callsUsed: integer('calls_used').notNull().default(0),
+    /** The developer message, for operators and logs. */
     error: text('error'),
+    /** What the chat says of it: the failure's catalogue key and its parameters (no reason: the apology). */
+    errorReason: text('error_reason'),
+    errorDetails: jsonb('error_details'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },

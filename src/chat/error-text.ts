@@ -15,5 +15,11 @@ function localised(details: Params, t: Translate): Params {
  */
 export function errorText(error: unknown, t: Translate): string {
   if (!isAppError(error)) return t('error.internal');
-  return t(error.reason, localised(error.details, t));
+  return reasonText(error.reason, error.details, t);
+}
+
+/** An expected error kept as its reason and details (a sync run's failure): the same words as when it happened. */
+export function reasonText(reason: string | null, details: unknown, t: Translate): string {
+  if (!reason || !(reason in catalogues.es)) return t('error.internal');
+  return t(reason as MessageKey, localised((details ?? {}) as Params, t));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { errorText, reasonText } from '../chat/error-text.ts';
 import { enqueue } from '../chat/outbox/outbox.ts';
 import { alert, bold, link, type Reply, reply, text } from '../chat/reply.ts';
 import { defineTask, type TaskDefinition } from '../chat/task-runner.ts';
@@ -58,10 +59,13 @@ export const disconnectCommand = defineCommand({
   },
 });
 
-function lastSyncLine(ctx: CommandContext, run: { startedAt: Date; error: string | null } & SyncCounts) {
+function lastSyncLine(
+  ctx: CommandContext,
+  run: { startedAt: Date; error: string | null; errorReason: string | null; errorDetails: unknown } & SyncCounts,
+) {
   const when = ctx.t.dateTime(run.startedAt);
   return run.error
-    ? ctx.t('shops.last_sync_failed', { when, error: run.error.slice(0, 200) })
+    ? ctx.t('shops.last_sync_failed', { when, error: reasonText(run.errorReason, run.errorDetails, ctx.t) })
     : ctx.t('shops.last_sync', { when, counts: countsText(ctx.t, run) });
 }
 
@@ -108,7 +112,8 @@ function progressText(t: Translate, progress: SyncProgress): string {
 }
 
 function resultLine(t: Translate, result: SyncResult): string {
-  if (result.error) return t('shops.sync_failed', { shop: result.shop, error: result.error });
+  if (result.error !== undefined)
+    return t('shops.sync_failed', { shop: result.shop, error: errorText(result.error, t) });
   return t('shops.synced', { shop: result.shop, counts: countsText(t, result), calls: result.callsUsed });
 }
 

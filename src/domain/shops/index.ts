@@ -48,7 +48,8 @@ export interface ShopsDeps {
 export interface SyncResult extends SyncCounts {
   shop: string;
   callsUsed: number;
-  error?: string;
+  /** Why this shop's sync failed (said in the chat through errorText). */
+  error?: unknown;
 }
 
 const notConfigured = () => new AppError('unavailable', 'Etsy is not configured', {}, 'shops.notConfigured');
@@ -132,8 +133,7 @@ export function createShops(deps: ShopsDeps) {
         await store.finishRun(runId, counts, session.calls, clock.now());
         return { shop: connection.shopName, ...counts, callsUsed: session.calls };
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        await store.finishRun(runId, counts, session.calls, clock.now(), message);
+        await store.finishRun(runId, counts, session.calls, clock.now(), error);
         throw error;
       }
     });
@@ -185,7 +185,7 @@ export function createShops(deps: ShopsDeps) {
               shop: connection.shopName,
               ...noCounts(),
               callsUsed: 0,
-              error: String(error),
+              error,
             })),
           );
       }

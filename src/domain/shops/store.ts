@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.ts';
 import { products } from '../../../db/schema/inventory.ts';
 import { sales } from '../../../db/schema/sales.ts';
 import { etsyLinks, etsyPushes, etsyReceipts, shopConnections, syncRuns } from '../../../db/schema/shops.ts';
+import { isAppError } from '../../errors.ts';
 
 /** The counts a sync run records. */
 export interface SyncCounts {
@@ -25,10 +26,20 @@ export function createShopStore(db: Db) {
         .returning({ id: syncRuns.id });
       return row?.id ?? 0;
     },
-    async finishRun(runId: number, counts: SyncCounts, callsUsed: number, at: Date, error?: string) {
+    /** Ends a run; a failure keeps its developer message and, for the chat, its catalogue key and parameters. */
+    async finishRun(runId: number, counts: SyncCounts, callsUsed: number, at: Date, failure?: unknown) {
+      const failed = failure !== undefined;
       await db
         .update(syncRuns)
-        .set({ ...counts, callsUsed, finishedAt: at, status: error ? 'failed' : 'success', error: error ?? null })
+        .set({
+          ...counts,
+          callsUsed,
+          finishedAt: at,
+          status: failed ? 'failed' : 'success',
+          error: failed ? (failure instanceof Error ? failure.message : String(failure)) : null,
+          errorReason: isAppError(failure) ? failure.reason : null,
+          errorDetails: isAppError(failure) ? failure.details : null,
+        })
         .where(eq(syncRuns.id, runId));
     },
     async synced(connectionId: number, at: Date, receiptsSince: Date | undefined) {
