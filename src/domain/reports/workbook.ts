@@ -22,7 +22,7 @@ import type { SyncRunRow } from './sync-runs.ts';
 
 type Writer = stream.xlsx.WorkbookWriter;
 /** exceljs (~27 MiB) is loaded with the first report, not at start. */
-const loadExceljs = () => createRequire(import.meta.url)('exceljs') as typeof import('exceljs');
+export const loadExceljs = () => createRequire(import.meta.url)('exceljs') as typeof import('exceljs');
 
 /** What the workbook shows, already read from the database (the ledger is streamed separately). */
 export interface ReportContent {
