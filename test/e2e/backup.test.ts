@@ -111,6 +111,18 @@ describe('bodega backup and bodega restore', () => {
     await writeFile(cut, gzipSync(text.slice(0, text.indexOf('#end '))));
     const cutShort = await runBodega(['restore', cut], targetEnv);
     expect([cutShort.code, cutShort.stderr]).toEqual([1, expect.stringContaining('no es una copia de bodega válida')]);
+    const broken = join(dataDir, 'broken.ndjson.gz');
+    const bytes = await readFile(file);
+    await writeFile(broken, bytes.subarray(0, bytes.length - 40));
+    const brokenGzip = await runBodega(['restore', broken], targetEnv);
+    expect([brokenGzip.code, brokenGzip.stderr]).toEqual([
+      1,
+      expect.stringContaining('no es una copia de bodega válida'),
+    ]);
+    const plain = join(dataDir, 'plain.ndjson');
+    await writeFile(plain, text);
+    const notGzip = await runBodega(['restore', plain], targetEnv);
+    expect([notGzip.code, notGzip.stderr]).toEqual([1, expect.stringContaining('no es una copia de bodega válida')]);
 
     // A stock level whose product is not in the backup: the key is checked when it is added back, and all undone.
     const orphan = text.replace(/(#table \{"name":"stock_levels"[^\n]*\n"\()(\d+)/, '$1999999');

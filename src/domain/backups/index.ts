@@ -85,26 +85,42 @@ export async function restoreBackup(sql: Sql, source: string | Readable): Promis
   pipeline(typeof source === 'string' ? createReadStream(source) : source, gunzip, () => {});
   const lines = createInterface({ input: gunzip, crlfDelay: Number.POSITIVE_INFINITY });
   const iterator = lines[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const header = parseHeader(first.done ? '' : first.value);
-  const tables: Record<string, number> = {};
-  await sql.begin(async (tx) => {
-    await refuseUnlessEmpty(tx, header);
-    await withKeysAndIndexesAfter(tx, async () => {
-      for (let next = await iterator.next(); ; next = await iterator.next()) {
-        if (next.done) throw invalid('backup ends before its trailer');
-        const line = next.value;
-        if (line.startsWith(TRAILER)) return checkTrailer(line, tables);
-        if (!line.startsWith(SECTION)) throw invalid('unexpected line');
-        const section = JSON.parse(line.slice(SECTION.length)) as TableSection;
-        if (!header.tables.includes(section.name)) throw invalid(`unknown table ${section.name}`);
-        tables[section.name] = await copyIn(tx, section, iterator);
-      }
+  try {
+    const first = await iterator.next();
+    const header = parseHeader(first.done ? '' : first.value);
+    const tables: Record<string, number> = {};
+    await sql.begin(async (tx) => {
+      await refuseUnlessEmpty(tx, header);
+      await withKeysAndIndexesAfter(tx, () => loadSections(tx, header, iterator, tables));
+      await continueSequences(tx, header.tables);
     });
-    await continueSequences(tx, header.tables);
-  });
-  lines.close();
-  return { tables, bytes: 0 };
+    return { tables, bytes: 0 };
+  } catch (error) {
+    // zlib's codes (Z_DATA_ERROR, Z_BUF_ERROR): not gzip, or a gzip cut short.
+    if (String((error as { code?: unknown }).code).startsWith('Z_')) throw invalid(`not gzip: ${error}`);
+    throw error;
+  } finally {
+    lines.close();
+    gunzip.destroy();
+  }
+}
+
+/** Every `#table` section up to the trailer, whose row counts must be the ones loaded. */
+async function loadSections(
+  tx: Tx,
+  header: BackupHeader,
+  lines: AsyncIterator<string>,
+  tables: Record<string, number>,
+) {
+  for (let next = await lines.next(); ; next = await lines.next()) {
+    if (next.done) throw invalid('backup ends before its trailer');
+    const line = next.value;
+    if (line.startsWith(TRAILER)) return checkTrailer(line, tables);
+    if (!line.startsWith(SECTION)) throw invalid('unexpected line');
+    const section = JSON.parse(line.slice(SECTION.length)) as TableSection;
+    if (!header.tables.includes(section.name)) throw invalid(`unknown table ${section.name}`);
+    tables[section.name] = await copyIn(tx, section, lines);
+  }
 }
 
 /** Inserts a section's records 5,000 at a time: each text is cast back to the table's row type. */
