@@ -1,8 +1,8 @@
 import { defineJob } from './scheduler.ts';
 
 export interface BackupDeps {
-  /** One backup into $DATA_DIR/backups, then retention (BACKUP_KEEP_DAYS); wired by core.ts. */
-  backup(now: Date): Promise<{ tables: Record<string, number>; bytes: number }>;
+  /** One backup (to the bucket when S3_* is set, else $DATA_DIR/backups), then retention (BACKUP_KEEP_DAYS) in both. */
+  backup(now: Date): Promise<{ tables: Record<string, number>; bytes: number; location: string; removed: string[] }>;
   /** Removes shared report files past their expiry. */
   pruneFiles(now: Date): Promise<number>;
 }
@@ -14,6 +14,7 @@ export const backupJob = defineJob<BackupDeps>({
   async run({ deps, log, scheduledFor }) {
     const summary = await deps.backup(scheduledFor);
     const pruned = await deps.pruneFiles(scheduledFor);
-    log.info({ bytes: summary.bytes, tables: Object.keys(summary.tables).length, pruned }, 'backup written');
+    const { bytes, location, removed } = summary;
+    log.info({ bytes, location, removed, tables: Object.keys(summary.tables).length, pruned }, 'backup written');
   },
 });

@@ -265,8 +265,9 @@ export const en: Record<keyof typeof es, Message> = {
   'cli.verb.apikey': 'apikey create <name>: a storefront API key, printed once',
   'cli.verb.stock': 'stock verify: check levels against the ledger and reservations',
   'cli.verb.whatsapp': "whatsapp login: links the shop's phone (WHATSAPP_MODE=web) with a QR code",
-  'cli.verb.backup': 'backup [path]: a compressed copy of every table to $DATA_DIR/backups or the path',
-  'cli.verb.restore': 'restore <file>: loads a backup into an empty database',
+  'cli.verb.backup':
+    'backup [path]: a compressed copy of every table to the path, the bucket (S3_*) or $DATA_DIR/backups',
+  'cli.verb.restore': 'restore <file | s3://bucket/backups/name>: loads a backup into an empty database',
   'cli.config_invalid': 'Invalid configuration:',
   'cli.config_see': 'See .env.example for every variable and its format.',
   'cli.migrated': 'Database is up to date.',

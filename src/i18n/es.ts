@@ -310,8 +310,9 @@ export const es = {
   'cli.verb.apikey': 'apikey create <nombre>: una clave para la API de la tienda, mostrada una vez',
   'cli.verb.stock': 'stock verify: compara los niveles con el historial y las reservas',
   'cli.verb.whatsapp': 'whatsapp login: vincula el teléfono de la tienda (WHATSAPP_MODE=web) con un código QR',
-  'cli.verb.backup': 'backup [ruta]: copia comprimida de todas las tablas en $DATA_DIR/backups o en la ruta',
-  'cli.verb.restore': 'restore <archivo>: carga una copia en una base de datos vacía',
+  'cli.verb.backup':
+    'backup [ruta]: copia comprimida de todas las tablas en la ruta, el bucket (S3_*) o $DATA_DIR/backups',
+  'cli.verb.restore': 'restore <archivo | s3://bucket/backups/nombre>: carga una copia en una base de datos vacía',
   'cli.config_invalid': 'La configuración no es válida:',
   'cli.config_see': 'Mira .env.example: tiene cada variable y su formato.',
   'cli.migrated': 'La base de datos está al día.',

@@ -93,7 +93,11 @@ export const reportsEn: Record<keyof typeof reportsEs, Message> = {
   'reports.backup_invalid': 'This file is not a valid bodega backup.',
   'reports.backup_done': 'Backup written to {file}: {tables} tables, {rows} rows, {size}.',
   'reports.restore_done': 'Backup restored: {tables} tables, {rows} rows. Check stock with: bodega stock verify',
-  'reports.restore_usage': 'Usage: bodega restore <file>',
+  'reports.restore_usage': 'Usage: bodega restore <file | s3://bucket/backups/name>',
+  'reports.backup_not_found': 'There is no backup at {where}.',
+  'reports.backup_no_storage':
+    'That backup is in object storage, but none is configured (S3_ENDPOINT, S3_BUCKET and the keys).',
+  'reports.backup_other_bucket': 'That backup is in another bucket: bodega uses {bucket} (S3_BUCKET).',
   'reports.backup_failed': 'The backup failed: {error}',
   'reports.stats_title': '📈 Your shop in numbers',
   'reports.stats_products': 'Active products',

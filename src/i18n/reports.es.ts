@@ -92,7 +92,11 @@ export const reportsEs = {
   'reports.backup_done': 'Copia guardada en {file}: {tables} tablas, {rows} filas, {size}.',
   'reports.restore_done':
     'Copia restaurada: {tables} tablas, {rows} filas. Comprueba el stock con: bodega stock verify',
-  'reports.restore_usage': 'Uso: bodega restore <archivo>',
+  'reports.restore_usage': 'Uso: bodega restore <archivo | s3://bucket/backups/nombre>',
+  'reports.backup_not_found': 'No encuentro una copia en {where}.',
+  'reports.backup_no_storage':
+    'Esa copia está en el almacenamiento de objetos, pero no está configurado (S3_ENDPOINT, S3_BUCKET y las claves).',
+  'reports.backup_other_bucket': 'Esa copia está en otro bucket: bodega usa {bucket} (S3_BUCKET).',
   'reports.backup_failed': 'No pude hacer la copia: {error}',
   'reports.stats_title': '📈 Tu tienda en cifras',
   'reports.stats_products': 'Productos activos',

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,6 +14,10 @@ const awsSdk = () => ({
 /** Where stored bytes live: a directory, or an S3-compatible bucket. Keys are always made by bodega. */
 export interface Blobs {
   put(key: string, data: Buffer, mime: string): Promise<void>;
+  /** Stores a file from disk, streamed (a backup can be larger than memory should hold). */
+  putFile(key: string, path: string, mime: string): Promise<void>;
+  /** Every stored key with when it was stored (a directory's mtime, a bucket's LastModified). */
+  list(): Promise<Array<{ key: string; modifiedAt: Date }>>;
   get(key: string): Promise<Readable | undefined>;
   remove(key: string): Promise<void>;
   /** A presigned download URL, where the storage gives them (S3); links then go straight to the bucket. */
@@ -26,6 +30,15 @@ export function directoryBlobs(dir: string): Blobs {
     async put(key, data) {
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, key), data);
+    },
+    async putFile(key, path) {
+      await mkdir(dir, { recursive: true });
+      await copyFile(path, join(dir, key));
+    },
+    async list() {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      const found = await Promise.all(names.map(async (key) => ({ key, info: await stat(join(dir, key)) })));
+      return found.filter(({ info }) => info.isFile()).map(({ key, info }) => ({ key, modifiedAt: info.mtime }));
     },
     async get(key) {
       const found = await stat(join(dir, key)).catch(() => undefined);
@@ -48,7 +61,8 @@ export interface S3Settings {
  * default, streamed uploads are aws-chunked, which some compatible servers store with the chunk markers inside.
  */
 export function s3Blobs(settings: S3Settings, prefix: string): Blobs {
-  const { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, getSignedUrl } = awsSdk();
+  const { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, getSignedUrl } =
+    awsSdk();
   const client = new S3Client({
     endpoint: settings.endpoint,
     region: settings.region,
@@ -62,6 +76,24 @@ export function s3Blobs(settings: S3Settings, prefix: string): Blobs {
   return {
     async put(key, data, mime) {
       await client.send(new PutObjectCommand({ Bucket, Key: Key(key), Body: data, ContentType: mime }));
+    },
+    async putFile(key, path, mime) {
+      // One PUT with its length (up to 5 GB, far beyond a shop's compressed backup): the body streams from disk.
+      const { size } = await stat(path);
+      const Body = createReadStream(path);
+      await client.send(new PutObjectCommand({ Bucket, Key: Key(key), Body, ContentLength: size, ContentType: mime }));
+    },
+    async list() {
+      const found: Array<{ key: string; modifiedAt: Date }> = [];
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken }));
+        for (const item of page.Contents ?? [])
+          if (item.Key && item.LastModified)
+            found.push({ key: item.Key.slice(prefix.length), modifiedAt: item.LastModified });
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+      return found;
     },
     async get(key) {
       const found = await client.send(new GetObjectCommand({ Bucket, Key: Key(key) })).catch(() => undefined);

@@ -8,6 +8,8 @@ const renderers = () => ({
   Resvg: (require('@resvg/resvg-js') as typeof import('@resvg/resvg-js')).Resvg,
 });
 /** The font ships in an npm package: the Docker image has no system fonts, and resvg is told to load none. */
+/** Loads the chart's libraries now (module loading is cached): for a caller with time to spare, such as a query's wait. */
+export const loadChartLibraries = (): void => void renderers();
 const FONT_FILES = [
   require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
   require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),

@@ -80,6 +80,28 @@ export function wallClock(at: Date, timeZone: string): Date {
   );
 }
 
+const QUARTER_HOUR = 900_000;
+
+/**
+ * `wallClock` for many instants in one zone, fast: a zone's offset only changes on a quarter hour (every offset in
+ * use is a whole number of quarter hours, and so are the instants of its changes), so it is measured once per
+ * quarter hour met and added to each instant.
+ */
+export function wallClockIn(timeZone: string): (at: Date) => Date {
+  const offsets = new Map<number, number>();
+  return (at) => {
+    const ms = at.getTime();
+    const quarter = Math.floor(ms / QUARTER_HOUR);
+    let offset = offsets.get(quarter);
+    if (offset === undefined) {
+      const start = quarter * QUARTER_HOUR;
+      offset = wallClock(new Date(start), timeZone).getTime() - start;
+      offsets.set(quarter, offset);
+    }
+    return new Date(ms + offset);
+  };
+}
+
 /** The instant a local midnight happens in a zone (DST-safe: the offset is measured twice). */
 export function zonedMidnight(year: number, month: number, day: number, timeZone: string): Date {
   const naive = Date.UTC(year, month - 1, day);

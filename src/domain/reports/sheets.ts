@@ -1,6 +1,6 @@
-import type { stream, Worksheet } from 'exceljs';
+import type { CellValue, Style, stream, Worksheet } from 'exceljs';
 import { minorDigits } from '../../money.ts';
-import { wallClock } from './period.ts';
+import { wallClock, wallClockIn } from './period.ts';
 
 /** The words of the report, in the requester's language; the command layer supplies them from the i18n catalogue. */
 export type ReportWords = (key: ReportWord, params?: Record<string, string | number>) => string;
@@ -83,11 +83,20 @@ export function moneyValue(minor: number, currency: string): number {
 /** An instant as the shop's wall-clock time, which is what a spreadsheet date means. */
 export const localDate = (at: Date, timeZone: string): Date => wallClock(at, timeZone);
 
+/** `localDate` for a whole sheet of instants in one zone (the offset measured once per quarter hour). */
+export const localDates = (timeZone: string): ((at: Date) => Date) => wallClockIn(timeZone);
+
 /** A `YYYY-MM-DD` day as a spreadsheet date. */
 export const dayDate = (day: string): Date => new Date(`${day}T00:00:00Z`);
 
 /** Excel refuses these in sheet names, and names over 31 characters. */
 const sheetName = (name: string) => name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
+
+export type ReportSheet = Worksheet & {
+  /** Adds and commits one row whose cells take their column's format (for long sheets: no per-cell styles). */
+  put(values: CellValue[]): void;
+  finish(rows: number): void;
+};
 
 /** A sheet with its header row frozen, bold and filterable, and its column widths and formats. */
 export function openSheet(
@@ -95,7 +104,7 @@ export function openSheet(
   name: string,
   columns: Column[],
   words: ReportWords,
-): Worksheet & { finish(rows: number): void } {
+): ReportSheet {
   const sheet = workbook.addWorksheet(sheetName(name), { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((column) => ({
     header: words(`col.${column.word}`),
@@ -104,7 +113,16 @@ export function openSheet(
     ...(column.format ? { style: { numFmt: column.format } } : {}),
   }));
   sheet.getRow(1).font = { bold: true };
+  // One style object per column, shared by its cells: the writer then looks each up once (it caches by object)
+  // instead of rendering a fresh copy for every cell.
+  const styles: Partial<Style>[] = columns.map((column) => (column.format ? { numFmt: column.format } : {}));
   return Object.assign(sheet, {
+    put(values: CellValue[]) {
+      const row = sheet.addRow(values);
+      for (let index = 0; index < values.length; index++)
+        row.getCell(index + 1).style = styles[index] as Partial<Style>;
+      row.commit();
+    },
     /** Sets the filter over the header and every data row, then writes the sheet out. */
     finish(rows: number) {
       sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, rows + 1), column: columns.length } };

@@ -11,6 +11,7 @@ import {
   DATE_TIME,
   dayDate,
   localDate,
+  localDates,
   moneyFormat,
   moneyValue,
   openSheet,
@@ -21,7 +22,7 @@ import type { SyncRunRow } from './sync-runs.ts';
 
 type Writer = stream.xlsx.WorkbookWriter;
 /** exceljs (~27 MiB) is loaded with the first report, not at start. */
-const loadExceljs = () => createRequire(import.meta.url)('exceljs') as typeof import('exceljs');
+export const loadExceljs = () => createRequire(import.meta.url)('exceljs') as typeof import('exceljs');
 
 /** What the workbook shows, already read from the database (the ledger is streamed separately). */
 export interface ReportContent {
@@ -238,32 +239,46 @@ async function movements(workbook: Writer, options: WorkbookOptions): Promise<nu
     ],
     words,
   );
+  // The same few reasons and people on every row: each is put in words once.
+  const reason = remembered((key: string) => words(`reason.${key}`));
+  const who = remembered(options.actorName);
+  const when = localDates(content.period.timeZone);
   let count = 0;
   for await (const batch of movementsIn(options.db, content.period)) {
     options.signal?.throwIfAborted();
     for (const m of batch) {
-      sheet
-        .addRow([
-          localDate(m.at, content.period.timeZone),
-          m.sku,
-          m.title,
-          words(`reason.${m.reason}`),
-          m.deltaTotal,
-          m.deltaReserved,
-          m.deltaSold,
-          m.totalAfter,
-          m.reservedAfter,
-          m.soldAfter,
-          options.actorName(m.actor),
-          m.reference ?? '',
-          m.note ?? '',
-        ])
-        .commit();
+      sheet.put([
+        when(m.at),
+        m.sku,
+        m.title,
+        reason(m.reason),
+        m.deltaTotal,
+        m.deltaReserved,
+        m.deltaSold,
+        m.totalAfter,
+        m.reservedAfter,
+        m.soldAfter,
+        who(m.actor),
+        m.reference,
+        m.note,
+      ]);
     }
     count += batch.length;
   }
   sheet.finish(count);
   return count;
+}
+
+/** A function of a string that works each answer out once. */
+function remembered(of: (key: string) => string): (key: string) => string {
+  const answers = new Map<string, string>();
+  return (key) => {
+    const known = answers.get(key);
+    if (known !== undefined) return known;
+    const answer = of(key);
+    answers.set(key, answer);
+    return answer;
+  };
 }
 
 function searches(workbook: Writer, { content, words }: WorkbookOptions): number {
