@@ -201,6 +201,35 @@ describe('discord layout: long text', () => {
     expectAccepted(messages);
   });
 
+  it('keeps paging buttons at the end of a reply that goes as one message of embeds', () => {
+    const page = buttons({ label: '◀', command: '/x p:1' }, { label: '▶', command: '/x p:3' });
+    const messages = lay(reply(text('d'.repeat(3000)), page));
+    expect(messages).toHaveLength(1);
+    expect(descriptions(messages)).toEqual(['d'.repeat(3000)]);
+    expect(messages[0]?.buttons?.map((b) => b.label)).toEqual(['◀', '▶']);
+  });
+
+  it('stays in content when buttons sit between texts, so nothing moves past them', () => {
+    const messages = lay(
+      reply(text('e'.repeat(1500)), buttons({ label: 'ok', command: '/ok' }), text('f'.repeat(1500))),
+    );
+    expect(embedsOf(messages)).toEqual([]);
+    expect(messages.map((m) => [m.text[0], m.buttons?.length ?? 0])).toEqual([
+      ['e', 1],
+      ['f', 0],
+    ]);
+  });
+
+  it('keeps a card on the first message when more than 25 buttons spill onto the next', () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ label: `b${i}`, command: `/b ${i}` }));
+    const messages = lay(reply(text('Lista'), fields([['stock', 3]]), buttons(...many)));
+    expect(messages.map((m) => [m.embeds?.length ?? 0, m.buttons?.length])).toEqual([
+      [1, 25],
+      [0, 5],
+    ]);
+    expect(messages[1]?.text).toBe('b25 · b26 · b27 · b28 · b29');
+  });
+
   it('leaves an error reply in content, as the short refusal it is', () => {
     expect(lay(errorReply(text('No conozco el comando /x.')))).toEqual([
       { kind: 'text', text: 'No conozco el comando /x.' },
