@@ -1,6 +1,5 @@
 import { layout, type PlatformFormat } from '../../src/chat/layout.ts';
-import type { Block, Button, Reply, Span, TextualBlock } from '../../src/chat/reply.ts';
-import { spanText } from '../../src/chat/reply.ts';
+import { type Block, type Button, type Reply, type Span, spanText, type TextualBlock } from '../../src/chat/reply.ts';
 import { tableLines } from '../../src/chat/table-text.ts';
 import { type Locale, type Translate, translator } from '../../src/i18n/index.ts';
 import { appendEmbeds, type DiscordMessage, descriptionEmbeds, type Embed, fieldEmbeds, fitsWith } from './embeds.ts';
