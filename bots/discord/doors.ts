@@ -2,10 +2,10 @@
 // response, then edits of the original and follow-ups) while its 15-minute token is open, else a channel message
 // with the bot token. A reply that must leave this instance's HTTP response (`respondInline`) takes it first.
 import type { RawFile, REST } from '@discordjs/rest';
-import type { OutMessage } from '../../src/chat/layout.ts';
 import type { Button } from '../../src/chat/reply.ts';
 import { SendError } from '../../src/chat/sender.ts';
 import type { Clock } from '../../src/clock.ts';
+import type { DiscordMessage } from './embeds.ts';
 import { BUTTONS_PER_ROW, buttonLabel, CUSTOM_ID_LIMIT, escapeMarkdown } from './format.ts';
 import { CallbackType, EPHEMERAL } from './interactions.ts';
 import { discordRest } from './rest.ts';
@@ -76,10 +76,15 @@ export function createDoors(options: DoorsOptions) {
   }
 
   /** The JSON body and the files of one message; mentions in user data never ping anyone. */
-  async function payload(message: OutMessage): Promise<{ body: Body; files?: RawFile[] }> {
+  async function payload(message: DiscordMessage): Promise<{ body: Body; files?: RawFile[] }> {
     const allowed_mentions = { parse: [] };
-    if (message.kind === 'text')
-      return { body: { content: message.text, components: await components(message.buttons), allowed_mentions } };
+    if (message.kind === 'text') {
+      // Embeds always, even none: an edit replaces what the message showed before (a progress line, an old card).
+      const embeds = message.embeds ?? [];
+      return {
+        body: { content: message.text, embeds, components: await components(message.buttons), allowed_mentions },
+      };
+    }
     const caption = message.caption ? [...escapeMarkdown(message.caption)].slice(0, 2000).join('') : undefined;
     return {
       body: {
@@ -96,7 +101,7 @@ export function createDoors(options: DoorsOptions) {
     await rest.post(Routes.interactionCallback(it.id, it.token), { body, auth: false, ...(files ? { files } : {}) });
   }
 
-  async function editOriginal(it: StoredInteraction, message: OutMessage) {
+  async function editOriginal(it: StoredInteraction, message: DiscordMessage) {
     const { body, files } = await payload(message);
     const sent = (await rest.patch(Routes.webhookMessage(applicationId, it.token, '@original'), {
       body,
@@ -110,7 +115,7 @@ export function createDoors(options: DoorsOptions) {
    * The first part of a reply answers the interaction at once (type 4; a task's acknowledgement too: an original
    * response can be edited for as long as the token lives), or, once deferred, is edited in.
    */
-  async function first(it: StoredInteraction, message: OutMessage, route: Route) {
+  async function first(it: StoredInteraction, message: DiscordMessage, route: Route) {
     if (it.acknowledged) return editOriginal(it, message);
     const { body, files } = await payload(message);
     await respond(
@@ -124,7 +129,7 @@ export function createDoors(options: DoorsOptions) {
   /** Sends through the interaction while its token is open; undefined when that door is closed. */
   async function throughInteraction(
     it: StoredInteraction,
-    message: OutMessage,
+    message: DiscordMessage,
     route: Route,
   ): Promise<Sent | undefined> {
     if (!open(it)) return undefined;
@@ -155,7 +160,7 @@ export function createDoors(options: DoorsOptions) {
     }
   }
 
-  async function toChannel(channelId: string, message: OutMessage): Promise<Sent> {
+  async function toChannel(channelId: string, message: DiscordMessage): Promise<Sent> {
     const { body, files } = await payload(message);
     const sent = (await call(() =>
       rest.post(Routes.channelMessages(channelId), { body, ...(files ? { files } : {}) }),
@@ -164,7 +169,7 @@ export function createDoors(options: DoorsOptions) {
   }
 
   return {
-    async send(channelId: string, message: OutMessage, route: Route | undefined): Promise<Sent> {
+    async send(channelId: string, message: DiscordMessage, route: Route | undefined): Promise<Sent> {
       const id = handleId(route?.answers);
       const it = id ? await store.find(id) : undefined;
       const sent = it && route ? await throughInteraction(it, message, route) : undefined;
@@ -172,7 +177,7 @@ export function createDoors(options: DoorsOptions) {
     },
 
     /** Progress: edits the original response while the token is open, then the same message with the bot token. */
-    async edit(channelId: string, messageId: string, message: OutMessage) {
+    async edit(channelId: string, messageId: string, message: DiscordMessage) {
       if (message.kind !== 'text') return;
       const id = handleId(messageId);
       const it = id ? await store.find(id) : undefined;

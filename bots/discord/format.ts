@@ -1,7 +1,8 @@
-import { layout, type OutMessage, type PlatformFormat } from '../../src/chat/layout.ts';
-import { type Button, type Reply, type Span, spanText, type TextualBlock } from '../../src/chat/reply.ts';
+import { layout, type PlatformFormat } from '../../src/chat/layout.ts';
+import { type Block, type Button, type Reply, type Span, spanText, type TextualBlock } from '../../src/chat/reply.ts';
 import { tableLines } from '../../src/chat/table-text.ts';
-import { type Locale, translator } from '../../src/i18n/index.ts';
+import { type Locale, type Translate, translator } from '../../src/i18n/index.ts';
+import { appendEmbeds, type DiscordMessage, descriptionEmbeds, type Embed, fieldEmbeds, fitsWith } from './embeds.ts';
 
 /** Discord's message limits. */
 export const CONTENT_LIMIT = 2000;
@@ -50,20 +51,77 @@ export const discordFormat: PlatformFormat = {
   maxTableRows: 40,
 };
 
-/** Lays a reply out for Discord: 2,000-character messages, at most 25 buttons (5 rows of 5) on each. */
-export function discordLayout(value: Reply, locale: Locale): OutMessage[] {
-  return layout(value, discordFormat, translator(locale)).flatMap((message): OutMessage[] => {
-    if (message.kind !== 'text' || !message.buttons || message.buttons.length <= BUTTONS_PER_ROW * ROWS_PER_MESSAGE)
-      return [message];
-    const groups: Button[][] = [];
-    for (let i = 0; i < message.buttons.length; i += BUTTONS_PER_ROW * ROWS_PER_MESSAGE)
-      groups.push(message.buttons.slice(i, i + BUTTONS_PER_ROW * ROWS_PER_MESSAGE));
-    return groups.map((group, i) => ({
-      kind: 'text',
-      text: i === 0 ? message.text : group.map((b) => escapeMarkdown(b.label)).join(' · '),
-      buttons: group,
-    }));
-  });
+const render = { renderBlock: renderMarkdown, escape: escapeMarkdown };
+const MAX_BUTTONS = BUTTONS_PER_ROW * ROWS_PER_MESSAGE;
+
+/**
+ * Lays a reply out for Discord: text in 2,000-character contents, key/value blocks as embed fields, at most 25
+ * buttons (5 rows of 5) on a message. A reply that would take several messages goes as embed descriptions instead
+ * when that makes it one message.
+ */
+export function discordLayout(value: Reply, locale: Locale): DiscordMessage[] {
+  const t = translator(locale);
+  const content = contentLayout(value, t);
+  const single = content.length > 1 ? oneMessage(value, t) : undefined;
+  return (single ? [single] : content).flatMap(withButtonGroups);
+}
+
+/** Text as content (split by the shared layout); each key/value block as embeds after the text before it. */
+function contentLayout(value: Reply, t: Translate): DiscordMessage[] {
+  const messages: DiscordMessage[] = [];
+  let run: Block[] = [];
+  const flush = () => {
+    if (run.length > 0) messages.push(...layout({ blocks: run }, discordFormat, t));
+    run = [];
+  };
+  for (const block of value.blocks) {
+    const last = messages.at(-1);
+    if (block.kind === 'fields') {
+      flush();
+      appendEmbeds(messages, fieldEmbeds(block, render));
+    } else if (block.kind === 'buttons' && run.length === 0 && last?.kind === 'text' && last.embeds && !last.buttons) {
+      last.buttons = block.buttons;
+    } else run.push(block);
+  }
+  flush();
+  return messages;
+}
+
+/** The whole reply as one message of embeds, or undefined when it does not fit one (or carries files). */
+function oneMessage(value: Reply, t: Translate): DiscordMessage | undefined {
+  const embeds: Embed[] = [];
+  const list: Button[] = [];
+  let run: Block[] = [];
+  const flush = () => {
+    const described = run.length > 0 ? descriptionEmbeds(run, render, t) : [];
+    run = [];
+    if (described) embeds.push(...described);
+    return described !== undefined;
+  };
+  for (const block of value.blocks) {
+    // Buttons only at the end, so nothing moves past them.
+    if (block.kind === 'file' || block.kind === 'image' || (list.length > 0 && block.kind !== 'buttons'))
+      return undefined;
+    if (block.kind === 'buttons') list.push(...block.buttons);
+    else if (block.kind !== 'fields') run.push(block);
+    else if (flush()) embeds.push(...fieldEmbeds(block, render));
+    else return undefined;
+  }
+  if (!flush() || list.length > MAX_BUTTONS) return undefined;
+  const message: DiscordMessage = { kind: 'text', text: '', ...(list.length > 0 ? { buttons: list } : {}) };
+  return fitsWith(message, embeds) ? { ...message, embeds } : undefined;
+}
+
+/** More than 25 buttons: the rest ride on messages of their own, 25 each, labelled. */
+function withButtonGroups(message: DiscordMessage): DiscordMessage[] {
+  if (message.kind !== 'text' || !message.buttons || message.buttons.length <= MAX_BUTTONS) return [message];
+  const groups: Button[][] = [];
+  for (let i = 0; i < message.buttons.length; i += MAX_BUTTONS) groups.push(message.buttons.slice(i, i + MAX_BUTTONS));
+  return groups.map((group, i) =>
+    i === 0
+      ? { ...message, buttons: group }
+      : { kind: 'text', text: group.map((b) => escapeMarkdown(b.label)).join(' · '), buttons: group },
+  );
 }
 
 /** Cuts a button label to Discord's 80 characters, marking the cut. */

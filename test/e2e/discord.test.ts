@@ -107,7 +107,32 @@ describe('bodega start with Discord by HTTP interactions', () => {
     );
     const en = here('en-US');
     await fake.send(fake.slash('/stock TAZA-9', en));
-    expect(final(fake.messagesIn(en.channelId)[0] as FakeMessage)).toContain('**available:** 10');
+    expect(fake.messagesIn(en.channelId)[0]?.embeds).toMatchObject([
+      { fields: expect.arrayContaining([{ name: 'available', value: '10', inline: true }]) },
+    ]);
+  });
+
+  it('shows one product as a card: the title as content, its numbers as inline embed fields the spec accepts', async () => {
+    const who = here('es-419');
+    const from = fake.calls.length;
+    const answer = await fake.send(fake.slash('/stock TAZA-9', who));
+    expect(answer).toMatchObject({ status: 200, body: { type: 4 } });
+    const [card, ...rest] = fake.messagesIn(who.channelId);
+    expect(rest).toEqual([]);
+    expect(card?.content).toBe('**TAZA-9 — Taza negra**');
+    expect(card?.embeds).toEqual([
+      {
+        fields: [
+          { name: 'total', value: '10', inline: true },
+          { name: 'reservado', value: '0', inline: true },
+          { name: 'vendido', value: '0', inline: true },
+          { name: 'disponible', value: '10', inline: true },
+          { name: 'umbral', value: expect.any(String), inline: true },
+        ],
+      },
+    ]);
+    // Nothing this turn was refused by the spec or the limits (a refusal would be a 4xx call).
+    expect(fake.calls.slice(from).filter((call) => call.status >= 400)).toEqual([]);
   });
 
   it('answers the same interaction delivered twice once', async () => {
@@ -268,7 +293,10 @@ describe('bodega start with Discord over the gateway (no PUBLIC_URL), two instan
     const en = here('en-US');
     fake.dispatch(fake.slash('/stock TAZA-7', en));
     const shown = await fake.waitFor(() => fake.messagesIn(en.channelId)[0]);
-    expect(final(shown)).toContain('**available:** 3');
+    expect(final(shown)).toBe('**TAZA-7 — Taza azul**');
+    expect(shown.embeds).toMatchObject([
+      { fields: expect.arrayContaining([{ name: 'available', value: '3', inline: true }]) },
+    ]);
     // Answered by REST callback, no bot token on interaction routes.
     const callbacks = fake.calls.filter((call) => call.route.startsWith('/interactions/'));
     expect(callbacks.length).toBeGreaterThanOrEqual(2);

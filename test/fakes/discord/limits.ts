@@ -32,8 +32,20 @@ export function messageLimits(message: Json | undefined | null): SpecProblem[] {
   const embeds = (message.embeds as Json[] | null | undefined) ?? [];
   if (embeds.reduce((sum, embed) => sum + embedCharacters(embed), 0) > EMBEDS_TOTAL_LIMIT)
     problems.push({ path: 'embeds', message: `Embed size exceeds maximum size of ${EMBEDS_TOTAL_LIMIT}` });
+  problems.push(...emptyFields(embeds));
   problems.push(...componentLimits((message.components as Json[] | null | undefined) ?? []));
   return problems;
+}
+
+/** A field's name and value are required: Discord refuses them empty or blank ("This field is required"). */
+function emptyFields(embeds: Json[]): SpecProblem[] {
+  return embeds.flatMap((embed, e) =>
+    ((embed.fields as Json[] | null | undefined) ?? []).flatMap((field, f) =>
+      (['name', 'value'] as const)
+        .filter((key) => typeof field[key] === 'string' && (field[key] as string).trim() === '')
+        .map((key) => ({ path: `embeds.${e}.fields.${f}.${key}`, message: 'This field is required' })),
+    ),
+  );
 }
 
 function componentLimits(rows: Json[]): SpecProblem[] {
