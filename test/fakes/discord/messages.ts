@@ -37,7 +37,7 @@ export function createMessage(
     channelId,
     via,
     ...(it ? { interactionId: it.id } : {}),
-    versions: [String(body.content ?? '')],
+    versions: [readable(String(body.content ?? ''), (body.embeds as unknown[] | undefined) ?? [])],
     content: String(body.content ?? ''),
     embeds: (body.embeds as unknown[] | undefined) ?? [],
     components: (body.components as FakeMessage['components'] | undefined) ?? [],
@@ -53,15 +53,29 @@ export function editMessage(state: FakeState, message: FakeMessage | undefined, 
   if (!message) throw new Refusal(404, 10008, 'Unknown Message');
   const problems = messageLimits(body);
   if (problems.length) throw invalidForm(problems);
-  if (body.content !== undefined && body.content !== null) {
-    message.content = String(body.content);
-    message.versions.push(message.content);
-  }
+  const contentChanged = body.content !== undefined && body.content !== null;
+  if (contentChanged) message.content = String(body.content);
   if (body.embeds) message.embeds = body.embeds as unknown[];
+  if (contentChanged || body.embeds) message.versions.push(readable(message.content, message.embeds));
   if (body.components) message.components = body.components as FakeMessage['components'];
   if (files.length) message.files = files;
   state.version++;
   return message;
+}
+
+/** What a person reads in a message: its content, then each embed's title, description and fields in order. */
+function readable(content: string, embeds: unknown[]): string {
+  const parts = [content];
+  for (const embed of embeds as Array<{
+    title?: string;
+    description?: string;
+    fields?: Array<{ name: string; value: string }>;
+  }>) {
+    if (embed.title) parts.push(embed.title);
+    if (embed.description) parts.push(embed.description);
+    for (const field of embed.fields ?? []) parts.push(`${field.name}: ${field.value}`);
+  }
+  return parts.filter((part) => part !== '').join('\n');
 }
 
 /** A message as Discord's API answers it. */

@@ -33,7 +33,7 @@ export interface FakeMessage {
   /** How it came: the interaction's response, a follow-up, or a channel message with the bot token. */
   via: 'response' | 'followup' | 'channel';
   interactionId?: string;
-  /** Every content the message has shown, oldest first (a deferred response starts empty: "thinking..."). */
+  /** Everything the message has shown (content and embeds as read), oldest first (a deferred response starts empty: "thinking..."). */
   versions: string[];
   content: string;
   embeds: unknown[];
