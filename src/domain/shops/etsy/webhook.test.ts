@@ -42,6 +42,8 @@ describe('the Etsy webhook signature', () => {
     expect(check(body, headers(old))).toMatchObject({ ok: false, status: 401 });
     const soon = new Date(clock.now().getTime() + 4 * 60 * 1000);
     expect(check(body, headers(soon))).toMatchObject({ ok: true });
+    const late = new Date(clock.now().getTime() + 6 * 60 * 1000);
+    expect(check(body, headers(late))).toMatchObject({ ok: false, status: 401 });
   });
 
   it('answers 400 for a signed body that is not an Etsy event', () => {
