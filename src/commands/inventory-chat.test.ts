@@ -47,7 +47,9 @@ describe('selling and shipping from chat', () => {
     expect((await say(`/ship ${id}`, { lang: 'en' })).text).toBe(`Reservation #${id} was already shipped.`);
     expect(await levels('CAM-1')).toMatchObject({ total: 18, sold: 0, available: 18 });
     const held = reservationIn((await say('/reservar CAM-1 1')).text);
-    expect((await say(`/liberar ${held}`)).text).toContain(`✅ Reserva #${held} liberada`);
+    expect((await say(`/liberar ${held}`)).text).toBe(
+      `✅ Reserva #${held} liberada; 1 de CAM-1 vuelve a estar disponible.`,
+    );
     expect((await say(`/liberar ${held}`)).text).toBe(`La reserva #${held} ya estaba liberada.`);
   });
 

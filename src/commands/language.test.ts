@@ -117,6 +117,11 @@ describe('Spanish first, English second', () => {
     expect((await say('/idioma español')).text).toBe('Listo, te escribiré en español.');
   });
 
+  it('names every kind of long task in both languages in /tareas', () => {
+    for (const { kind } of conversation.core.taskDefinitions)
+      for (const locale of ['es', 'en'] as const) expect(catalogues[locale]).toHaveProperty([`task.kind.${kind}`]);
+  });
+
   it('points plain text to the help instead of calling it an unknown command', async () => {
     const hello = await conversation.say('hola', { private: true });
     expect(hello.text).toContain('/ayuda');

@@ -24,7 +24,8 @@ export const tasksCommand = defineCommand({
       taskKindLabel(task.kind, ctx.t),
       ctx.t(`task.status.${task.status}`),
       ctx.t.dateTime(task.createdAt),
-      (task.error ?? task.progress ?? '').slice(0, 60),
+      // Progress says where a running task is; once it has ended, only its error is worth a line.
+      (task.error ?? (['pending', 'running'].includes(task.status) ? task.progress : null) ?? '').slice(0, 60),
     ]);
     const columns = [
       'tasks.col_id',

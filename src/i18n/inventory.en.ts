@@ -42,7 +42,11 @@ export const inventoryEn: Record<keyof typeof inventoryEs, Message> = {
   'product.price_for_currency': '{currency} uses other decimals: tell me the price in {currency} too (price:<price>).',
   'money.bad_price': 'The price must be a number with up to {digits} decimals, e.g. 199.90 (you wrote "{value}").',
   'reservation.created': 'Reservation #{id}: {qty} of {sku} until {expires}.',
-  'reservation.released': 'Reservation #{id} released; {qty} of {sku} are available again.',
+  'reservation.released': {
+    one: 'Reservation #{id} released; {qty} of {sku} is available again.',
+    other: 'Reservation #{id} released; {qty} of {sku} are available again.',
+    by: 'qty',
+  },
   'reservation.committed_ok': 'Reservation #{id} committed as a sale ({qty} of {sku}). When it ships: {ship}',
   'reservation.state': 'Reservation #{id} was already {status}.',
   'reservation.expired': 'Reservation #{id} has expired; its stock is available again.',

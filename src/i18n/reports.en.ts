@@ -110,4 +110,5 @@ export const reportsEn: Record<keyof typeof reportsEs, Message> = {
   'reports.stats_supplier': 'Supplier products found',
   'reports.stats_chart': 'Units sold, last 14 days',
   'reports.stats_none': '—',
+  'task.kind.report': 'report',
 };

@@ -109,4 +109,5 @@ export const reportsEs = {
   'reports.stats_supplier': 'Productos de proveedor encontrados',
   'reports.stats_chart': 'Unidades vendidas, últimos 14 días',
   'reports.stats_none': '—',
+  'task.kind.report': 'reporte',
 } as const;
