@@ -123,7 +123,7 @@ export function bindArgs(specs: ArgSpecs, tokens: Token[], t: Translate): Parsed
   for (const [name, spec] of Object.entries(specs)) {
     const result = spec.schema.safeParse(raw[name]);
     if (result.success) value[name] = result.data;
-    else problems.push(describeIssue(result.error.issues[0], spec, raw[name], t));
+    else problems.push(describeIssue(telling(result.error.issues), spec, raw[name], t));
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value };
 }
@@ -146,6 +146,16 @@ function assignPositionals(
 /** The words of each choice value in the user's language, as shown: `precio`, `pedidos`, `valoracion`. */
 export function choiceList(spec: ArgSpec, locale: Locale): string[] {
   return Object.entries(spec.choices ?? {}).map(([value, words]) => shownWord(words, locale, value));
+}
+
+/**
+ * The issue worth telling: an integer past 2^53 breaks both zod's safe-integer check and the argument's own
+ * maximum, and the seller should read the argument's (1,000,000), not the machine's.
+ */
+function telling(issues: z.core.$ZodIssue[]): z.core.$ZodIssue | undefined {
+  const [first] = issues;
+  if (first?.code !== 'too_big' || first.origin !== 'int') return first;
+  return issues.find((issue) => issue.code === 'too_big' && issue.origin === 'number') ?? first;
 }
 
 /** One whole sentence about what is wrong with one argument, agreeing with its name ("La reserva no es válida"). */

@@ -84,6 +84,7 @@ describe('stock commands', () => {
     const cases: Array<[string, string]> = [
       ['/stock agregar TAZA-7 -5', 'La cantidad debe ser al menos 1.'],
       ['/stock agregar TAZA-7 99999999', 'La cantidad debe ser como máximo 1,000,000.'],
+      ['/stock agregar TAZA-7 99999999999999999999', 'La cantidad debe ser como máximo 1,000,000.'],
       ['/stock agregar TAZA-7 dos', 'La cantidad debe ser un número (escribiste «dos»).'],
       ['/stock agregar NOEXISTE 1', 'No hay un producto con el SKU NOEXISTE. Mira /producto lista.'],
       ['/stock quitar TAZA-7 500', 'No hay stock suficiente: quedan 18 disponibles.'],
