@@ -14,12 +14,12 @@ export const skuArg = arg.positional(
 const qtyArg = arg.positional(
   quantity(),
   { es: 'cantidad', en: 'qty', form: 'f' },
-  { es: 'Unidades (1 a 1.000.000)', en: 'Units (1 to 1,000,000)' },
+  { es: 'Unidades (de 1 a un millón)', en: 'Units (1 to a million)' },
 );
 const countArg = arg.positional(
   z.coerce.number().int().min(0).max(MAX_QTY),
   { es: 'cantidad', en: 'qty', form: 'f' },
-  { es: 'Unidades contadas (0 a 1.000.000)', en: 'Units counted (0 to 1,000,000)' },
+  { es: 'Unidades contadas (de 0 a un millón)', en: 'Units counted (0 to a million)' },
 );
 const noteArg = arg.rest(
   z.string().max(200).optional(),
