@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { translator } from '../i18n/index.ts';
 import { bindArgs, closest, splitInvocation, tokenize, usageLine } from './parse.ts';
-import { arg, choice, optionalChoice, quantity } from './registry.ts';
+import { arg, choice, optionalChoice, PLAIN_DIGITS, quantity } from './registry.ts';
 
 const es = translator('es');
 const en = translator('en');
@@ -136,6 +136,15 @@ describe('text grammar', () => {
       problems: ['La cantidad debe ser como máximo 1,000,000.'],
     });
     expect(bindArgs(qty, words('3 4'), en)).toEqual({ ok: false, problems: ['This is left over: 4.'] });
+    const year = {
+      year: arg.positional(
+        z.coerce.number().int().min(2000).max(2100).optional().meta(PLAIN_DIGITS),
+        { es: 'año', en: 'year' },
+        { es: 'el año', en: 'the year' },
+      ),
+    };
+    expect(bindArgs(year, words('1800'), es)).toEqual({ ok: false, problems: ['El año debe ser al menos 2000.'] });
+    expect(bindArgs(year, words('99999'), en)).toEqual({ ok: false, problems: ['The year must be at most 2100.'] });
   });
 
   it('takes a choice in either language, without accents or case, and names the choices in the user language', () => {

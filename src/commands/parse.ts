@@ -167,6 +167,8 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value
     value: typeof value === 'string' ? value : '',
   };
   if (!issue) return t('args.invalid', params);
+  // A bound goes to the message as a number (grouped as the region writes it) unless the argument is like a year.
+  const bound = (value: unknown) => (spec.schema.meta()?.digits === 'plain' ? String(value) : Number(value));
   switch (issue.code) {
     case 'invalid_type':
       if (value === undefined) return t('args.missing', params);
@@ -175,11 +177,11 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value
       if (issue.origin === 'string' && value === '') return t('args.missing', params);
       return issue.origin === 'string'
         ? t('args.invalid', params)
-        : t('args.too_small', { ...params, min: Number(issue.minimum) });
+        : t('args.too_small', { ...params, min: bound(issue.minimum) });
     case 'too_big':
       return issue.origin === 'string'
         ? t('args.too_long', { ...params, max: Number(issue.maximum) })
-        : t('args.too_big', { ...params, max: Number(issue.maximum) });
+        : t('args.too_big', { ...params, max: bound(issue.maximum) });
     case 'invalid_value': {
       const options = spec.choices ? choiceList(spec, t.locale) : issue.values.map(String);
       return t('args.one_of', { ...params, options: t.list(options, 'or') });

@@ -212,6 +212,9 @@ export function shownWord(words: Words | undefined, locale: Locale, fallback: st
   return words?.[locale][0] ?? fallback;
 }
 
+/** Metadata for a number argument written without grouping in messages, such as a year (2000, never 2,000). */
+export const PLAIN_DIGITS = { digits: 'plain' } as const;
+
 /** A whole quantity typed in chat: 1 to 1,000,000. */
 export const quantity = () => z.coerce.number().int().min(1).max(1_000_000);
 

@@ -15,7 +15,7 @@ import type { ShopSettings } from '../domain/settings/index.ts';
 import { AppError } from '../errors.ts';
 import { catalogues, type Locale, type MessageKey, type Translate, translator } from '../i18n/index.ts';
 import type { Services } from './context.ts';
-import { arg, defineCommand } from './registry.ts';
+import { arg, defineCommand, PLAIN_DIGITS } from './registry.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -62,7 +62,7 @@ export const reportCommand = defineCommand({
       { es: 'Nombre o número del mes; sin él, el mes pasado', en: 'Month name or number; last month when left out' },
     ),
     year: arg.positional(
-      z.coerce.number().int().min(2000).max(2100).optional(),
+      z.coerce.number().int().min(2000).max(2100).optional().meta(PLAIN_DIGITS),
       { es: 'año', en: 'year' },
       { es: 'El año (2026); sin él, el más reciente', en: 'The year (2026); the latest when left out' },
     ),
