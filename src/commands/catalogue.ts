@@ -85,7 +85,7 @@ export const productCommand = defineCommand({
             stock: args.stock,
             threshold: args.threshold,
           },
-          chatOrigin(ctx, 'opening stock'),
+          chatOrigin(ctx, ctx.t('product.opening_stock')),
         );
         return reply(
           text(

@@ -128,6 +128,11 @@ describe('catalogue and history', () => {
     expect(history.text).toMatch(/recibido .*\+2/);
   });
 
+  it('writes the opening stock in the words of the person who added the product', async () => {
+    await say('/producto agregar INI-1 Jarra precio:90 stock:3');
+    expect((await say('/historial INI-1')).text).toContain('recibido · stock inicial');
+  });
+
   it('pages the ledger newest first and attaches all of it as CSV when it is longer than a page', async () => {
     await say('/producto agregar HIS-1 Jarra precio:90');
     for (let i = 1; i <= 16; i++) await say(`/stock agregar HIS-1 1 lote ${i}`);

@@ -32,6 +32,7 @@ export const inventoryEn: Record<keyof typeof inventoryEs, Message> = {
     one: '{count} product has stock that does not match its history:',
     other: '{count} products have stock that does not match their history:',
   },
+  'product.opening_stock': 'opening stock',
   'product.exists': 'A product with SKU {sku} already exists. Change it with /product edit {sku}.',
   'product.added': 'Product {sku} added: {title}, {price}, stock {stock}.',
   'product.edited': 'Product {sku} updated.',

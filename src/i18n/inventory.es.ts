@@ -33,6 +33,7 @@ export const inventoryEs = {
     one: 'Hay {count} producto cuyo stock no cuadra con su historial:',
     other: 'Hay {count} productos cuyo stock no cuadra con su historial:',
   },
+  'product.opening_stock': 'stock inicial',
   'product.exists': 'Ya existe un producto con el SKU {sku}. Cámbialo con /producto editar {sku}.',
   'product.added': 'Producto {sku} agregado: {title}, {price}, stock {stock}.',
   'product.edited': 'Producto {sku} actualizado.',
