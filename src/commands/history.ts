@@ -1,6 +1,7 @@
 import { bold, file, reply, table, text } from '../chat/reply.ts';
 import { toCsv } from '../chat/table-text.ts';
 import type { LedgerEntry } from '../domain/inventory/index.ts';
+import { actorNames } from './actor-names.ts';
 import type { CommandContext } from './context.ts';
 import { word } from './origin.ts';
 import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
@@ -12,17 +13,6 @@ const PAGE_SIZE = 15;
 const CSV_ROWS = 10_000;
 
 const signed = (delta: number) => (delta > 0 ? `+${delta}` : delta < 0 ? `−${-delta}` : '');
-
-/** Who made a change, as people know them: a user's name, the API key's name, or the system. */
-async function actorNames(ctx: CommandContext): Promise<(actor: string) => string> {
-  const names = new Map((await ctx.services.people.list()).map((person) => [`user:${person.id}`, person.displayName]));
-  return (actor) => {
-    if (names.has(actor)) return names.get(actor) ?? actor;
-    if (actor.startsWith('api:')) return ctx.t('history.api_actor', { name: actor.slice(4) });
-    if (actor === 'system') return ctx.t('history.system_actor');
-    return actor;
-  };
-}
 
 function why(ctx: CommandContext, entry: LedgerEntry): string {
   const detail = entry.note ?? (entry.reference?.startsWith('reservation:') ? `#${entry.reference.slice(12)}` : '');
@@ -49,7 +39,7 @@ export const historyCommand = defineCommand({
       product = found;
       return found.entries;
     });
-    const name = await actorNames(ctx);
+    const name = await actorNames(ctx.services, ctx.t);
     const columns = [
       ctx.t('history.col_when'),
       ctx.t('history.col_who'),

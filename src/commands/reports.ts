@@ -14,6 +14,7 @@ import {
 import type { ShopSettings } from '../domain/settings/index.ts';
 import { AppError } from '../errors.ts';
 import { catalogues, type Locale, type MessageKey, type Translate, translator } from '../i18n/index.ts';
+import { actorNames } from './actor-names.ts';
 import type { Services } from './context.ts';
 import { arg, defineCommand, PLAIN_DIGITS } from './registry.ts';
 
@@ -102,17 +103,6 @@ export function reportWords(t: Translate): ReportWords {
     const key = word.startsWith('reason.') ? `ledger.${word}` : `reports.${word}`;
     return known(key) ? t(key, params) : (word.split('.').pop() ?? word);
   };
-}
-
-async function actorNames(services: Services, t: Translate): Promise<(actor: string) => string> {
-  const names = new Map((await services.people.list()).map((person) => [`user:${person.id}`, person.displayName]));
-  return (actor) =>
-    names.get(actor) ??
-    (actor.startsWith('api:')
-      ? t('history.api_actor', { name: actor.slice(4) })
-      : actor === 'system'
-        ? t('history.system_actor')
-        : actor);
 }
 
 /** Builds one month's report in a language. */
