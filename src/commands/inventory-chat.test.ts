@@ -85,7 +85,7 @@ describe('counting when stock moved since it was seen', () => {
     expect([below.error, below.buttons, below.text]).toEqual([
       true,
       [],
-      'No puedes contar menos de lo que ya está reservado o vendido (3).',
+      'El stock no puede quedar por debajo de lo que ya está reservado o vendido (3).',
     ]);
   });
 });

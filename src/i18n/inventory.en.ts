@@ -22,7 +22,7 @@ export const inventoryEn: Record<keyof typeof inventoryEs, Message> = {
   'stock.changed': '{sku}: total {total}, reserved {reserved}, sold {sold}, available {available}.',
   'stock.threshold_set': '{sku} threshold: {threshold}. I will alert when available drops below it.',
   'stock.threshold_off': 'Low-stock alerts for {sku} turned off.',
-  'stock.count_below_committed': 'You cannot count fewer than are already reserved or sold ({available}).',
+  'stock.count_below_committed': 'Stock cannot go below what is already reserved or sold ({available}).',
   'stock.stale':
     'Careful: {sku} stock changed since you saw it (now: total {total}, reserved {reserved}, sold {sold}, available {available}). I changed nothing.',
   'stock.set_anyway': 'Set {qty} anyway',

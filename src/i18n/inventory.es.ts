@@ -19,7 +19,7 @@ export const inventoryEs = {
   'stock.changed': '{sku}: total {total}, reservado {reserved}, vendido {sold}, disponible {available}.',
   'stock.threshold_set': 'Umbral de {sku}: {threshold}. Avisaré cuando el disponible baje de ahí.',
   'stock.threshold_off': 'Avisos de stock bajo para {sku} apagados.',
-  'stock.count_below_committed': 'No puedes contar menos de lo que ya está reservado o vendido ({available}).',
+  'stock.count_below_committed': 'El stock no puede quedar por debajo de lo que ya está reservado o vendido ({available}).',
   'stock.stale':
     'Ojo: el stock de {sku} cambió desde que lo viste (ahora: total {total}, reservado {reserved}, vendido {sold}, disponible {available}). No cambié nada.',
   'stock.set_anyway': 'Fijar {qty} de todos modos',
