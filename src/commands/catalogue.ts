@@ -145,7 +145,12 @@ export const productCommand = defineCommand({
       args: { sku: skuArg },
       async run(ctx, args) {
         const view = await ctx.services.inventory.stock.get(args.sku);
-        if (!view) throw new AppError('not_found', 'No product', { sku: args.sku }, 'product.not_found');
+        if (!view) {
+          // An archived product is not gone: say so, and where its history still is.
+          const { archived, sku } = await ctx.services.inventory.history.of(args.sku, { limit: 1, offset: 0 });
+          if (archived) throw new AppError('not_found', 'Product archived', { sku }, 'product.archived_view');
+          throw new AppError('not_found', 'No product', { sku: args.sku }, 'product.not_found');
+        }
         return reply(
           text(bold(`${view.sku} — ${view.title}`)),
           fields([

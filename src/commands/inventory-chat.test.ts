@@ -120,6 +120,10 @@ describe('catalogue and history', () => {
       '✅ Producto ARC-1 archivado: ya no aparece en las listas ni en la API. Su historial se conserva (/historial ARC-1).',
     );
     expect((await say('/producto archivar ARC-1')).text).toBe('El producto ARC-1 ya estaba archivado.');
+    expect((await say('/producto ver ARC-1')).text).toBe(
+      'El producto ARC-1 está archivado: ya no se vende ni sale en las listas. Su historial sigue en /historial ARC-1.',
+    );
+    expect((await say('/producto ver NADA-1')).text).toContain('No hay un producto con el SKU NADA-1');
     expect((await say('/producto lista pagina:99')).text).not.toContain('ARC-1');
     expect((await say('/stock agotado')).text).not.toContain('ARC-1');
     const history = await say('/historial ARC-1');

@@ -74,6 +74,8 @@ export const inventoryEn: Record<keyof typeof inventoryEs, Message> = {
   'product.list_title': 'Products',
   'product.archived':
     'Product {sku} archived: it no longer shows in lists or the API. Its history is kept ({history}).',
+  'product.archived_view':
+    'Product {sku} is archived: it is no longer sold or listed. Its history is still in /history {sku}.',
   'product.archived_already': 'Product {sku} was already archived.',
   'product.archive_held': 'I cannot archive {sku}: it has live reservations ({count}). Release or commit them first.',
   'reservation.not_found': 'I found no reservation #{id}. See /reservations.',

@@ -19,7 +19,8 @@ export const inventoryEs = {
   'stock.changed': '{sku}: total {total}, reservado {reserved}, vendido {sold}, disponible {available}.',
   'stock.threshold_set': 'Umbral de {sku}: {threshold}. Avisaré cuando el disponible baje de ahí.',
   'stock.threshold_off': 'Avisos de stock bajo para {sku} apagados.',
-  'stock.count_below_committed': 'El stock no puede quedar por debajo de lo que ya está reservado o vendido ({available}).',
+  'stock.count_below_committed':
+    'El stock no puede quedar por debajo de lo que ya está reservado o vendido ({available}).',
   'stock.stale':
     'Ojo: el stock de {sku} cambió desde que lo viste (ahora: total {total}, reservado {reserved}, vendido {sold}, disponible {available}). No cambié nada.',
   'stock.set_anyway': 'Fijar {qty} de todos modos',
@@ -76,6 +77,8 @@ export const inventoryEs = {
   'product.list_title': 'Productos',
   'product.archived':
     'Producto {sku} archivado: ya no aparece en las listas ni en la API. Su historial se conserva ({history}).',
+  'product.archived_view':
+    'El producto {sku} está archivado: ya no se vende ni sale en las listas. Su historial sigue en /historial {sku}.',
   'product.archived_already': 'El producto {sku} ya estaba archivado.',
   'product.archive_held': 'No puedo archivar {sku}: tiene reservas vigentes ({count}). Libéralas o confírmalas antes.',
   'reservation.not_found': 'No encontré la reserva #{id}. Mira /reservas.',
