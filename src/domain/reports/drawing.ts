@@ -8,19 +8,23 @@ const IMAGE_REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relatio
 const EMU_PER_PIXEL = 9525;
 
 type Writer = stream.xlsx.WorkbookWriter;
-/** The streaming writer's internals this module reaches into (exceljs 4.4). */
-interface WriterInternals {
-  zip: { append(data: string | Buffer, options: { name: string }): void };
-  media: unknown[];
-  _worksheets: unknown[];
-  sharedStrings: unknown;
-  commentRefs: unknown;
-  addContentTypes(): Promise<void>;
-}
-interface SheetInternals {
-  stream: { write(xml: string): void };
-  _sheetRelsWriter: { addRelationship(rel: { Target: string; Type: string }): string };
-  _writeLegacyData(): void;
+// The streaming writer's internals this module reaches into (exceljs 4.4), typed once by declaration merging.
+declare module 'exceljs' {
+  namespace stream.xlsx {
+    interface WorkbookWriter {
+      zip: { append(data: string | Buffer, options: { name: string }): void };
+      media: unknown[];
+      _worksheets: unknown[];
+      sharedStrings: unknown;
+      commentRefs: unknown;
+      addContentTypes(): Promise<void>;
+    }
+  }
+  interface Worksheet {
+    stream: { write(xml: string): void };
+    _sheetRelsWriter: { addRelationship(rel: { Target: string; Type: string }): string };
+    _writeLegacyData(): void;
+  }
 }
 
 /**
@@ -34,29 +38,27 @@ export function embedPicture(
   png: Buffer,
   at: { col: number; row: number; widthPx: number; heightPx: number },
 ): void {
-  const book = workbook as unknown as WriterInternals;
   const imageId = workbook.addImage({ buffer: png as never, extension: 'png' });
   const imageName = `image${imageId}.png`;
-  const target = sheet as unknown as SheetInternals;
-  const writeLegacy = target._writeLegacyData.bind(target);
+  const writeLegacy = sheet._writeLegacyData.bind(sheet);
   // `<drawing>` goes after the header/footer and before legacy drawings, which is where this hook writes.
-  target._writeLegacyData = () => {
-    const rId = target._sheetRelsWriter.addRelationship({ Target: '../drawings/drawing1.xml', Type: DRAWING_REL });
-    target.stream.write(`<drawing r:id="${rId}"/>`);
+  sheet._writeLegacyData = () => {
+    const rId = sheet._sheetRelsWriter.addRelationship({ Target: '../drawings/drawing1.xml', Type: DRAWING_REL });
+    sheet.stream.write(`<drawing r:id="${rId}"/>`);
     writeLegacy();
   };
-  book.zip.append(drawingXml(at), { name: 'xl/drawings/drawing1.xml' });
-  book.zip.append(relsXml(imageName), { name: 'xl/drawings/_rels/drawing1.xml.rels' });
-  book.addContentTypes = async () => {
+  workbook.zip.append(drawingXml(at), { name: 'xl/drawings/drawing1.xml' });
+  workbook.zip.append(relsXml(imageName), { name: 'xl/drawings/_rels/drawing1.xml.rels' });
+  workbook.addContentTypes = async () => {
     const model = {
-      worksheets: book._worksheets.filter(Boolean),
-      sharedStrings: book.sharedStrings,
-      commentRefs: book.commentRefs,
-      media: book.media,
+      worksheets: workbook._worksheets.filter(Boolean),
+      sharedStrings: workbook.sharedStrings,
+      commentRefs: workbook.commentRefs,
+      media: workbook.media,
       drawings: [{ name: 'drawing1' }],
     };
     const ContentTypesXform = require('exceljs/lib/xlsx/xform/core/content-types-xform.js');
-    book.zip.append(new ContentTypesXform().toXml(model), { name: '[Content_Types].xml' });
+    workbook.zip.append(new ContentTypesXform().toXml(model), { name: '[Content_Types].xml' });
   };
 }
 
