@@ -1,17 +1,16 @@
 import { existsSync } from 'node:fs';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
-import { errorText } from './chat/error-text.ts';
 import { tableLines } from './chat/table-text.ts';
 import { apiKeyTable } from './commands/apikeys.ts';
 import { type Config, ConfigError, type LogLevel, loadConfig, secretValues } from './config.ts';
 import { chat, runOnce } from './console-session.ts';
 import { createCore, createJobScheduler, openDatabase } from './core.ts';
 import { type ApiKeyInfo, createApiKeys } from './domain/apikeys/index.ts';
-import { isAppError } from './errors.ts';
 import { catalogues, defaultRegion, type MessageKey, type Translate, translator } from './i18n/index.ts';
 import { createLogger, type Logger, type LoggerSettings } from './logger.ts';
 import { type RunningBodega, startBodega } from './main.ts';
 import { backupVerb, restoreVerb } from './wiring/backup-verbs.ts';
+import { onDatabase } from './wiring/database-verb.ts';
 import { discordRegister } from './wiring/discord-register.ts';
 import { whatsappLogin } from './wiring/whatsapp-login.ts';
 
@@ -201,8 +200,7 @@ async function apikeyVerb(args: string[], config: Config, log: Logger, t: Transl
     process.stderr.write(`${t('cli.apikey_usage')}\n`);
     return 1;
   }
-  const database = await openDatabase(config, log, 'apikey');
-  try {
+  return onDatabase('apikey', { config, log, t }, async (database) => {
     const apiKeys = createApiKeys({ db: database.db });
     if (action === 'create') {
       const { key } = await apiKeys.create(name);
@@ -217,13 +215,7 @@ async function apikeyVerb(args: string[], config: Config, log: Logger, t: Transl
       process.stdout.write(`${apiKeyList(await apiKeys.list(), t)}\n`);
     }
     return 0;
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    process.stderr.write(`${errorText(error, t)}\n`);
-    return 1;
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 /** Every key with its prefix, creation, last use and state; never the key itself. */
