@@ -32,16 +32,39 @@ export interface EarlierHold {
   existing_hash: string | null;
 }
 
-interface BatchRow extends EarlierHold {
-  i: number;
-  revoked: boolean;
+/** One row of the batch statement's answer: what became of one request (or, for `earlier`, of one key seen before). */
+interface BatchRow {
+  outcome: 'held' | 'short' | 'earlier' | 'revoked';
+  /** The request's place in the batch; null for `earlier`, which is matched by its key. */
+  i: number | null;
   product_id: string | null;
-  reservation_id: string | null;
+  /** `held`: the new reservation; `earlier`: the reservation this key made before. */
+  id: string | null;
   public_id: string | null;
+  /** `held`: after this batch; `short`: what was left for it. */
   available: number | null;
-  may_be_low: boolean | null;
-  overdue: boolean | null;
+  /** `held`: the product may have crossed its low-stock threshold; `short`: some of its holds are overdue. */
+  flag: boolean | null;
+  key: string | null;
+  sku: string | null;
+  qty: number | null;
+  status: ReservationStatus | null;
+  expires_at: string | null;
+  reference: string | null;
+  request_hash: string | null;
 }
+
+/** An `earlier` row in the shape the one-request path answers replays from. */
+const earlierHold = (row: BatchRow): EarlierHold => ({
+  existing_id: row.id,
+  existing_public_id: row.public_id,
+  existing_sku: row.sku,
+  existing_qty: row.qty,
+  existing_status: row.status,
+  existing_expires_at: row.expires_at,
+  existing_reference: row.reference,
+  existing_hash: row.request_hash,
+});
 
 /**
  * Every request of a batch in one statement and one commit. Per product, the requests are ranked in arrival order
@@ -52,63 +75,72 @@ interface BatchRow extends EarlierHold {
  * The CHECK constraints on stock_levels still refuse any oversell, whatever this arithmetic says. A request whose
  * storefront key is revoked is refused here, in the same snapshot as the work, so a revoke is seen by the very next
  * request on every instance however the caller cached the key's identity.
+ *
+ * The answer is one row per outcome, a UNION of small scans rather than one row per request joined across every
+ * step: a statement's fixed cost (a node, a hash table per join) is most of what a batch of a few requests pays, and
+ * the caller knows each request's place and key anyway. A request with no row of its own names no active product.
  */
 const BATCH_HOLD = `
-with keys as (select id from api_keys where id = any($5::bigint[]) and revoked_at is null),
-sent as (
+with sent as (
   select * from jsonb_to_recordset($1::text::jsonb) as r(
     i int, sku text, qty int, expires_at timestamptz, reference text, key text, hash text, api_key_id bigint, actor text)),
-req as (select * from sent where api_key_id is null or api_key_id in (select id from keys)),
-existing as (
-  select req.i, r.id, r.public_id, ep.sku, r.qty, r.status, r.expires_at, r.reference, r.request_hash
-  from reservations r join req on req.key = r.idempotency_key join products ep on ep.id = r.product_id
-  where r.idempotency_key = any($3::text[])),
-fresh as (
-  select req.*, p.id as product_id, p.low_stock_threshold as threshold
-  from req join products p on p.sku = req.sku and p.active
-  where p.sku = any($4::text[]) and not exists (select 1 from existing e where e.i = req.i)),
-locked as (
+keys as materialized (select array(select id from api_keys where id = any($5::bigint[]) and revoked_at is null) as live),
+earlier as materialized (
+  select r.idempotency_key as key, r.id, r.public_id, (select sku from products where id = r.product_id) as sku,
+    r.qty, r.status, r.expires_at, r.reference, r.request_hash
+  from reservations r where r.idempotency_key = any($3::text[])),
+ranked as materialized (
+  select s.*, p.id as product_id, p.low_stock_threshold as threshold,
+    sum(s.qty) over (partition by p.id order by s.i) as running
+  from sent s join products p on p.sku = s.sku and p.active
+  where p.sku = any($4::text[])
+    and (s.api_key_id is null or s.api_key_id = any((select live from keys)::bigint[]))
+    and (s.key is null or s.key <> all(array(select key from earlier)))),
+locked as materialized (
   select s.product_id, s.total - s.reserved - s.sold as available from stock_levels s
-  where s.product_id = any(array(select product_id from fresh)) order by s.product_id for update of s),
-granted as materialized (
-  select ranked.*, nextval('reservations_id_seq') as rid, 'res_' || replace(gen_random_uuid()::text, '-', '') as pid
-  from (select f.*, sum(f.qty) over (partition by f.product_id order by f.i) as running, l.available
-        from fresh f join locked l using (product_id)) ranked
-  where running <= available),
-totals as (select product_id, max(running) as qty from granted group by product_id),
+  where s.product_id = any(array(select product_id from ranked)) order by s.product_id for update of s),
 held as (
   update stock_levels s set reserved = s.reserved + t.qty, updated_at = now()
-  from totals t where s.product_id = any(array(select product_id from totals)) and s.product_id = t.product_id
-    and s.total - s.reserved - s.sold >= t.qty
+  from (select l.product_id, max(r.running) as qty from locked l join ranked r
+        on r.product_id = l.product_id and r.running <= l.available group by l.product_id) t
+  where s.product_id = t.product_id and s.total - s.reserved - s.sold >= t.qty
   returning s.product_id, s.total, s.reserved, s.sold, s.available, s.low_alerted, t.qty as batch_qty),
+granted as materialized (
+  select r.i, r.product_id, r.qty, r.expires_at, r.reference, r.key, r.hash, r.api_key_id, r.actor, r.threshold,
+    h.total, h.reserved - h.batch_qty + r.running as reserved_after, h.sold, h.available, h.low_alerted,
+    nextval('reservations_id_seq') as rid, 'res_' || replace(gen_random_uuid()::text, '-', '') as pid
+  from ranked r join held h on h.product_id = r.product_id and r.running <= h.batch_qty),
 made as (
   insert into reservations (id, public_id, product_id, qty, expires_at, reference, idempotency_key, request_hash,
     api_key_id, actor)
   select g.rid, g.pid, g.product_id, g.qty, g.expires_at, g.reference, g.key, g.hash, g.api_key_id, g.actor
-  from granted g join held h using (product_id) order by g.i
-  returning id),
+  from granted g order by g.i),
 logged as (
   insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor,
     reference, idempotency_key)
-  select g.product_id, 'reserve', g.qty, h.total, h.reserved - h.batch_qty + g.running, h.sold, g.actor,
+  select g.product_id, 'reserve', g.qty, g.total, g.reserved_after, g.sold, g.actor,
     coalesce(g.reference, 'reservation:' || g.rid), 'reservation:' || g.rid || ':reserve'
-  from granted g join held h using (product_id) order by g.i
-  returning id)
-select sent.i, req.i is null as revoked, f.product_id, h.product_id is not null and g.rid is not null as granted,
-  case when h.product_id is not null then g.rid end as reservation_id,
-  case when h.product_id is not null then g.pid end as public_id,
-  coalesce(h.available, l.available) as available,
-  (f.threshold > 0 and h.available < f.threshold and not h.low_alerted) as may_be_low,
-  case when f.product_id is not null and (h.product_id is null or g.rid is null) then exists (
-    select 1 from reservations o
-    where o.product_id = f.product_id and o.status = 'pending' and o.expires_at <= $2::timestamptz) end as overdue,
-  e.id as existing_id, e.public_id as existing_public_id, e.sku as existing_sku, e.qty as existing_qty,
-  e.status as existing_status, e.expires_at as existing_expires_at, e.reference as existing_reference,
-  e.request_hash as existing_hash,
-  (select count(*) from made) + (select count(*) from logged) as written
-from sent left join req on req.i = sent.i left join existing e on e.i = req.i left join fresh f on f.i = req.i
-  left join locked l on l.product_id = f.product_id left join granted g on g.i = req.i
-  left join held h on h.product_id = f.product_id`;
+  from granted g order by g.i)
+select 'held' as outcome, g.i, g.product_id, g.rid as id, g.pid as public_id, g.available,
+  g.threshold > 0 and g.available < g.threshold and not g.low_alerted as flag,
+  null::text as key, null::text as sku, null::int as qty, null::text as status, null::timestamptz as expires_at,
+  null::text as reference, null::text as request_hash
+from granted g
+union all
+select 'short', r.i, r.product_id, null, null,
+  l.available - coalesce((select sum(g.qty) from granted g where g.product_id = r.product_id), 0)::int,
+  exists (select 1 from reservations o
+    where o.product_id = r.product_id and o.status = 'pending' and o.expires_at <= $2::timestamptz),
+  null, null, null, null, null, null, null
+from ranked r join locked l on l.product_id = r.product_id
+where r.i <> all(array(select i from granted))
+union all
+select 'earlier', null, null, e.id, e.public_id, null, null, e.key, e.sku, e.qty, e.status, e.expires_at, e.reference,
+  e.request_hash
+from earlier e
+union all
+select 'revoked', s.i, null, null, null, null, null, null, null, null, null, null, null, null
+from sent s where s.api_key_id is not null and not s.api_key_id = any((select live from keys)::bigint[])`;
 
 /** The smallest batch worth its own statement when a wait is split over several in flight. */
 const MIN_SPLIT = 8;
@@ -228,16 +260,28 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
     await Promise.all(batch.map((item) => settle(item, () => deps.alone(item))));
   }
 
+  /** The statement's rows sorted by what they answer: a request's place, or a key seen before. */
+  function sortRows(rows: BatchRow[]) {
+    const byIndex = new Map<number, BatchRow>();
+    const revoked = new Set<number>();
+    const earlier = new Map<string, EarlierHold>();
+    for (const row of rows) {
+      if (row.outcome === 'earlier' && row.key !== null) earlier.set(row.key, earlierHold(row));
+      else if (row.outcome === 'revoked') revoked.add(Number(row.i));
+      else byIndex.set(Number(row.i), row);
+    }
+    return { byIndex, revoked, earlier };
+  }
+
   async function answer(batch: QueuedHold[], rows: BatchRow[]) {
-    const byIndex = new Map(rows.map((row) => [Number(row.i), row]));
+    const sorted = sortRows(rows);
     const alerts = new Map<number, Promise<unknown>>();
     const expiries = new Map<number, Promise<unknown>>();
-    for (const row of rows) {
+    for (const row of sorted.byIndex.values()) {
       const productId = Number(row.product_id);
-      if (row.may_be_low && row.reservation_id && !alerts.has(productId))
-        alerts.set(productId, deps.lowStock(productId));
+      if (row.outcome === 'held' && row.flag && !alerts.has(productId)) alerts.set(productId, deps.lowStock(productId));
     }
-    await Promise.all(batch.map((item, i) => settle(item, () => outcome(item, byIndex.get(i), { alerts, expiries }))));
+    await Promise.all(batch.map((item, i) => settle(item, () => outcome(item, i, sorted, { alerts, expiries }))));
   }
 
   /** Once per product and batch: the first request to need it starts it, the others wait for the same one. */
@@ -259,16 +303,18 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
 
   type Shared = { alerts: Map<number, Promise<unknown>>; expiries: Map<number, Promise<unknown>> };
 
-  async function outcome(item: QueuedHold, row: BatchRow | undefined, shared: Shared) {
-    if (!row) throw new Error('reservation batch answered no row for a request');
-    if (row.revoked) throw keyRevoked();
-    if (row.existing_id) return deps.replay(row, item);
-    if (row.product_id === null)
+  async function outcome(item: QueuedHold, i: number, sorted: ReturnType<typeof sortRows>, shared: Shared) {
+    if (sorted.revoked.has(i)) throw keyRevoked();
+    const key = item.request.idempotencyKey;
+    const earlier = key === undefined ? undefined : sorted.earlier.get(key);
+    if (earlier) return deps.replay(earlier, item);
+    const row = sorted.byIndex.get(i);
+    if (!row)
       throw new AppError('not_found', `No product with SKU ${item.sku}`, { sku: item.sku }, 'product.not_found');
-    if (row.reservation_id && row.public_id) {
+    if (row.outcome === 'held' && row.id && row.public_id) {
       await shared.alerts.get(Number(row.product_id));
       const reservation: Reservation = {
-        id: Number(row.reservation_id),
+        id: Number(row.id),
         publicId: row.public_id,
         sku: item.sku,
         qty: item.request.qty,
@@ -281,9 +327,10 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
     const available = row.available ?? 0;
     // Short while holds are overdue (they count as released: expire them, once), or only because a larger request
     // ranked first: go round again in the next batch, ahead of newer requests. The second time, run alone.
-    if (row.overdue || item.request.qty <= available) {
+    const overdue = Boolean(row.flag);
+    if (overdue || item.request.qty <= available) {
       if (item.retried) return deps.alone(item);
-      if (row.overdue) await once(shared.expiries, Number(row.product_id), deps.expire);
+      if (overdue) await once(shared.expiries, Number(row.product_id), deps.expire);
       return goRoundAgain(item);
     }
     throw insufficient(available);
