@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { Agent, request } from 'undici';
 import { systemClock } from '../src/clock.ts';
 import { createApiKeys } from '../src/domain/apikeys/index.ts';
 import { createInventory } from '../src/domain/inventory/index.ts';
 import { startStorefrontServer } from '../test/helpers/storefront-server.ts';
 import { benchDatabase } from './database.ts';
 import { type Bench, type Figure, round, summarise } from './figures.ts';
+import { loadClient } from './http-load.ts';
 
 /** Requests per measured slice, and slices per path: baseline, service and HTTP take turns, slice by slice. */
 const OPS = 1_000;
@@ -103,8 +103,8 @@ async function scenarios(database: Database): Promise<Figure[]> {
   await database.sql`insert into bench_levels select g, ${hotStock}, 0 from generate_series(0, ${PRODUCTS}) g`;
 
   const server = await startStorefrontServer({ inventory, apiKeys });
-  const url = `${server.base}/reservations`;
-  const agent = new Agent({ connections: CONCURRENCY });
+  const path = `${new URL(server.base).pathname}/reservations`;
+  const client = loadClient(server.base, CONCURRENCY);
 
   const baseline = (pick: (i: number) => number) => async (i: number) =>
     (
@@ -116,14 +116,12 @@ async function scenarios(database: Database): Promise<Figure[]> {
       () => false,
     );
   const http = (sku: (i: number) => string, tag: string) => async (i: number) => {
-    const response = await request(url, {
-      method: 'POST',
-      dispatcher: agent,
-      body: JSON.stringify({ sku: sku(i), qty: 1 }),
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': `${tag}:${i}` },
-    });
-    await response.body.dump();
-    return response.statusCode === 201;
+    const headers = {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      'idempotency-key': `${tag}:${i}`,
+    };
+    return (await client.post(path, headers, JSON.stringify({ sku: sku(i), qty: 1 }))) === 201;
   };
 
   const spread = (i: number) => (i * 7919) % PRODUCTS;
@@ -137,7 +135,7 @@ async function scenarios(database: Database): Promise<Figure[]> {
     service: service((i) => `P-${spread(i)}`, 'wide'),
     http: http((i) => `P-${(spread(i) + 1) % PRODUCTS}`, 'wide-http'),
   });
-  await agent.close();
+  client.close();
   await server.close();
 
   const [oversold] = await database.db.execute(
