@@ -4,12 +4,14 @@ import { isInvalidText } from '../../../db/errors.ts';
 import { useTestDatabase } from '../../../test/helpers/database.ts';
 import { manualClock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
+import { createApiKeys } from '../apikeys/index.ts';
 import { createInventory, type LowStockAlert, type ReserveRequest } from './index.ts';
 
 const database = useTestDatabase({ poolSize: 20 });
 const clock = manualClock('2026-05-01T12:00:00Z');
 const alerts: LowStockAlert[] = [];
-const batches: number[] = [];
+/** Each batch statement's size, or `fell back: <size>` when it failed and its requests ran one by one. */
+const batches: Array<number | string> = [];
 let inventory: ReturnType<typeof createInventory> | undefined;
 /** One inventory for the whole file, as bodega start has: its reservations share batches. */
 const shop = () => {
@@ -17,7 +19,7 @@ const shop = () => {
     db: database().db,
     clock,
     notify: async (_tx, alert) => void alerts.push(alert),
-    onHoldBatch: (size) => batches.push(size),
+    onHoldBatch: (size, answered) => batches.push(answered ? size : `fell back: ${size}`),
   });
   return inventory;
 };
@@ -28,6 +30,9 @@ async function product(sku: string, stock: number, threshold = 0) {
     { actor: 'test', key: `seed:${sku}` },
   );
 }
+
+/** The batches that failed as a whole and ran request by request (none should, but for the one test that makes it so). */
+const fellBack = () => batches.filter((size) => typeof size === 'string');
 
 /** Each request's answer: its reservation id, or the reason it was refused. */
 async function reserveAll(requests: ReserveRequest[]) {
@@ -80,6 +85,7 @@ describe('reservations arriving together', () => {
       { sku: 'MIX-A', qty: 1, actor: 'f', idempotencyKey: 'mix:used' },
     ]);
     expect(batches[0]).toBe(5);
+    expect(fellBack()).toEqual([]);
     expect(answers.map((a) => ('ok' in a ? (a.replayed ? 'replayed' : 'held') : a.refused))).toEqual([
       'held',
       'product.not_found',
@@ -104,7 +110,7 @@ describe('reservations arriving together', () => {
         reference: i === 2 ? 'order\u0000 2' : `order ${i}`,
       })),
     );
-    expect(batches).toEqual([6]);
+    expect(batches).toEqual(['fell back: 6']);
     expect(answers.filter((a) => 'ok' in a)).toHaveLength(5);
     expect(answers[2]).toEqual({ failed: 'invalid_text' });
     expect(await shop().stock.get('NUL-1')).toMatchObject({ reserved: 5, available: 5 });
@@ -128,6 +134,7 @@ describe('reservations arriving together', () => {
       'error.insufficient_stock',
     ]);
     expect(await shop().stock.get('BIG-1')).toMatchObject({ reserved: 3, available: 1 });
+    expect(fellBack()).toEqual([]);
   });
 
   it('expires overdue holds for a request the batch found short, and alerts once on crossing the threshold', async () => {
@@ -142,6 +149,36 @@ describe('reservations arriving together', () => {
     expect(answers.every((a) => 'ok' in a)).toBe(true);
     expect(await shop().stock.get('DUE-1')).toMatchObject({ reserved: 2, available: 2 });
     expect(alerts.filter((a) => a.sku === 'DUE-1')).toHaveLength(2);
+    expect(fellBack()).toEqual([]);
     expect(await shop().verify()).toEqual([]);
+  });
+
+  it('refuses only the request whose storefront key was revoked, and the same statement answers the rest', async () => {
+    await product('KEY-1', 10);
+    const apiKeys = createApiKeys({ db: database().db });
+    const live = await apiKeys.create('shop-live');
+    const gone = await apiKeys.create('shop-gone');
+    await apiKeys.revoke(String(gone.id));
+    const answers = await reserveAll([
+      { sku: 'KEY-1', qty: 1, actor: 'api:shop-live', apiKeyId: live.id, idempotencyKey: 'key:1' },
+      { sku: 'KEY-1', qty: 2, actor: 'api:shop-gone', apiKeyId: gone.id, idempotencyKey: 'key:2' },
+      { sku: 'KEY-1', qty: 3, actor: 'chat' },
+    ]);
+    expect(batches).toEqual([3]);
+    expect(answers.map((a) => ('ok' in a ? a.ok?.qty : a.refused))).toEqual([1, 'apikey.revoked', 3]);
+    expect(await shop().stock.get('KEY-1')).toMatchObject({ reserved: 4, available: 6 });
+  });
+
+  it('answers a key seen before from its reservation, and refuses it with another SKU even one that names nothing', async () => {
+    await product('OLD-1', 5);
+    const first = await shop().reservations.reserve({ sku: 'OLD-1', qty: 1, actor: 'a', idempotencyKey: 'old:1' });
+    const answers = await reserveAll([
+      { sku: 'OLD-1', qty: 1, actor: 'a', idempotencyKey: 'old:1' },
+      { sku: 'NOTHING-1', qty: 1, actor: 'a', idempotencyKey: 'old:1' },
+    ]);
+    expect(answers[0]).toEqual({ ok: first.reservation, replayed: true });
+    expect(answers[1]).toMatchObject({ refused: 'reservation.key_reused' });
+    expect(fellBack()).toEqual([]);
+    expect(await shop().stock.get('OLD-1')).toMatchObject({ reserved: 1, available: 4 });
   });
 });

@@ -109,7 +109,8 @@ granted as materialized (
   select r.i, r.product_id, r.qty, r.expires_at, r.reference, r.key, r.hash, r.api_key_id, r.actor, r.threshold,
     h.total, h.reserved - h.batch_qty + r.running as reserved_after, h.sold, h.available, h.low_alerted,
     nextval('reservations_id_seq') as rid, 'res_' || replace(gen_random_uuid()::text, '-', '') as pid
-  from ranked r join held h on h.product_id = r.product_id and r.running <= h.batch_qty),
+  from ranked r join held h on h.product_id = r.product_id and r.running <= h.batch_qty
+  order by r.i),
 made as (
   insert into reservations (id, public_id, product_id, qty, expires_at, reference, idempotency_key, request_hash,
     api_key_id, actor)
@@ -159,8 +160,8 @@ export interface HoldBatcherDeps {
   lowStock(productId: number): Promise<void>;
   /** Expires a product's overdue holds, returning their units. */
   expire(productId: number): Promise<unknown>;
-  /** Called with the size of each batch statement (metrics, tests). */
-  onBatch?: ((size: number) => void) | undefined;
+  /** Called once each batch statement settles: its size, and false when it failed and every request ran alone. */
+  onBatch?: ((size: number, answered: boolean) => void) | undefined;
   maxBatch?: number;
   /** Batch statements running at once; the next batch gathers the requests that arrive meanwhile. */
   maxInFlight?: number;
@@ -214,15 +215,16 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
       const share = Math.max(MIN_SPLIT, Math.ceil((queue.length + retries.length) / (maxInFlight - inFlight)));
       const batch = take(Math.min(maxBatch, share));
       inFlight++;
-      deps.onBatch?.(batch.length);
       statement(batch).then(
         (rows) => {
           inFlight--;
+          deps.onBatch?.(batch.length, true);
           schedule();
           return answer(batch, rows);
         },
         (error) => {
           inFlight--;
+          deps.onBatch?.(batch.length, false);
           schedule();
           return fallBack(batch, error);
         },
@@ -266,8 +268,9 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
     const revoked = new Set<number>();
     const earlier = new Map<string, EarlierHold>();
     for (const row of rows) {
-      if (row.outcome === 'earlier' && row.key !== null) earlier.set(row.key, earlierHold(row));
-      else if (row.outcome === 'revoked') revoked.add(Number(row.i));
+      if (row.outcome === 'earlier') {
+        if (row.key !== null) earlier.set(row.key, earlierHold(row));
+      } else if (row.outcome === 'revoked') revoked.add(Number(row.i));
       else byIndex.set(Number(row.i), row);
     }
     return { byIndex, revoked, earlier };

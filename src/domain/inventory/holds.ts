@@ -52,8 +52,8 @@ export interface HoldsDeps {
   db: Db;
   clock: Clock;
   notify?: LowStockNotifier | undefined;
-  /** Called with the size of each reservation batch (metrics, tests). */
-  onHoldBatch?: ((size: number) => void) | undefined;
+  /** Called as each reservation batch settles: its size, and whether its statement answered (metrics, tests). */
+  onHoldBatch?: ((size: number, answered: boolean) => void) | undefined;
 }
 
 /** Holds and expiries: the reservation hot path. */

@@ -36,8 +36,8 @@ export function createInventory(deps: {
   db: Db;
   clock: Clock;
   notify?: LowStockNotifier;
-  /** Called with the size of each reservation batch statement (metrics, tests). */
-  onHoldBatch?: (size: number) => void;
+  /** Called as each reservation batch statement settles: its size, and whether it answered (metrics, tests). */
+  onHoldBatch?: (size: number, answered: boolean) => void;
 }) {
   return {
     stock: createStock(deps),
