@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { translator } from '../i18n/index.ts';
 import { bindArgs, closest, splitInvocation, tokenize, usageLine } from './parse.ts';
-import { arg, choice, optionalChoice, PLAIN_DIGITS, quantity } from './registry.ts';
+import { arg, choice, optionalChoice, PLAIN_DIGITS, QUANTITY_NAME, quantity } from './registry.ts';
 
 const es = translator('es');
 const en = translator('en');
@@ -123,13 +123,13 @@ describe('text grammar', () => {
     expect(bindArgs(searchArgs, words('x sort:cheap'), en)).toMatchObject({
       problems: ['The order must be price, orders, or rating.'],
     });
-    const qty = {
-      qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty', form: 'f' }, { es: 'unidades', en: 'units' }),
-    };
+    const qty = { qty: arg.positional(quantity(), QUANTITY_NAME, { es: 'unidades', en: 'units' }) };
     expect(bindArgs(qty, words('2.5'), en)).toEqual({
       ok: false,
-      problems: ['The qty must be a whole number (you wrote "2.5").'],
+      problems: ['The quantity must be a whole number (you wrote "2.5").'],
     });
+    expect(bindArgs(qty, words(''), en)).toEqual({ ok: false, problems: ['The quantity is missing.'] });
+    expect(usageLine(['stock', 'add'], qty, 'en')).toBe('/stock add <qty>');
     expect(bindArgs(qty, words('0'), es)).toEqual({ ok: false, problems: ['La cantidad debe ser al menos 1.'] });
     expect(bindArgs(qty, words('99999999'), es)).toEqual({
       ok: false,

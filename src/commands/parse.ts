@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Locale, Translate } from '../i18n/index.ts';
-import { type ArgSpec, type ArgSpecs, normaliseWord, shownWord } from './registry.ts';
+import { type ArgSpec, type ArgSpecs, normaliseWord, shownWord, spokenName } from './registry.ts';
 
 export interface Token {
   text: string;
@@ -162,7 +162,7 @@ function telling(issues: z.core.$ZodIssue[]): z.core.$ZodIssue | undefined {
 function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value: unknown, t: Translate): string {
   const form = spec.name.form ?? 'm';
   const params = {
-    arg: t('args.the', { name: spec.name[t.locale], form }),
+    arg: t('args.the', { name: spokenName(spec.name, t.locale), form }),
     form,
     value: typeof value === 'string' ? value : '',
   };

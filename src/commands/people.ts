@@ -23,7 +23,7 @@ export const roleChoice = choice({
 const roleArg = arg.positional(roleChoice, { es: 'rol', en: 'role' }, { es: 'El rol', en: 'The role' });
 const userArg = arg.positional(
   z.string().min(1),
-  { es: 'persona', en: 'user' },
+  { es: 'persona', en: 'user', form: 'f' },
   {
     es: 'El número de /usuarios, el nombre o la cuenta (telegram:123)',
     en: 'The number from /users, the name, or the account (telegram:123)',

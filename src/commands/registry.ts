@@ -13,9 +13,19 @@ export interface Localized {
 /** How a Spanish noun agrees in a sentence: masculine or feminine, singular or plural ("La reserva no es válida"). */
 export type Form = 'm' | 'f' | 'mp' | 'fp';
 
-/** An argument's name in both languages; `form` is the Spanish noun's gender and number (masculine singular when unset). */
+/**
+ * An argument's name in both languages, as usage lines and option names show it; `form` is the Spanish noun's
+ * gender and number (masculine singular when unset). `spoken` is the noun a sentence uses where the shown name is
+ * a short placeholder (`<qty>` is read "the quantity"); a language without it says the shown name.
+ */
 export interface ArgName extends Localized {
   form?: Form;
+  spoken?: Partial<Localized>;
+}
+
+/** How a sentence names an argument in the user's language: "The quantity must be…", never "The qty…". */
+export function spokenName(name: ArgName, locale: Locale): string {
+  return name.spoken?.[locale] ?? name[locale];
 }
 
 /** Words in each language; the first of each is the one shown (usage lines, buttons), all are accepted. */
@@ -217,6 +227,9 @@ export const PLAIN_DIGITS = { digits: 'plain' } as const;
 
 /** A whole quantity typed in chat: 1 to 1,000,000. */
 export const quantity = () => z.coerce.number().int().min(1).max(1_000_000);
+
+/** The name of a quantity argument: `<cantidad>`/`<qty>` in usage lines, "la cantidad"/"the quantity" in sentences. */
+export const QUANTITY_NAME: ArgName = { es: 'cantidad', en: 'qty', form: 'f', spoken: { en: 'quantity' } };
 
 /** A price typed in chat ("12", "12.50", "12,50"); its currency's decimals are checked when it is parsed. */
 export const priceText = () => z.string().regex(/^\d{1,12}([.,]\d{1,4})?$/);

@@ -4,7 +4,7 @@ import type { Outcome, Reservation } from '../domain/inventory/index.ts';
 import type { CommandContext } from './context.ts';
 import { chatOrigin, word } from './origin.ts';
 import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
-import { arg, defineCommand, quantity, recordNumber } from './registry.ts';
+import { arg, defineCommand, QUANTITY_NAME, quantity, recordNumber } from './registry.ts';
 import { skuArg } from './stock-changes.ts';
 
 const PAGE_SIZE = 15;
@@ -35,7 +35,7 @@ export const reserveCommand = defineCommand({
   minRole: 'staff',
   args: {
     sku: skuArg,
-    qty: arg.positional(quantity(), { es: 'cantidad', en: 'qty', form: 'f' }, { es: 'Unidades', en: 'Units' }),
+    qty: arg.positional(quantity(), QUANTITY_NAME, { es: 'Unidades', en: 'Units' }),
     ttl: arg.key(
       z.coerce
         .number()

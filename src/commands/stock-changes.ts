@@ -4,23 +4,21 @@ import { type CountResult, type Levels, MAX_QTY, skuSchema } from '../domain/inv
 import { isAppError } from '../errors.ts';
 import { type CommandContext, requireUser } from './context.ts';
 import { chatOrigin, word } from './origin.ts';
-import { arg, quantity, subcommand } from './registry.ts';
+import { arg, QUANTITY_NAME, quantity, subcommand } from './registry.ts';
 
 export const skuArg = arg.positional(
   skuSchema(),
-  { es: 'sku', en: 'sku' },
+  { es: 'sku', en: 'sku', spoken: { es: 'SKU', en: 'SKU' } },
   { es: 'El código del producto', en: 'The product code' },
 );
-const qtyArg = arg.positional(
-  quantity(),
-  { es: 'cantidad', en: 'qty', form: 'f' },
-  { es: 'Unidades (de 1 a un millón)', en: 'Units (1 to a million)' },
-);
-const countArg = arg.positional(
-  z.coerce.number().int().min(0).max(MAX_QTY),
-  { es: 'cantidad', en: 'qty', form: 'f' },
-  { es: 'Unidades contadas (de 0 a un millón)', en: 'Units counted (0 to a million)' },
-);
+const qtyArg = arg.positional(quantity(), QUANTITY_NAME, {
+  es: 'Unidades (de 1 a un millón)',
+  en: 'Units (1 to a million)',
+});
+const countArg = arg.positional(z.coerce.number().int().min(0).max(MAX_QTY), QUANTITY_NAME, {
+  es: 'Unidades contadas (de 0 a un millón)',
+  en: 'Units counted (0 to a million)',
+});
 const noteArg = arg.rest(
   z.string().max(200).optional(),
   { es: 'nota', en: 'note', form: 'f' },

@@ -81,7 +81,7 @@ describe('stock commands', () => {
 
   it('answers bad input with the problem and the usage, changing nothing', async () => {
     const before = await levels('TAZA-7');
-    const cases: Array<[string, string]> = [
+    const cases: Array<[line: string, expected: string, lang?: 'en']> = [
       ['/stock agregar TAZA-7 -5', 'La cantidad debe ser al menos 1.'],
       ['/stock agregar TAZA-7 99999999', 'La cantidad debe ser como máximo 1,000,000.'],
       ['/stock agregar TAZA-7 99999999999999999999', 'La cantidad debe ser como máximo 1,000,000.'],
@@ -100,9 +100,19 @@ describe('stock commands', () => {
       ],
       ['/producto agregar X-3 Algo precio:10 moneda:XYZ', 'La moneda no es válida («XYZ»).'],
       ['/liberar abc', 'La reserva no es válida («abc»).\nUso: /liberar <reserva>'],
+      ['/stock agregar', 'Falta el SKU.\nFalta la cantidad.\nUso: /stock agregar <sku> <cantidad> [nota…]'],
+      ['/vigilar quitar abc', 'La vigilancia no es válida («abc»).'],
+      [
+        '/stock add TAZA-7 2.5',
+        'The quantity must be a whole number (you wrote "2.5").\nUsage: /stock add <sku> <qty>',
+        'en',
+      ],
+      ['/stock count TAZA-7 -1', 'The quantity must be at least 0.', 'en'],
+      ['/reserve TAZA-7', 'The quantity is missing.', 'en'],
+      ['/stock add', 'The SKU is missing.', 'en'],
     ];
-    for (const [line, expected] of cases) {
-      const answer = await say(line);
+    for (const [line, expected, lang = 'es'] of cases) {
+      const answer = await say(line, { lang });
       expect(answer.error, line).toBe(true);
       expect(answer.text, line).toContain(expected);
     }

@@ -133,7 +133,7 @@ export const watchCommand = defineCommand({
       args: {
         id: arg.positional(
           recordNumber(),
-          { es: 'vigilancia', en: 'watch' },
+          { es: 'vigilancia', en: 'watch', form: 'f' },
           {
             es: 'El número de la vigilancia (#3, mira /vigilar lista)',
             en: 'The watch number (#3, see /watch list)',
