@@ -4,13 +4,13 @@ import { AppError } from '../errors.ts';
 import { isCurrencyCode, minorDigits, parsePrice } from '../money.ts';
 import { chatOrigin, word } from './origin.ts';
 import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
-import { arg, defineCommand, subcommand } from './registry.ts';
+import { arg, defineCommand, pricePattern, subcommand } from './registry.ts';
 import { PAGE_SIZE } from './stock.ts';
 import { skuArg } from './stock-changes.ts';
 
 const FREE = ['gratis', 'free'];
 /** A typed price ("199.90", "199,90"), or the word that makes a product free: a bare 0 is refused as a likely slip. */
-const priceText = z.string().regex(/^(\d{1,12}([.,]\d{1,4})?|gratis|free)$/i);
+const priceText = pricePattern(/^(\d{1,12}([.,]\d{1,4})?|gratis|free)$/i);
 
 /** Exact minor units of a typed price; 0 only when the word says free. */
 function price(value: string, code: string): number {

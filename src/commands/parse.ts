@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Locale, Translate } from '../i18n/index.ts';
+import { catalogues, type Locale, type MessageKey, type Translate } from '../i18n/index.ts';
 import { type ArgSpec, type ArgSpecs, normaliseWord, shownWord, spokenName } from './registry.ts';
 
 export interface Token {
@@ -167,6 +167,9 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value
     value: typeof value === 'string' ? value : '',
   };
   if (!issue) return t('args.invalid', params);
+  // A check that names its reason (registry's `because`, the SKU rule) is told in its own words.
+  const reason = issue.code === 'custom' ? issue.params?.reason : undefined;
+  if (typeof reason === 'string' && reason in catalogues.es) return t(reason as MessageKey, params);
   // A bound goes to the message as a number (grouped as the region writes it) unless the argument is like a year.
   const bound = (value: unknown) => (spec.schema.meta()?.digits === 'plain' ? String(value) : Number(value));
   switch (issue.code) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Reply } from '../chat/reply.ts';
 import type { Role } from '../domain/people/index.ts';
-import type { Locale } from '../i18n/index.ts';
+import type { Locale, MessageKey } from '../i18n/index.ts';
 import type { CommandContext } from './context.ts';
 
 /** Text in both languages, written next to the command it describes. */
@@ -231,8 +231,23 @@ export const quantity = () => z.coerce.number().int().min(1).max(1_000_000);
 /** The name of a quantity argument: `<cantidad>`/`<qty>` in usage lines, "la cantidad"/"the quantity" in sentences. */
 export const QUANTITY_NAME: ArgName = { es: 'cantidad', en: 'qty', form: 'f', spoken: { en: 'quantity' } };
 
+/**
+ * What a check says when it fails, for a schema's own rule: a catalogue key, written in the user's language
+ * instead of "is not valid" (`z.string().refine(ok, because('product.negative_price'))`). It stops the later checks.
+ */
+export function because(reason: MessageKey) {
+  return { params: { reason }, abort: true } as const;
+}
+
+/** A typed price that matches `pattern`; one written with a minus sign is refused saying a price cannot be negative. */
+export const pricePattern = (pattern: RegExp) =>
+  z
+    .string()
+    .refine((value) => !/^-\s*\d/.test(value.trim()), because('product.negative_price'))
+    .regex(pattern);
+
 /** A price typed in chat ("12", "12.50", "12,50"); its currency's decimals are checked when it is parsed. */
-export const priceText = () => z.string().regex(/^\d{1,12}([.,]\d{1,4})?$/);
+export const priceText = () => pricePattern(/^\d{1,12}([.,]\d{1,4})?$/);
 
 /** The number of a record shown in chat as #12 (task, reservation, watch), typed with or without the #. */
 export const recordNumber = () =>

@@ -102,6 +102,9 @@ describe('stock commands', () => {
       ['/liberar abc', 'La reserva no es válida («abc»).\nUso: /liberar <reserva>'],
       ['/stock agregar', 'Falta el SKU.\nFalta la cantidad.\nUso: /stock agregar <sku> <cantidad> [nota…]'],
       ['/vigilar quitar abc', 'La vigilancia no es válida («abc»).'],
+      ['/producto agregar X-4 Algo precio:-5', 'El precio no puede ser negativo.\nUso: /producto agregar'],
+      ['/producto editar TAZA-7 precio:-12,50', 'El precio no puede ser negativo.'],
+      ['/producto agregar X-4 Algo precio:-abc', 'El precio no es válido («-abc»).'],
       [
         '/stock add TAZA-7 2.5',
         'The quantity must be a whole number (you wrote "2.5").\nUsage: /stock add <sku> <qty>',
@@ -110,6 +113,7 @@ describe('stock commands', () => {
       ['/stock count TAZA-7 -1', 'The quantity must be at least 0.', 'en'],
       ['/reserve TAZA-7', 'The quantity is missing.', 'en'],
       ['/stock add', 'The SKU is missing.', 'en'],
+      ['/product add X-4 Thing price:-5', 'The price cannot be negative.\nUsage: /product add', 'en'],
     ];
     for (const [line, expected, lang = 'es'] of cases) {
       const answer = await say(line, { lang });
@@ -118,6 +122,8 @@ describe('stock commands', () => {
     }
     expect(await levels('TAZA-7')).toEqual(before);
     expect(await levels('X-1')).toBeUndefined();
+    expect(await levels('X-4')).toBeUndefined();
+    expect((await say('/producto ver TAZA-7')).text).toContain('$199.90');
   });
 
   it('lets a viewer look but not change', async () => {
