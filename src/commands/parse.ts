@@ -167,9 +167,11 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value
     value: typeof value === 'string' ? value : '',
   };
   if (!issue) return t('args.invalid', params);
-  // A check that names its reason (registry's `because`, the SKU rule) is told in its own words.
-  const reason = issue.code === 'custom' ? issue.params?.reason : undefined;
-  if (typeof reason === 'string' && reason in catalogues.es) return t(reason as MessageKey, params);
+  // A check that names its reason (registry's `because`, the SKU rule) is told in its own words; `valueAs` names
+  // the placeholder its message shows the typed value in, as the domain's error with that key does (`{sku}`).
+  const { reason, valueAs } = issue.code === 'custom' ? (issue.params ?? {}) : {};
+  if (typeof reason === 'string' && reason in catalogues.es)
+    return t(reason as MessageKey, typeof valueAs === 'string' ? { ...params, [valueAs]: params.value } : params);
   // A bound goes to the message as a number (grouped as the region writes it) unless the argument is like a year.
   const bound = (value: unknown) => (spec.schema.meta()?.digits === 'plain' ? String(value) : Number(value));
   switch (issue.code) {

@@ -106,6 +106,10 @@ describe('stock commands', () => {
       ['/producto editar TAZA-7 precio:-12,50', 'El precio no puede ser negativo.'],
       ['/producto agregar X-4 Algo precio:-abc', 'El precio no es válido («-abc»).'],
       [
+        '/producto agregar taña-1 Taza precio:10',
+        'El SKU «taña-1» no es válido: usa de 1 a 64 letras de la A a la Z (sin Ñ ni acentos), números del 0 al 9, punto, guion, guion bajo o barra (. - _ /), empezando por letra o número.\nUso: /producto agregar <sku>',
+      ],
+      [
         '/stock add TAZA-7 2.5',
         'The quantity must be a whole number (you wrote "2.5").\nUsage: /stock add <sku> <qty>',
         'en',
@@ -114,6 +118,11 @@ describe('stock commands', () => {
       ['/reserve TAZA-7', 'The quantity is missing.', 'en'],
       ['/stock add', 'The SKU is missing.', 'en'],
       ['/product add X-4 Thing price:-5', 'The price cannot be negative.\nUsage: /product add', 'en'],
+      [
+        '/stock add CAFÉ-1 2',
+        'The SKU "CAFÉ-1" is not valid: use 1 to 64 letters A to Z (no Ñ or accents), digits 0 to 9, dot, dash, underscore or slash (. - _ /), starting with a letter or digit.',
+        'en',
+      ],
     ];
     for (const [line, expected, lang = 'es'] of cases) {
       const answer = await say(line, { lang });

@@ -17,7 +17,8 @@ export const inventoryEn: Record<keyof typeof inventoryEs, Message> = {
   'stock.empty': 'No products yet. Add one with /product add <sku> <title> price:<price>.',
   'stock.no_low': 'No product is below its threshold.',
   'stock.no_product': 'There is no product with SKU {sku}. Look with /stock or add it with /product add.',
-  'stock.bad_sku': 'The SKU "{sku}" is not valid: use 1 to 64 letters, digits, dot, dash, underscore or slash.',
+  'stock.bad_sku':
+    'The SKU "{sku}" is not valid: use 1 to 64 letters A to Z (no Ñ or accents), digits 0 to 9, dot, dash, underscore or slash (. - _ /), starting with a letter or digit.',
   'stock.bad_quantity': 'The quantity must be a whole number from {min} to {max}.',
   'stock.changed': '{sku}: total {total}, reserved {reserved}, sold {sold}, available {available}.',
   'stock.threshold_set': '{sku} threshold: {threshold}. I will alert when available drops below it.',

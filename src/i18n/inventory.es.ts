@@ -14,7 +14,8 @@ export const inventoryEs = {
   'stock.empty': 'Todavía no hay productos. Agrega uno con /producto agregar <sku> <título> precio:<precio>.',
   'stock.no_low': 'Ningún producto está por debajo de su umbral.',
   'stock.no_product': 'No hay un producto con el SKU {sku}. Búscalo con /stock o agrégalo con /producto agregar.',
-  'stock.bad_sku': 'El SKU «{sku}» no es válido: usa de 1 a 64 letras, números, punto, guion, guion bajo o barra.',
+  'stock.bad_sku':
+    'El SKU «{sku}» no es válido: usa de 1 a 64 letras de la A a la Z (sin Ñ ni acentos), números del 0 al 9, punto, guion, guion bajo o barra (. - _ /), empezando por letra o número.',
   'stock.bad_quantity': 'La cantidad debe ser un número entero de {min} a {max}.',
   'stock.changed': '{sku}: total {total}, reservado {reserved}, vendido {sold}, disponible {available}.',
   'stock.threshold_set': 'Umbral de {sku}: {threshold}. Avisaré cuando el disponible baje de ahí.',
