@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createConversation } from '../../test/helpers/conversation.ts';
 import { useTestDatabase } from '../../test/helpers/database.ts';
@@ -87,6 +88,37 @@ describe('counting when stock moved since it was seen', () => {
       [],
       'El stock no puede quedar por debajo de lo que ya está reservado o vendido (3).',
     ]);
+  });
+
+  it('setting or counting what the stock already is writes nothing and says it already was', async () => {
+    await say('/producto agregar IGU-1 Jarra precio:50 stock:10');
+    const counts = async () =>
+      (
+        await database().db.execute(
+          sql`select l.id from stock_ledger l join products p on p.id = l.product_id
+              where p.sku = 'IGU-1' and l.reason = 'count'`,
+        )
+      ).length;
+    const set = await say('/stock fijar IGU-1 10');
+    expect([set.error, set.text]).toEqual([
+      false,
+      'El stock de IGU-1 ya era 10: no cambié nada (reservado 0, vendido 0, disponible 10).',
+    ]);
+    expect((await say('/stock count IGU-1 10', { lang: 'en' })).text).toBe(
+      'IGU-1 stock was already 10: I changed nothing (reserved 0, sold 0, available 10).',
+    );
+    // Stock moved since it was seen, but not its total: nothing to set anyway, so no warning either.
+    await say('/stock IGU-1');
+    await talk.core.services.inventory.reservations.reserve({ sku: 'IGU-1', qty: 2, actor: 'web' });
+    expect((await say('/stock contar IGU-1 10')).text).toBe(
+      'El stock de IGU-1 ya era 10: no cambié nada (reservado 2, vendido 0, disponible 8).',
+    );
+    expect(await counts()).toBe(0);
+    expect((await say('/stock fijar IGU-1 12 confirmar')).text).toBe(
+      '✅ IGU-1: total 12, reservado 2, vendido 0, disponible 10.',
+    );
+    expect(await counts()).toBe(1);
+    expect(await talk.core.services.inventory.verify()).toEqual([]);
   });
 });
 

@@ -60,7 +60,9 @@ function shipOffer(ctx: CommandContext, sku: string, qty: number, sold: number):
 
 /** Says what the count assumed about units sold and not shipped, and offers to mark them shipped. */
 function countReply(ctx: CommandContext, sku: string, qty: number, result: CountResult): Reply {
-  const blocks = [changed(sku, result.levels, ctx)];
+  const blocks = [
+    result.changed ? changed(sku, result.levels, ctx) : text(ctx.t('stock.count_unchanged', { sku, ...result.levels })),
+  ];
   if (result.shippedSales.length > 0)
     blocks.push(
       text(
@@ -80,8 +82,10 @@ function countReply(ctx: CommandContext, sku: string, qty: number, result: Count
 async function runCount(ctx: CommandContext, args: { sku: string; qty: number; confirm: boolean; shipped: boolean }) {
   const { inventory } = ctx.services;
   const current = await inventory.stock.get(args.sku);
-  // Warn only where "do it anyway" can succeed; a count below what is held is refused with its own reason below.
-  if (current && !args.confirm && args.qty >= current.reserved + (args.shipped ? 0 : current.sold)) {
+  // Warn only where "do it anyway" can succeed and would change something; a count below what is held is refused
+  // with its own reason below, and one equal to the total (nothing to ship) answers that it already was.
+  const changes = current && (current.total !== args.qty || (args.shipped && current.sold > 0));
+  if (current && changes && !args.confirm && args.qty >= current.reserved + (args.shipped ? 0 : current.sold)) {
     const shown = await inventory.views.lastShown(requireUser(ctx).id, current.productId);
     if (shown && shown.lastLedgerId < current.lastLedgerId) {
       const flags = [word(ctx, { es: 'confirmar', en: 'confirm' })];

@@ -27,6 +27,8 @@ export const inventoryEn: Record<keyof typeof inventoryEs, Message> = {
   'stock.stale':
     'Careful: {sku} stock changed since you saw it (now: total {total}, reserved {reserved}, sold {sold}, available {available}). I changed nothing.',
   'stock.set_anyway': 'Set {qty} anyway',
+  'stock.count_unchanged':
+    '{sku} stock was already {total}: I changed nothing (reserved {reserved}, sold {sold}, available {available}).',
   'stock.low_alert': '⚠️ Low stock: {sku} ({title}) — {available} available (threshold {threshold}).',
   'stock.verify_ok': 'Stock matches its history and the reservations.',
   'stock.verify_bad': {

@@ -25,6 +25,8 @@ export const inventoryEs = {
   'stock.stale':
     'Ojo: el stock de {sku} cambió desde que lo viste (ahora: total {total}, reservado {reserved}, vendido {sold}, disponible {available}). No cambié nada.',
   'stock.set_anyway': 'Fijar {qty} de todos modos',
+  'stock.count_unchanged':
+    'El stock de {sku} ya era {total}: no cambié nada (reservado {reserved}, vendido {sold}, disponible {available}).',
   'stock.low_alert': {
     by: 'available',
     one: '⚠️ Stock bajo: {sku} ({title}) — queda {available} disponible (umbral {threshold}).',

@@ -79,10 +79,14 @@ function matchingWords(words: string): SQL {
   );
 }
 
-/** What a count did: the levels after it, and which sales it marked shipped first (when asked to). */
+/**
+ * What a count did: the levels after it, which sales it marked shipped first (when asked to), and whether anything
+ * changed (a count equal to the total, with nothing to ship, writes nothing).
+ */
 export interface CountResult {
   levels: Levels;
   shippedSales: number[];
+  changed: boolean;
 }
 
 export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotifier | undefined }) {
@@ -170,14 +174,15 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
     /**
      * Sets the physical total after a count. Units sold but not shipped are assumed to be still on the shelf
      * (inside the count) unless `shipSold` says they left: then the product's open sales are marked shipped first.
-     * Refused when fewer units than are reserved and sold.
+     * Refused when fewer units than are reserved and sold. A count equal to the total that ships nothing writes no
+     * ledger row (an empty count is no change) and answers `changed: false`.
      */
     async count(sku: string, qty: number, origin: ChangeOrigin, { shipSold = false } = {}): Promise<CountResult> {
       checkQuantity(qty, { allowZero: true });
       return onceFor(
         db,
         origin.key,
-        async (tx) => ({ levels: await levelsAfter(tx, origin.key), shippedSales: [] }),
+        async (tx) => ({ levels: await levelsAfter(tx, origin.key), shippedSales: [], changed: true }),
         async (tx) => {
           const id = await productId(tx, sku);
           const shippedSales = shipSold ? await shipOpenSales(tx, id, origin.actor) : [];
@@ -186,12 +191,10 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
             .from(stockLevels)
             .where(eq(stockLevels.productId, id))
             .for('update');
-          const change = {
-            productId: id,
-            reason: 'count' as const,
-            deltaTotal: qty - (current?.total ?? 0),
-            ...origin,
-          };
+          const deltaTotal = qty - (current?.total ?? 0);
+          if (deltaTotal === 0 && shippedSales.length === 0)
+            return { levels: await levelsOf(tx, id), shippedSales, changed: false };
+          const change = { productId: id, reason: 'count' as const, deltaTotal, ...origin };
           const result = await applyChange(tx, change, notify);
           if (!result) {
             const { reserved, sold } = await levelsOf(tx, id);
@@ -202,7 +205,7 @@ export function createStock(deps: { db: Db; clock: Clock; notify?: LowStockNotif
               'stock.count_below_committed',
             );
           }
-          return { levels: result.levels, shippedSales };
+          return { levels: result.levels, shippedSales, changed: true };
         },
       );
     },
