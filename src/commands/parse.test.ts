@@ -130,6 +130,14 @@ describe('text grammar', () => {
     });
     expect(bindArgs(qty, words(''), en)).toEqual({ ok: false, problems: ['The quantity is missing.'] });
     expect(usageLine(['stock', 'add'], qty, 'en')).toBe('/stock add <qty>');
+    expect(bindArgs(qty, words('2,5'), es)).toEqual({
+      ok: false,
+      problems: ['La cantidad debe ser un número entero (escribiste «2,5»).'],
+    });
+    expect(bindArgs(qty, words('dos'), es)).toEqual({
+      ok: false,
+      problems: ['La cantidad debe ser un número (escribiste «dos»).'],
+    });
     expect(bindArgs(qty, words('0'), es)).toEqual({ ok: false, problems: ['La cantidad debe ser al menos 1.'] });
     expect(bindArgs(qty, words('99999999'), es)).toEqual({
       ok: false,

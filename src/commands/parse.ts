@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { catalogues, type Locale, type MessageKey, type Translate } from '../i18n/index.ts';
 import { type ArgSpec, type ArgSpecs, normaliseWord, shownWord, spokenName } from './registry.ts';
 
@@ -177,7 +177,9 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value
   switch (issue.code) {
     case 'invalid_type':
       if (value === undefined) return t('args.missing', params);
-      return issue.expected === 'int' ? t('args.not_integer', params) : t('args.not_number', params);
+      return issue.expected === 'int' || typedFraction(spec, value)
+        ? t('args.not_integer', params)
+        : t('args.not_number', params);
     case 'too_small':
       if (issue.origin === 'string' && value === '') return t('args.missing', params);
       return issue.origin === 'string'
@@ -194,6 +196,13 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value
     default:
       return t('args.invalid', params);
   }
+}
+
+/** A fraction typed for a whole-number argument ("2,5" does not even read as a number): told as not whole. */
+function typedFraction(spec: ArgSpec, value: unknown): boolean {
+  return typeof value === 'string' && /^\d+[.,]\d+$/.test(value.trim()) && spec.schema instanceof z.ZodNumber
+    ? spec.schema.isInt
+    : false;
 }
 
 /** How an argument appears in a usage line: required things in `<>`, optional ones in `[]`, keys with their word. */
