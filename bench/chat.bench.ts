@@ -11,7 +11,7 @@ import { createCore } from '../src/core.ts';
 import { translator } from '../src/i18n/index.ts';
 import { createLogger } from '../src/logger.ts';
 import { benchDatabase } from './database.ts';
-import { type Bench, type Figure, round, summarise } from './figures.ts';
+import { type Bench, concurrently, type Figure, round, summarise } from './figures.ts';
 
 const COMMANDS = 3_000;
 const MESSAGES = 3_000;
@@ -61,20 +61,9 @@ async function commandThroughput(database: Awaited<ReturnType<typeof benchDataba
     return layout(handled!.reply, plainFormat, t);
   };
   for (let i = 0; i < 200; i++) await once();
-  const latencies: number[] = [];
-  const started = performance.now();
   const concurrency = 8;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < COMMANDS) {
-        const began = performance.now();
-        await once();
-        latencies.push(performance.now() - began);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const { ms, latencies } = await concurrently({ workers: concurrency, count: COMMANDS }, once);
+  const seconds = ms / 1000;
   return {
     bench: 'commands_per_second',
     value: round(COMMANDS / seconds, 0),

@@ -32,3 +32,27 @@ export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/**
+ * Runs `op` for the indices `from`..`from + count - 1`, `workers` at a time (each worker takes the next index as it
+ * finishes one); answers the time it all took, each call's latency, and each call's result.
+ */
+export async function concurrently<T>(
+  { workers, count, from = 0 }: { workers: number; count: number; from?: number },
+  op: (i: number) => Promise<T>,
+) {
+  const latencies: number[] = [];
+  const results: T[] = [];
+  let next = from;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let i = next++; i < from + count; i = next++) {
+        const began = performance.now();
+        results.push(await op(i));
+        latencies.push(performance.now() - began);
+      }
+    }),
+  );
+  return { ms: performance.now() - started, latencies, results };
+}

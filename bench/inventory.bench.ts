@@ -4,7 +4,7 @@ import { createApiKeys } from '../src/domain/apikeys/index.ts';
 import { createInventory } from '../src/domain/inventory/index.ts';
 import { startStorefrontServer } from '../test/helpers/storefront-server.ts';
 import { benchDatabase } from './database.ts';
-import { type Bench, type Figure, round, summarise } from './figures.ts';
+import { type Bench, concurrently, type Figure, round, summarise } from './figures.ts';
 import { loadClient } from './http-load.ts';
 
 /** Requests per measured slice, and slices per path: baseline, service and HTTP take turns, slice by slice. */
@@ -18,24 +18,6 @@ const PRODUCTS = 1_000;
 type Database = Awaited<ReturnType<typeof benchDatabase>>;
 type Op = (i: number) => Promise<boolean>;
 
-/** Runs `op` for requests `from`..`from + count` with CONCURRENCY workers; answers the time taken and its latencies. */
-async function slice(op: Op, from: number, count: number) {
-  const latencies: number[] = [];
-  let next = from;
-  let succeeded = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (let i = next++; i < from + count; i = next++) {
-        const began = performance.now();
-        if (await op(i)) succeeded++;
-        latencies.push(performance.now() - began);
-      }
-    }),
-  );
-  return { ms: performance.now() - started, latencies, succeeded };
-}
-
 /**
  * Measures the paths side by side: each warms up, then they take turns slice by slice, so a burst of load from the
  * rest of this shared machine falls on all of them alike, and each rate is its requests over its own time.
@@ -43,15 +25,15 @@ async function slice(op: Op, from: number, count: number) {
 async function measureTogether<Name extends string>(paths: Record<Name, Op>) {
   const names = Object.keys(paths) as Name[];
   const totals = new Map(names.map((name) => [name, { ms: 0, latencies: [] as number[], succeeded: 0 }]));
-  for (const name of names) await slice(paths[name], 0, WARMUP);
+  for (const name of names) await concurrently({ workers: CONCURRENCY, count: WARMUP }, paths[name]);
   for (let round = 0; round < SLICES; round++) {
     for (const name of names) {
-      const result = await slice(paths[name], WARMUP + round * OPS, OPS);
+      const result = await concurrently({ workers: CONCURRENCY, count: OPS, from: WARMUP + round * OPS }, paths[name]);
       const total = totals.get(name);
       if (!total) continue;
       total.ms += result.ms;
       total.latencies.push(...result.latencies);
-      total.succeeded += result.succeeded;
+      total.succeeded += result.results.filter(Boolean).length;
     }
   }
   const measured = {} as Record<Name, { perSecond: number; latency: ReturnType<typeof summarise>; succeeded: number }>;

@@ -9,7 +9,7 @@ import { createLogger } from '../src/logger.ts';
 import { telegramAdapter } from '../src/wiring/telegram.ts';
 import { startFakeTelegram } from '../test/fakes/telegram.ts';
 import { benchDatabase } from './database.ts';
-import { type Bench, round, summarise } from './figures.ts';
+import { type Bench, concurrently, round, summarise } from './figures.ts';
 
 const SECRET = 'bench-secret';
 const ROUNDS = 8;
@@ -99,20 +99,10 @@ export const telegramBench: Bench = {
     const answeredSeconds = (performance.now() - answeredStarted) / 1000;
 
     // Phase 2: how fast the webhook takes updates (checked, recorded durably, acknowledged), replies not awaited.
-    const ackLatencies: number[] = [];
     const fresh = users.slice(ROUNDS * PER_ROUND);
-    let next = 0;
-    const ackStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: PER_ROUND }, async () => {
-        for (let i = next++; i < fresh.length; i = next++) {
-          const began = performance.now();
-          await post(fresh[i] as number);
-          ackLatencies.push(performance.now() - began);
-        }
-      }),
-    );
-    const ackSeconds = (performance.now() - ackStarted) / 1000;
+    const acks = await concurrently({ workers: PER_ROUND, count: fresh.length }, (i) => post(fresh[i] as number));
+    const ackLatencies = acks.latencies;
+    const ackSeconds = acks.ms / 1000;
     await agent.close();
     await workers.stop();
     await adapter.stop();

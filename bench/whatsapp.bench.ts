@@ -8,7 +8,7 @@ import { createLogger } from '../src/logger.ts';
 import { whatsappAdapter } from '../src/wiring/whatsapp.ts';
 import { createWhatsappFake } from '../test/fakes/whatsapp/index.ts';
 import { benchDatabase } from './database.ts';
-import { type Bench, round, summarise } from './figures.ts';
+import { type Bench, concurrently, round, summarise } from './figures.ts';
 
 const ROUNDS = 8;
 const PER_ROUND = 25;
@@ -72,20 +72,12 @@ export const whatsappBench: Bench = {
     const answeredSeconds = (performance.now() - answeredStarted) / 1000;
 
     // Phase 2: how fast the webhook takes messages (signature checked, recorded durably, acknowledged).
-    const ackLatencies: number[] = [];
     const fresh = phones.slice(ROUNDS * PER_ROUND);
-    let next = 0;
-    const ackStarted = performance.now();
-    await Promise.all(
-      Array.from({ length: PER_ROUND }, async () => {
-        for (let i = next++; i < fresh.length; i = next++) {
-          const began = performance.now();
-          await fake.userSends(fresh[i] as string, 'stock BENCH-1');
-          ackLatencies.push(performance.now() - began);
-        }
-      }),
+    const acks = await concurrently({ workers: PER_ROUND, count: fresh.length }, (i) =>
+      fake.userSends(fresh[i] as string, 'stock BENCH-1'),
     );
-    const ackSeconds = (performance.now() - ackStarted) / 1000;
+    const ackLatencies = acks.latencies;
+    const ackSeconds = acks.ms / 1000;
     await workers.stop();
     await wiring.adapter.stop();
     await new Promise((resolve) => server.close(resolve));
