@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { isInvalidText } from '../../../db/errors.ts';
@@ -10,7 +11,10 @@ import { createInventory, type LowStockAlert, type ReserveRequest } from './inde
 const database = useTestDatabase({ poolSize: 20 });
 const clock = manualClock('2026-05-01T12:00:00Z');
 const alerts: LowStockAlert[] = [];
-/** Each batch statement's size, or `fell back: <size>` when it failed and its requests ran one by one. */
+/**
+ * Each batch statement: a full one as its size, or `fell back: <size>` when it failed and its requests ran one by
+ * one; a distinct-products one as `distinct: <size>`, or `distinct failed: <size>`.
+ */
 const batches: Array<number | string> = [];
 let inventory: ReturnType<typeof createInventory> | undefined;
 /** One inventory for the whole file, as bodega start has: its reservations share batches. */
@@ -19,7 +23,10 @@ const shop = () => {
     db: database().db,
     clock,
     notify: async (_tx, alert) => void alerts.push(alert),
-    onHoldBatch: (size, answered) => batches.push(answered ? size : `fell back: ${size}`),
+    onHoldBatch: ({ size, statement, answered }) => {
+      if (statement === 'distinct') batches.push(answered ? `distinct: ${size}` : `distinct failed: ${size}`);
+      else batches.push(answered ? size : `fell back: ${size}`);
+    },
   });
   return inventory;
 };
@@ -32,7 +39,7 @@ async function product(sku: string, stock: number, threshold = 0) {
 }
 
 /** The batches that failed as a whole and ran request by request (none should, but for the one test that makes it so). */
-const fellBack = () => batches.filter((size) => typeof size === 'string');
+const fellBack = () => batches.filter((size) => typeof size === 'string' && size.includes('fail'));
 
 /** Each request's answer: its reservation id, or the reason it was refused. */
 async function reserveAll(requests: ReserveRequest[]) {
@@ -180,5 +187,113 @@ describe('reservations arriving together', () => {
     expect(answers[1]).toMatchObject({ refused: 'reservation.key_reused' });
     expect(fellBack()).toEqual([]);
     expect(await shop().stock.get('OLD-1')).toMatchObject({ reserved: 1, available: 4 });
+  });
+});
+
+describe('reservations of different products arriving together', () => {
+  it('share the cheaper statement, each with its own reservation and ledger row', async () => {
+    const skus = ['ONE-A', 'ONE-B', 'ONE-C', 'ONE-D'];
+    for (const sku of skus) await product(sku, 3, 3);
+    const answers = await reserveAll(
+      skus.map((sku, i) => ({ sku, qty: Math.min(i + 1, 3), actor: 'buyer', idempotencyKey: `one:${i}` })),
+    );
+    expect(batches).toEqual(['distinct: 4']);
+    expect(answers.map((a) => ('ok' in a ? a.ok?.qty : a.refused))).toEqual([1, 2, 3, 3]);
+    expect(await ledgerOf('ONE-B')).toEqual([{ delta_reserved: 2, reserved_after: 2, total_after: 3 }]);
+    expect(await shop().stock.get('ONE-A')).toMatchObject({ reserved: 1, available: 2 });
+    expect(await shop().stock.get('ONE-D')).toMatchObject({ reserved: 3, available: 0 });
+    // Each product crossed its threshold of 3 and alerts once.
+    expect(alerts.filter((a) => a.sku.startsWith('ONE-')).map((a) => a.sku)).toEqual(expect.arrayContaining(skus));
+    expect(alerts.filter((a) => a.sku.startsWith('ONE-'))).toHaveLength(4);
+    expect(await shop().verify()).toEqual([]);
+  });
+
+  it('send what the cheaper statement cannot settle through the full one, and only that', async () => {
+    for (const [sku, stock] of [
+      ['LEFT-A', 5],
+      ['LEFT-B', 1],
+      ['LEFT-C', 5],
+      ['LEFT-D', 5],
+      ['LEFT-E', 2],
+    ] as const) {
+      await product(sku, stock);
+    }
+    const earlier = await shop().reservations.reserve({ sku: 'LEFT-C', qty: 1, actor: 'a', idempotencyKey: 'left:c' });
+    await shop().reservations.reserve({ sku: 'LEFT-E', qty: 2, ttlSeconds: 30, actor: 'early' });
+    const apiKeys = createApiKeys({ db: database().db });
+    const gone = await apiKeys.create('left-gone');
+    await apiKeys.revoke(String(gone.id));
+    clock.advance(31_000);
+    const answers = await reserveAll([
+      { sku: 'LEFT-A', qty: 1, actor: 'a', idempotencyKey: 'left:a' },
+      { sku: 'NO-SUCH-LEFT', qty: 1, actor: 'a' },
+      { sku: 'LEFT-B', qty: 2, actor: 'a' },
+      { sku: 'LEFT-C', qty: 1, actor: 'a', idempotencyKey: 'left:c' },
+      { sku: 'LEFT-D', qty: 1, actor: 'api:left-gone', apiKeyId: gone.id },
+      { sku: 'LEFT-E', qty: 1, actor: 'a' },
+    ]);
+    // Six in the cheaper statement; the five it left in the full one; the overdue one once more after its expiry.
+    expect(batches).toEqual(['distinct: 6', 5, 1]);
+    expect(answers.map((a) => ('ok' in a ? (a.replayed ? 'replayed' : 'held') : a.refused))).toEqual([
+      'held',
+      'product.not_found',
+      'error.insufficient_stock',
+      'replayed',
+      'apikey.revoked',
+      'held',
+    ]);
+    expect(answers[2]).toMatchObject({ details: { available: 1 } });
+    expect(answers[3]).toEqual({ ok: earlier.reservation, replayed: true });
+    for (const [sku, reserved] of [
+      ['LEFT-A', 1],
+      ['LEFT-B', 0],
+      ['LEFT-C', 1],
+      ['LEFT-D', 0],
+      ['LEFT-E', 1],
+    ] as const) {
+      expect(await shop().stock.get(sku)).toMatchObject({ reserved });
+    }
+    expect(await shop().verify()).toEqual([]);
+  });
+
+  it('answer a key that another caller is writing at that moment from what that caller made', async () => {
+    await product('RACE-1', 5);
+    const request = { sku: 'RACE-1', qty: 1, actor: 'b', idempotencyKey: 'race:1' };
+    // The fingerprint bodega keeps of this request, so the other caller's row is the same request.
+    const hash = createHash('sha256')
+      .update(JSON.stringify(['RACE-1', 1, null, null]))
+      .digest('hex');
+    let answers: Awaited<ReturnType<typeof reserveAll>> | undefined;
+    const made = await database().db.transaction(async (tx) => {
+      const [row] = await tx.execute<{ id: string }>(sql`
+        with p as (select id from products where sku = 'RACE-1'),
+        l as (update stock_levels set reserved = reserved + 1 where product_id = (select id from p)
+          returning total, reserved, sold),
+        r as (insert into reservations (product_id, qty, expires_at, idempotency_key, request_hash, actor)
+          select id, 1, now() + interval '15 minutes', 'race:1', ${hash}, 'a' from p returning id)
+        insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor,
+          reference, idempotency_key)
+        select (select id from p), 'reserve', 1, l.total, l.reserved, l.sold, 'a', 'reservation:' || r.id,
+          'reservation:' || r.id || ':reserve'
+        from l, r returning (select id from r) as id`);
+      const racing = reserveAll([request]).then((settled) => {
+        answers = settled;
+      });
+      // Commit only once the cheaper statement waits on this transaction's row.
+      for (let waited = 0; ; waited++) {
+        const [waiting] = await database().db.execute<{ n: number }>(
+          sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`,
+        );
+        if (waiting?.n) break;
+        if (waited > 200) throw new Error('the racing reservation never waited');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return { id: Number(row?.id), racing };
+    });
+    await made.racing;
+    expect(batches).toEqual(['distinct failed: 1', 1]);
+    expect(answers).toEqual([{ ok: expect.objectContaining({ id: made.id }), replayed: true }]);
+    expect(await shop().stock.get('RACE-1')).toMatchObject({ reserved: 1, available: 4 });
+    expect(await shop().verify()).toEqual([]);
   });
 });

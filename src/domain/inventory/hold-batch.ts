@@ -16,6 +16,8 @@ export interface QueuedHold {
   expiresAt: Date;
   /** Set once the request went round again after its product's overdue holds were expired. */
   retried?: boolean;
+  /** Set once the distinct-products statement could not settle it: it goes through the full one. */
+  full?: boolean;
   resolve(result: ReserveResult): void;
   reject(error: unknown): void;
 }
@@ -143,6 +145,63 @@ union all
 select 'revoked', s.i, null, null, null, null, null, null, null, null, null, null, null, null
 from sent s where s.api_key_id is not null and not s.api_key_id = any((select live from keys)::bigint[])`;
 
+/**
+ * The common case in a cheaper statement: every request of the batch names a different product, so no running sum
+ * is needed and each is one conditional hold on its product's row (locked first, in product order, like the full
+ * statement). It answers only what it held. Whatever it leaves (a key seen before, a revoked storefront key, a SKU
+ * that names nothing, short of stock) wrote nothing and goes through BATCH_HOLD, which knows how to answer it; so
+ * does the whole batch if this statement fails (two callers racing with one key meet at the unique index).
+ */
+const DISTINCT_HOLD = `
+with sent as (
+  select * from jsonb_to_recordset($1::text::jsonb) as r(
+    i int, sku text, qty int, expires_at timestamptz, reference text, key text, hash text, api_key_id bigint, actor text)),
+ranked as materialized (
+  select s.*, p.id as product_id, p.low_stock_threshold as threshold
+  from sent s join products p on p.sku = s.sku and p.active
+  where p.sku = any($2::text[])
+    and (s.api_key_id is null or exists (select 1 from api_keys k where k.id = s.api_key_id and k.revoked_at is null))
+    and (s.key is null or s.key <> all(array(
+      select o.idempotency_key from reservations o where o.idempotency_key = any($3::text[]))))),
+locked as materialized (
+  select s.product_id from stock_levels s
+  where s.product_id = any(array(select product_id from ranked)) order by s.product_id for update of s),
+held as (
+  update stock_levels s set reserved = s.reserved + r.qty, updated_at = now()
+  from ranked r join locked l on l.product_id = r.product_id
+  where s.product_id = r.product_id and s.total - s.reserved - s.sold >= r.qty
+  returning s.product_id, s.total, s.reserved, s.sold, s.available, s.low_alerted),
+granted as materialized (
+  select r.i, r.product_id, r.qty, r.expires_at, r.reference, r.key, r.hash, r.api_key_id, r.actor, r.threshold,
+    h.total, h.reserved, h.sold, h.available, h.low_alerted,
+    nextval('reservations_id_seq') as rid, 'res_' || replace(gen_random_uuid()::text, '-', '') as pid
+  from ranked r join held h on h.product_id = r.product_id
+  order by r.i),
+made as (
+  insert into reservations (id, public_id, product_id, qty, expires_at, reference, idempotency_key, request_hash,
+    api_key_id, actor)
+  select g.rid, g.pid, g.product_id, g.qty, g.expires_at, g.reference, g.key, g.hash, g.api_key_id, g.actor
+  from granted g order by g.i),
+logged as (
+  insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor,
+    reference, idempotency_key)
+  select g.product_id, 'reserve', g.qty, g.total, g.reserved, g.sold, g.actor,
+    coalesce(g.reference, 'reservation:' || g.rid), 'reservation:' || g.rid || ':reserve'
+  from granted g order by g.i)
+select 'held' as outcome, g.i, g.product_id, g.rid as id, g.pid as public_id, g.available,
+  g.threshold > 0 and g.available < g.threshold and not g.low_alerted as flag
+from granted g`;
+
+/** Which statement a batch went through. */
+export type BatchStatement = 'distinct' | 'full';
+
+/** What became of one batch statement: its size, which statement, and false when the statement failed as a whole. */
+export interface BatchReport {
+  size: number;
+  statement: BatchStatement;
+  answered: boolean;
+}
+
 /** The smallest batch worth its own statement when a wait is split over several in flight. */
 const MIN_SPLIT = 8;
 
@@ -160,8 +219,8 @@ export interface HoldBatcherDeps {
   lowStock(productId: number): Promise<void>;
   /** Expires a product's overdue holds, returning their units. */
   expire(productId: number): Promise<unknown>;
-  /** Called once each batch statement settles: its size, and false when it failed and every request ran alone. */
-  onBatch?: ((size: number, answered: boolean) => void) | undefined;
+  /** Called once each batch statement settles (metrics, tests). */
+  onBatch?: ((report: BatchReport) => void) | undefined;
   maxBatch?: number;
   /** Batch statements running at once; the next batch gathers the requests that arrive meanwhile. */
   maxInFlight?: number;
@@ -169,9 +228,11 @@ export interface HoldBatcherDeps {
 
 /**
  * Group commit for reservations: requests arriving together (in the same turn of the event loop, or while earlier
- * batches are running) share one statement and one commit. A request the batch cannot settle by itself (short of
- * stock while overdue holds exist, or refused only because an earlier, larger request ranked first) runs alone; if
- * the statement fails as a whole, every request of it runs alone, so one bad request fails only itself.
+ * batches are running) share one statement and one commit. A batch whose requests all name different products goes
+ * through the cheaper DISTINCT_HOLD first; what it leaves, or all of it if it fails, goes round again through
+ * BATCH_HOLD. A request that one cannot settle by itself (short of stock while overdue holds exist, or refused only
+ * because an earlier, larger request ranked first) runs alone; if BATCH_HOLD fails as a whole, every request of it
+ * runs alone, so one bad request fails only itself.
  */
 export function createHoldBatcher(deps: HoldBatcherDeps) {
   const maxBatch = deps.maxBatch ?? 100;
@@ -214,25 +275,32 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
       // per-statement cost dominates and one statement is cheaper.
       const share = Math.max(MIN_SPLIT, Math.ceil((queue.length + retries.length) / (maxInFlight - inFlight)));
       const batch = take(Math.min(maxBatch, share));
+      const kind = statementFor(batch);
       inFlight++;
-      statement(batch).then(
+      statement(batch, kind).then(
         (rows) => {
           inFlight--;
-          deps.onBatch?.(batch.length, true);
+          deps.onBatch?.({ size: batch.length, statement: kind, answered: true });
           schedule();
-          return answer(batch, rows);
+          return answer(batch, rows, kind);
         },
         (error) => {
           inFlight--;
-          deps.onBatch?.(batch.length, false);
+          deps.onBatch?.({ size: batch.length, statement: kind, answered: false });
           schedule();
-          return fallBack(batch, error);
+          return fallBack(batch, error, kind);
         },
       );
     }
   }
 
-  function statement(batch: QueuedHold[]): Promise<BatchRow[]> {
+  /** The cheaper statement when every request names another product and none has been through the full one. */
+  function statementFor(batch: QueuedHold[]): BatchStatement {
+    if (batch.some((item) => item.full || item.retried)) return 'full';
+    return new Set(batch.map((item) => item.sku)).size === batch.length ? 'distinct' : 'full';
+  }
+
+  function statement(batch: QueuedHold[], kind: BatchStatement): Promise<BatchRow[]> {
     const items = batch.map((item, i) => ({
       i,
       sku: item.sku,
@@ -246,6 +314,7 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
     }));
     const keys = items.flatMap((item) => (item.key === null ? [] : [item.key]));
     const skus = [...new Set(items.map((item) => item.sku))];
+    if (kind === 'distinct') return preparedRows<BatchRow>(deps.db, DISTINCT_HOLD, [JSON.stringify(items), skus, keys]);
     const apiKeys = [...new Set(items.flatMap((item) => (item.api_key_id === null ? [] : [item.api_key_id])))];
     const params = [JSON.stringify(items), deps.now().toISOString(), keys, skus, apiKeys];
     return preparedRows<BatchRow>(deps.db, BATCH_HOLD, params);
@@ -253,10 +322,15 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
 
   const settle = (item: QueuedHold, work: () => Promise<ReserveResult>) => work().then(item.resolve, item.reject);
 
-  /** The statement failed and wrote nothing: each request runs alone, so only a bad one fails. */
-  async function fallBack(batch: QueuedHold[], error: unknown) {
+  /** The statement failed and wrote nothing: the distinct batch goes through the full statement, a full one runs
+   * request by request, so only a bad request fails. */
+  async function fallBack(batch: QueuedHold[], error: unknown, kind: BatchStatement) {
     if (isConnectionFailure(error)) {
       for (const item of batch) item.reject(error);
+      return;
+    }
+    if (kind === 'distinct') {
+      await Promise.all(batch.map((item) => settle(item, () => goRoundAgain(item, { full: true }))));
       return;
     }
     await Promise.all(batch.map((item) => settle(item, () => deps.alone(item))));
@@ -276,7 +350,7 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
     return { byIndex, revoked, earlier };
   }
 
-  async function answer(batch: QueuedHold[], rows: BatchRow[]) {
+  async function answer(batch: QueuedHold[], rows: BatchRow[], kind: BatchStatement) {
     const sorted = sortRows(rows);
     const alerts = new Map<number, Promise<unknown>>();
     const expiries = new Map<number, Promise<unknown>>();
@@ -284,7 +358,7 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
       const productId = Number(row.product_id);
       if (row.outcome === 'held' && row.flag && !alerts.has(productId)) alerts.set(productId, deps.lowStock(productId));
     }
-    await Promise.all(batch.map((item, i) => settle(item, () => outcome(item, i, sorted, { alerts, expiries }))));
+    await Promise.all(batch.map((item, i) => settle(item, () => outcome(item, i, kind, sorted, { alerts, expiries }))));
   }
 
   /** Once per product and batch: the first request to need it starts it, the others wait for the same one. */
@@ -297,21 +371,30 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
     return running;
   }
 
-  function goRoundAgain(item: QueuedHold): Promise<ReserveResult> {
+  /** Into the next batch, ahead of newer requests, marked with why it went round. */
+  function goRoundAgain(item: QueuedHold, why: { retried: true } | { full: true }): Promise<ReserveResult> {
     return new Promise((resolve, reject) => {
-      retries.push({ ...item, retried: true, resolve, reject });
+      retries.push({ ...item, ...why, resolve, reject });
       schedule();
     });
   }
 
   type Shared = { alerts: Map<number, Promise<unknown>>; expiries: Map<number, Promise<unknown>> };
 
-  async function outcome(item: QueuedHold, i: number, sorted: ReturnType<typeof sortRows>, shared: Shared) {
+  async function outcome(
+    item: QueuedHold,
+    i: number,
+    kind: BatchStatement,
+    sorted: ReturnType<typeof sortRows>,
+    shared: Shared,
+  ) {
     if (sorted.revoked.has(i)) throw keyRevoked();
     const key = item.request.idempotencyKey;
     const earlier = key === undefined ? undefined : sorted.earlier.get(key);
     if (earlier) return deps.replay(earlier, item);
     const row = sorted.byIndex.get(i);
+    // The distinct statement answers only what it held; the full one says why the rest was not.
+    if (!row && kind === 'distinct') return goRoundAgain(item, { full: true });
     if (!row)
       throw new AppError('not_found', `No product with SKU ${item.sku}`, { sku: item.sku }, 'product.not_found');
     if (row.outcome === 'held' && row.id && row.public_id) {
@@ -334,7 +417,7 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
     if (overdue || item.request.qty <= available) {
       if (item.retried) return deps.alone(item);
       if (overdue) await once(shared.expiries, Number(row.product_id), deps.expire);
-      return goRoundAgain(item);
+      return goRoundAgain(item, { retried: true });
     }
     throw insufficient(available);
   }

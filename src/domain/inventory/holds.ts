@@ -6,7 +6,7 @@ import { rawRow, rawRows } from '../../../db/raw.ts';
 import { products, stockLevels } from '../../../db/schema/inventory.ts';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
-import { createHoldBatcher, type EarlierHold, keyRevoked } from './hold-batch.ts';
+import { type BatchReport, createHoldBatcher, type EarlierHold, keyRevoked } from './hold-batch.ts';
 import { applyChange, insufficient, levelsOf, recheckLowStock } from './levels.ts';
 import { checkQuantity, normaliseSku } from './rules.ts';
 import type { LowStockNotifier, Reservation } from './types.ts';
@@ -52,8 +52,8 @@ export interface HoldsDeps {
   db: Db;
   clock: Clock;
   notify?: LowStockNotifier | undefined;
-  /** Called as each reservation batch settles: its size, and whether its statement answered (metrics, tests). */
-  onHoldBatch?: ((size: number, answered: boolean) => void) | undefined;
+  /** Called as each reservation batch settles: its size, which statement, whether it answered (tests). */
+  onHoldBatch?: ((report: BatchReport) => void) | undefined;
 }
 
 /** Holds and expiries: the reservation hot path. */

@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.ts';
 import type { Clock } from '../../clock.ts';
 import { createHistory } from './history.ts';
+import type { BatchReport } from './hold-batch.ts';
 import { createMarketplace } from './marketplace.ts';
 import { createProducts } from './products.ts';
 import { createReservations } from './reservations.ts';
@@ -10,6 +11,7 @@ import type { LowStockNotifier } from './types.ts';
 import { verifyStock } from './verify.ts';
 import { createStockViews } from './views.ts';
 
+export type { BatchReport } from './hold-batch.ts';
 export type { ListedProduct, Marketplace, UpsertedProduct } from './marketplace.ts';
 export { DEFAULT_TTL_SECONDS, type ReserveRequest } from './reservations.ts';
 export { MAX_QTY, skuSchema } from './rules.ts';
@@ -36,8 +38,8 @@ export function createInventory(deps: {
   db: Db;
   clock: Clock;
   notify?: LowStockNotifier;
-  /** Called as each reservation batch statement settles: its size, and whether it answered (metrics, tests). */
-  onHoldBatch?: (size: number, answered: boolean) => void;
+  /** Called as each reservation batch statement settles: its size, which statement, whether it answered (tests). */
+  onHoldBatch?: (report: BatchReport) => void;
 }) {
   return {
     stock: createStock(deps),
