@@ -16,6 +16,8 @@ const alerts: LowStockAlert[] = [];
  * one; a distinct-products one as `distinct: <size>`, or `distinct failed: <size>`.
  */
 const batches: Array<number | string> = [];
+/** The error of each batch statement that failed as a whole. */
+const failures: unknown[] = [];
 let inventory: ReturnType<typeof createInventory> | undefined;
 /** One inventory for the whole file, as bodega start has: its reservations share batches. */
 const shop = () => {
@@ -23,7 +25,8 @@ const shop = () => {
     db: database().db,
     clock,
     notify: async (_tx, alert) => void alerts.push(alert),
-    onHoldBatch: ({ size, statement, answered }) => {
+    onHoldBatch: ({ size, statement, answered, error }) => {
+      if (!answered) failures.push(error);
       if (statement === 'distinct') batches.push(answered ? `distinct: ${size}` : `distinct failed: ${size}`);
       else batches.push(answered ? size : `fell back: ${size}`);
     },
@@ -50,6 +53,19 @@ async function reserveAll(requests: ReserveRequest[]) {
     if (result.reason instanceof AppError) return { refused: result.reason.reason, details: result.reason.details };
     return { failed: isInvalidText(result.reason) ? 'invalid_text' : String(result.reason) };
   });
+}
+
+/** Resolves once `count` batch statements of this test database wait on a lock (another transaction's row). */
+async function batchStatementsWaiting(count: number) {
+  for (let waited = 0; ; waited++) {
+    const [waiting] = await database().db.execute<{ n: number }>(
+      sql`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and query like '%jsonb_to_recordset%'`,
+    );
+    if ((waiting?.n ?? 0) >= count) return;
+    if (waited > 200) throw new Error(`${count} batch statements never waited`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 async function ledgerOf(sku: string) {
@@ -280,20 +296,83 @@ describe('reservations of different products arriving together', () => {
         answers = settled;
       });
       // Commit only once the cheaper statement waits on this transaction's row.
-      for (let waited = 0; ; waited++) {
-        const [waiting] = await database().db.execute<{ n: number }>(
-          sql`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock'`,
-        );
-        if (waiting?.n) break;
-        if (waited > 200) throw new Error('the racing reservation never waited');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await batchStatementsWaiting(1);
       return { id: Number(row?.id), racing };
     });
     await made.racing;
     expect(batches).toEqual(['distinct failed: 1', 1]);
     expect(answers).toEqual([{ ok: expect.objectContaining({ id: made.id }), replayed: true }]);
     expect(await shop().stock.get('RACE-1')).toMatchObject({ reserved: 1, available: 4 });
+    expect(await shop().verify()).toEqual([]);
+  });
+  it('run alone when the cheaper statement and then the full one fail as a whole, so only the bad request fails', async () => {
+    for (const sku of ['NUL-A', 'NUL-B', 'NUL-C']) await product(sku, 5);
+    const answers = await reserveAll(
+      ['NUL-A', 'NUL-B', 'NUL-C'].map((sku, i) => ({
+        sku,
+        qty: 1,
+        actor: 'buyer',
+        reference: i === 1 ? 'order\u0000 1' : `order ${i}`,
+      })),
+    );
+    expect(batches).toEqual(['distinct failed: 3', 'fell back: 3']);
+    expect(answers.map((a) => ('ok' in a ? 'held' : (a.failed ?? a.refused)))).toEqual([
+      'held',
+      'invalid_text',
+      'held',
+    ]);
+    for (const [sku, reserved] of [
+      ['NUL-A', 1],
+      ['NUL-B', 0],
+      ['NUL-C', 1],
+    ] as const) {
+      expect(await shop().stock.get(sku)).toMatchObject({ reserved });
+    }
+    expect(await shop().verify()).toEqual([]);
+  });
+
+  it('never deadlock when two instances write the same keys in opposite orders at once', async () => {
+    // Two bodega instances, each with its own batches, reserve different products with the same keys in opposite
+    // orders. Both statements wait on a gate (a lock on their first product's row) and start together when it
+    // opens; written in request order, they would lock each other at the unique index.
+    const other = createInventory({
+      db: database().db,
+      clock,
+      onHoldBatch: ({ answered, error }) => void (answered || failures.push(error)),
+    });
+    for (let i = 0; i < 16; i++) await product(`CROSS-${i}`, 100);
+    failures.length = 0;
+    // Each round catches request-order writes only sometimes (they must overlap), so there are many.
+    for (let round = 0; round < 20; round++) {
+      const keys = Array.from({ length: 8 }, (_, i) => `cross:${round}:${i}`);
+      const settled = await database().db.transaction(async (gate) => {
+        await gate.execute(sql`select 1 from stock_levels s join products p on p.id = s.product_id
+          where p.sku in ('CROSS-0', 'CROSS-8') for update of s`);
+        const racing = Promise.allSettled([
+          ...keys.map((key, i) =>
+            shop().reservations.reserve({ sku: `CROSS-${i}`, qty: 1, actor: 'a', idempotencyKey: key }),
+          ),
+          ...[...keys]
+            .reverse()
+            .map((key, i) =>
+              other.reservations.reserve({ sku: `CROSS-${8 + i}`, qty: 1, actor: 'b', idempotencyKey: key }),
+            ),
+        ]);
+        await batchStatementsWaiting(2);
+        return { racing };
+      });
+      const answers = await settled.racing;
+      // Each key made one reservation; its second use, with another SKU, is refused as a reused key.
+      expect(answers.filter((answer) => answer.status === 'fulfilled')).toHaveLength(8);
+      expect(
+        answers.every(
+          (answer) =>
+            answer.status === 'fulfilled' ||
+            (answer.reason instanceof AppError && answer.reason.reason === 'reservation.key_reused'),
+        ),
+      ).toBe(true);
+    }
+    expect(failures.map((error) => (error as { code?: string }).code).filter((code) => code === '40P01')).toEqual([]);
     expect(await shop().verify()).toEqual([]);
   });
 });

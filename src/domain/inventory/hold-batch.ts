@@ -74,6 +74,8 @@ const earlierHold = (row: BatchRow): EarlierHold => ({
  * in product order, so two batches cannot deadlock and the sum is taken against the row as it is now). Each granted
  * request gets its own reservation row (id and public id drawn here, so rows map back to callers) and its own ledger
  * row with the levels as they stood after it. Keys seen before answer their earlier reservation and write nothing.
+ * Reservations go in in key order, so two batches running at once that share keys meet at the unique index in the
+ * same order (the later one waits, then fails as a whole and its requests run again) instead of deadlocking.
  * The CHECK constraints on stock_levels still refuse any oversell, whatever this arithmetic says. A request whose
  * storefront key is revoked is refused here, in the same snapshot as the work, so a revoke is seen by the very next
  * request on every instance however the caller cached the key's identity.
@@ -117,7 +119,7 @@ made as (
   insert into reservations (id, public_id, product_id, qty, expires_at, reference, idempotency_key, request_hash,
     api_key_id, actor)
   select g.rid, g.pid, g.product_id, g.qty, g.expires_at, g.reference, g.key, g.hash, g.api_key_id, g.actor
-  from granted g order by g.i),
+  from granted g order by g.key, g.i),
 logged as (
   insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor,
     reference, idempotency_key)
@@ -147,10 +149,11 @@ from sent s where s.api_key_id is not null and not s.api_key_id = any((select li
 
 /**
  * The common case in a cheaper statement: every request of the batch names a different product, so no running sum
- * is needed and each is one conditional hold on its product's row (locked first, in product order, like the full
- * statement). It answers only what it held. Whatever it leaves (a key seen before, a revoked storefront key, a SKU
- * that names nothing, short of stock) wrote nothing and goes through BATCH_HOLD, which knows how to answer it; so
- * does the whole batch if this statement fails (two callers racing with one key meet at the unique index).
+ * is needed and each is one conditional hold on its product's row (locked first, in product order, and reservations
+ * written in key order, as in the full statement). It answers only what it held. Whatever it leaves (a key seen
+ * before, a revoked storefront key, a SKU that names nothing, short of stock) wrote nothing and goes through
+ * BATCH_HOLD, which knows how to answer it; so does the whole batch if this statement fails (two callers racing with
+ * one key meet at the unique index).
  */
 const DISTINCT_HOLD = `
 with sent as (
@@ -181,7 +184,7 @@ made as (
   insert into reservations (id, public_id, product_id, qty, expires_at, reference, idempotency_key, request_hash,
     api_key_id, actor)
   select g.rid, g.pid, g.product_id, g.qty, g.expires_at, g.reference, g.key, g.hash, g.api_key_id, g.actor
-  from granted g order by g.i),
+  from granted g order by g.key, g.i),
 logged as (
   insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor,
     reference, idempotency_key)
@@ -200,6 +203,8 @@ export interface BatchReport {
   size: number;
   statement: BatchStatement;
   answered: boolean;
+  /** Why the statement failed, when it did. */
+  error?: unknown;
 }
 
 /** The smallest batch worth its own statement when a wait is split over several in flight. */
@@ -286,7 +291,7 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
         },
         (error) => {
           inFlight--;
-          deps.onBatch?.({ size: batch.length, statement: kind, answered: false });
+          deps.onBatch?.({ size: batch.length, statement: kind, answered: false, error });
           schedule();
           return fallBack(batch, error, kind);
         },
