@@ -69,13 +69,28 @@ const earlierHold = (row: BatchRow): EarlierHold => ({
 });
 
 /**
+ * How both batch statements write what they granted: each request's reservation (in key order, so two batches that
+ * share keys meet at the unique index in the same order and the later one waits instead of deadlocking) and its
+ * ledger row with the levels after it. `granted` carries the ids drawn for it and `reserved_after`.
+ */
+const WRITE_GRANTED = `made as (
+  insert into reservations (id, public_id, product_id, qty, expires_at, reference, idempotency_key, request_hash,
+    api_key_id, actor)
+  select g.rid, g.pid, g.product_id, g.qty, g.expires_at, g.reference, g.key, g.hash, g.api_key_id, g.actor
+  from granted g order by g.key, g.i),
+logged as (
+  insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor,
+    reference, idempotency_key)
+  select g.product_id, 'reserve', g.qty, g.total, g.reserved_after, g.sold, g.actor,
+    coalesce(g.reference, 'reservation:' || g.rid), 'reservation:' || g.rid || ':reserve'
+  from granted g order by g.i)`;
+
+/**
  * Every request of a batch in one statement and one commit. Per product, the requests are ranked in arrival order
  * and granted while their running sum fits what is available, all in one UPDATE of the product's row (locked first,
  * in product order, so two batches cannot deadlock and the sum is taken against the row as it is now). Each granted
  * request gets its own reservation row (id and public id drawn here, so rows map back to callers) and its own ledger
  * row with the levels as they stood after it. Keys seen before answer their earlier reservation and write nothing.
- * Reservations go in in key order, so two batches running at once that share keys meet at the unique index in the
- * same order (the later one waits, then fails as a whole and its requests run again) instead of deadlocking.
  * The CHECK constraints on stock_levels still refuse any oversell, whatever this arithmetic says. A request whose
  * storefront key is revoked is refused here, in the same snapshot as the work, so a revoke is seen by the very next
  * request on every instance however the caller cached the key's identity.
@@ -115,17 +130,7 @@ granted as materialized (
     nextval('reservations_id_seq') as rid, 'res_' || replace(gen_random_uuid()::text, '-', '') as pid
   from ranked r join held h on h.product_id = r.product_id and r.running <= h.batch_qty
   order by r.i),
-made as (
-  insert into reservations (id, public_id, product_id, qty, expires_at, reference, idempotency_key, request_hash,
-    api_key_id, actor)
-  select g.rid, g.pid, g.product_id, g.qty, g.expires_at, g.reference, g.key, g.hash, g.api_key_id, g.actor
-  from granted g order by g.key, g.i),
-logged as (
-  insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor,
-    reference, idempotency_key)
-  select g.product_id, 'reserve', g.qty, g.total, g.reserved_after, g.sold, g.actor,
-    coalesce(g.reference, 'reservation:' || g.rid), 'reservation:' || g.rid || ':reserve'
-  from granted g order by g.i)
+${WRITE_GRANTED}
 select 'held' as outcome, g.i, g.product_id, g.rid as id, g.pid as public_id, g.available,
   g.threshold > 0 and g.available < g.threshold and not g.low_alerted as flag,
   null::text as key, null::text as sku, null::int as qty, null::text as status, null::timestamptz as expires_at,
@@ -149,8 +154,8 @@ from sent s where s.api_key_id is not null and not s.api_key_id = any((select li
 
 /**
  * The common case in a cheaper statement: every request of the batch names a different product, so no running sum
- * is needed and each is one conditional hold on its product's row (locked first, in product order, and reservations
- * written in key order, as in the full statement). It answers only what it held. Whatever it leaves (a key seen
+ * is needed and each is one conditional hold on its product's row (locked first, in product order, and written as
+ * the full statement writes). It answers only what it held. Whatever it leaves (a key seen
  * before, a revoked storefront key, a SKU that names nothing, short of stock) wrote nothing and goes through
  * BATCH_HOLD, which knows how to answer it; so does the whole batch if this statement fails (two callers racing with
  * one key meet at the unique index).
@@ -176,21 +181,11 @@ held as (
   returning s.product_id, s.total, s.reserved, s.sold, s.available, s.low_alerted),
 granted as materialized (
   select r.i, r.product_id, r.qty, r.expires_at, r.reference, r.key, r.hash, r.api_key_id, r.actor, r.threshold,
-    h.total, h.reserved, h.sold, h.available, h.low_alerted,
+    h.total, h.reserved as reserved_after, h.sold, h.available, h.low_alerted,
     nextval('reservations_id_seq') as rid, 'res_' || replace(gen_random_uuid()::text, '-', '') as pid
   from ranked r join held h on h.product_id = r.product_id
   order by r.i),
-made as (
-  insert into reservations (id, public_id, product_id, qty, expires_at, reference, idempotency_key, request_hash,
-    api_key_id, actor)
-  select g.rid, g.pid, g.product_id, g.qty, g.expires_at, g.reference, g.key, g.hash, g.api_key_id, g.actor
-  from granted g order by g.key, g.i),
-logged as (
-  insert into stock_ledger (product_id, reason, delta_reserved, total_after, reserved_after, sold_after, actor,
-    reference, idempotency_key)
-  select g.product_id, 'reserve', g.qty, g.total, g.reserved, g.sold, g.actor,
-    coalesce(g.reference, 'reservation:' || g.rid), 'reservation:' || g.rid || ':reserve'
-  from granted g order by g.i)
+${WRITE_GRANTED}
 select 'held' as outcome, g.i, g.product_id, g.rid as id, g.pid as public_id, g.available,
   g.threshold > 0 and g.available < g.threshold and not g.low_alerted as flag
 from granted g`;
