@@ -201,8 +201,10 @@ export function createHoldBatcher(deps: HoldBatcherDeps) {
 
   const settle = (item: QueuedHold, work: () => Promise<ReserveResult>) => work().then(item.resolve, item.reject);
 
-  /** The statement failed and wrote nothing: the distinct batch goes through the full statement, a full one runs
-   * request by request, so only a bad request fails. */
+  /**
+   * The statement failed and wrote nothing: a distinct batch goes through the full statement, a full one runs request
+   * by request, so only a bad request fails.
+   */
   async function fallBack(batch: QueuedHold[], error: unknown, kind: BatchStatement) {
     if (isConnectionFailure(error)) {
       for (const item of batch) item.reject(error);
