@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { isInvalidText } from '../../../db/errors.ts';
@@ -6,18 +5,27 @@ import { useTestDatabase } from '../../../test/helpers/database.ts';
 import { manualClock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
 import { createApiKeys } from '../apikeys/index.ts';
-import { createInventory, type LowStockAlert, type ReserveRequest } from './index.ts';
+import { fingerprint } from './holds.ts';
+import { type BatchReport, createInventory, type LowStockAlert, type ReserveRequest } from './index.ts';
 
 const database = useTestDatabase({ poolSize: 20 });
 const clock = manualClock('2026-05-01T12:00:00Z');
 const alerts: LowStockAlert[] = [];
+/** What each batch statement reported, in the order they settled (cleared by reserveAll). */
+const reports: BatchReport[] = [];
 /**
  * Each batch statement: a full one as its size, or `fell back: <size>` when it failed and its requests ran one by
  * one; a distinct-products one as `distinct: <size>`, or `distinct failed: <size>`.
  */
-const batches: Array<number | string> = [];
-/** The error of each batch statement that failed as a whole. */
-const failures: unknown[] = [];
+const label = ({ size, statement, answered }: BatchReport) =>
+  statement === 'distinct'
+    ? answered
+      ? `distinct: ${size}`
+      : `distinct failed: ${size}`
+    : answered
+      ? size
+      : `fell back: ${size}`;
+const batches = () => reports.map(label);
 let inventory: ReturnType<typeof createInventory> | undefined;
 /** One inventory for the whole file, as bodega start has: its reservations share batches. */
 const shop = () => {
@@ -25,11 +33,7 @@ const shop = () => {
     db: database().db,
     clock,
     notify: async (_tx, alert) => void alerts.push(alert),
-    onHoldBatch: ({ size, statement, answered, error }) => {
-      if (!answered) failures.push(error);
-      if (statement === 'distinct') batches.push(answered ? `distinct: ${size}` : `distinct failed: ${size}`);
-      else batches.push(answered ? size : `fell back: ${size}`);
-    },
+    onHoldBatch: (report) => void reports.push(report),
   });
   return inventory;
 };
@@ -42,11 +46,11 @@ async function product(sku: string, stock: number, threshold = 0) {
 }
 
 /** The batches that failed as a whole and ran request by request (none should, but for the one test that makes it so). */
-const fellBack = () => batches.filter((size) => typeof size === 'string' && size.includes('fail'));
+const fellBack = () => reports.filter((report) => !report.answered).map(label);
 
 /** Each request's answer: its reservation id, or the reason it was refused. */
 async function reserveAll(requests: ReserveRequest[]) {
-  batches.length = 0;
+  reports.length = 0;
   const settled = await Promise.allSettled(requests.map((request) => shop().reservations.reserve(request)));
   return settled.map((result) => {
     if (result.status === 'fulfilled') return { ok: result.value.reservation, replayed: result.value.replayed };
@@ -85,7 +89,7 @@ describe('reservations arriving together', () => {
     const answers = await reserveAll(
       Array.from({ length: 8 }, (_, i) => ({ sku: 'FLASH-B', qty: 1, actor: `buyer${i}`, idempotencyKey: `f:${i}` })),
     );
-    expect(batches).toEqual([8]);
+    expect(batches()).toEqual([8]);
     expect(answers.slice(0, 5).every((a) => 'ok' in a)).toBe(true);
     expect(answers.slice(5)).toEqual(
       Array.from({ length: 3 }, () => ({ refused: 'error.insufficient_stock', details: { available: 0 } })),
@@ -112,7 +116,7 @@ describe('reservations arriving together', () => {
       { sku: 'MIX-B', qty: 3, actor: 'e', idempotencyKey: 'mix:4' },
       { sku: 'MIX-A', qty: 1, actor: 'f', idempotencyKey: 'mix:used' },
     ]);
-    expect(batches[0]).toBe(5);
+    expect(batches()[0]).toBe(5);
     expect(fellBack()).toEqual([]);
     expect(answers.map((a) => ('ok' in a ? (a.replayed ? 'replayed' : 'held') : a.refused))).toEqual([
       'held',
@@ -138,7 +142,7 @@ describe('reservations arriving together', () => {
         reference: i === 2 ? 'order\u0000 2' : `order ${i}`,
       })),
     );
-    expect(batches).toEqual(['fell back: 6']);
+    expect(batches()).toEqual(['fell back: 6']);
     expect(answers.filter((a) => 'ok' in a)).toHaveLength(5);
     expect(answers[2]).toEqual({ failed: 'invalid_text' });
     expect(await shop().stock.get('NUL-1')).toMatchObject({ reserved: 5, available: 5 });
@@ -192,7 +196,7 @@ describe('reservations arriving together', () => {
       { sku: 'KEY-1', qty: 2, actor: 'api:shop-gone', apiKeyId: gone.id, idempotencyKey: 'key:2' },
       { sku: 'KEY-1', qty: 3, actor: 'chat' },
     ]);
-    expect(batches).toEqual([3]);
+    expect(batches()).toEqual([3]);
     expect(answers.map((a) => ('ok' in a ? a.ok?.qty : a.refused))).toEqual([1, 'apikey.revoked', 3]);
     expect(await shop().stock.get('KEY-1')).toMatchObject({ reserved: 4, available: 6 });
   });
@@ -218,7 +222,7 @@ describe('reservations of different products arriving together', () => {
     const answers = await reserveAll(
       skus.map((sku, i) => ({ sku, qty: Math.min(i + 1, 3), actor: 'buyer', idempotencyKey: `one:${i}` })),
     );
-    expect(batches).toEqual(['distinct: 4']);
+    expect(batches()).toEqual(['distinct: 4']);
     expect(answers.map((a) => ('ok' in a ? a.ok?.qty : a.refused))).toEqual([1, 2, 3, 3]);
     expect(await ledgerOf('ONE-B')).toEqual([{ delta_reserved: 2, reserved_after: 2, total_after: 3 }]);
     expect(await shop().stock.get('ONE-A')).toMatchObject({ reserved: 1, available: 2 });
@@ -254,7 +258,7 @@ describe('reservations of different products arriving together', () => {
       { sku: 'LEFT-E', qty: 1, actor: 'a' },
     ]);
     // Six in the cheaper statement; the five it left in the full one; the overdue one once more after its expiry.
-    expect(batches).toEqual(['distinct: 6', 5, 1]);
+    expect(batches()).toEqual(['distinct: 6', 5, 1]);
     expect(answers.map((a) => ('ok' in a ? (a.replayed ? 'replayed' : 'held') : a.refused))).toEqual([
       'held',
       'product.not_found',
@@ -273,9 +277,7 @@ describe('reservations of different products arriving together', () => {
     await product('RACE-1', 5);
     const request = { sku: 'RACE-1', qty: 1, actor: 'b', idempotencyKey: 'race:1' };
     // The fingerprint bodega keeps of this request, so the other caller's row is the same request.
-    const hash = createHash('sha256')
-      .update(JSON.stringify(['RACE-1', 1, null, null]))
-      .digest('hex');
+    const hash = fingerprint(request, 'RACE-1');
     let answers: Awaited<ReturnType<typeof reserveAll>> | undefined;
     const made = await database().db.transaction(async (tx) => {
       const [row] = await tx.execute<{ id: string }>(sql`
@@ -297,7 +299,7 @@ describe('reservations of different products arriving together', () => {
       return { id: Number(row?.id), racing };
     });
     await made.racing;
-    expect(batches).toEqual(['distinct failed: 1', 1]);
+    expect(batches()).toEqual(['distinct failed: 1', 1]);
     expect(answers).toEqual([{ ok: expect.objectContaining({ id: made.id }), replayed: true }]);
     expect(await shop().stock.get('RACE-1')).toMatchObject({ reserved: 1, available: 4 });
     expect(await shop().verify()).toEqual([]);
@@ -312,7 +314,7 @@ describe('reservations of different products arriving together', () => {
         reference: i === 1 ? 'order\u0000 1' : `order ${i}`,
       })),
     );
-    expect(batches).toEqual(['distinct failed: 3', 'fell back: 3']);
+    expect(batches()).toEqual(['distinct failed: 3', 'fell back: 3']);
     expect(answers.map((a) => ('ok' in a ? 'held' : (a.failed ?? a.refused)))).toEqual([
       'held',
       'invalid_text',
@@ -329,10 +331,10 @@ describe('reservations of different products arriving together', () => {
     const other = createInventory({
       db: database().db,
       clock,
-      onHoldBatch: ({ answered, error }) => void (answered || failures.push(error)),
+      onHoldBatch: (report) => void reports.push(report),
     });
     for (let i = 0; i < 16; i++) await product(`CROSS-${i}`, 100);
-    failures.length = 0;
+    reports.length = 0;
     // Each round catches request-order writes only sometimes (they must overlap), so there are many.
     for (let round = 0; round < 20; round++) {
       const keys = Array.from({ length: 8 }, (_, i) => `cross:${round}:${i}`);
@@ -363,7 +365,8 @@ describe('reservations of different products arriving together', () => {
         ),
       ).toBe(true);
     }
-    expect(failures.map((error) => (error as { code?: string }).code).filter((code) => code === '40P01')).toEqual([]);
+    const deadlocks = reports.filter((report) => (report.error as { code?: string } | undefined)?.code === '40P01');
+    expect(deadlocks).toEqual([]);
     expect(await shop().verify()).toEqual([]);
   });
 });

@@ -43,7 +43,7 @@ type Hold =
   | { outcome: 'no_product' };
 
 /** A fingerprint of everything the caller asked for, so a reused idempotency key with another body is caught. */
-const fingerprint = (request: ReserveRequest, sku: string) =>
+export const fingerprint = (request: ReserveRequest, sku: string) =>
   createHash('sha256')
     .update(JSON.stringify([sku, request.qty, request.ttlSeconds ?? null, request.reference ?? null]))
     .digest('hex');
