@@ -2,6 +2,11 @@
 // Parameters, as hold-batch.ts's `statement` sends them: BATCH_HOLD ($1 requests as JSON, $2 now, $3 keys, $4 SKUs,
 // $5 storefront key ids); DISTINCT_HOLD ($1 requests as JSON, $2 SKUs, $3 keys).
 
+/** The batch's requests, sent as one JSON array ($1) in the shape hold-batch.ts's `statement` builds. */
+const SENT = `with sent as (
+  select * from jsonb_to_recordset($1::text::jsonb) as r(
+    i int, sku text, qty int, expires_at timestamptz, reference text, key text, hash text, api_key_id bigint, actor text)),`;
+
 /**
  * How both batch statements write what they granted: each request's reservation (in key order, so two batches that
  * share keys meet at the unique index in the same order and the later one waits instead of deadlocking) and its
@@ -34,9 +39,7 @@ logged as (
  * the caller knows each request's place and key anyway. A request with no row of its own names no active product.
  */
 export const BATCH_HOLD = `
-with sent as (
-  select * from jsonb_to_recordset($1::text::jsonb) as r(
-    i int, sku text, qty int, expires_at timestamptz, reference text, key text, hash text, api_key_id bigint, actor text)),
+${SENT}
 keys as materialized (select array(select id from api_keys where id = any($5::bigint[]) and revoked_at is null) as live),
 earlier as materialized (
   select r.idempotency_key as key, r.id, r.public_id, (select sku from products where id = r.product_id) as sku,
@@ -95,9 +98,7 @@ from sent s where s.api_key_id is not null and not s.api_key_id = any((select li
  * one key meet at the unique index).
  */
 export const DISTINCT_HOLD = `
-with sent as (
-  select * from jsonb_to_recordset($1::text::jsonb) as r(
-    i int, sku text, qty int, expires_at timestamptz, reference text, key text, hash text, api_key_id bigint, actor text)),
+${SENT}
 ranked as materialized (
   select s.*, p.id as product_id, p.low_stock_threshold as threshold
   from sent s join products p on p.sku = s.sku and p.active
