@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { catalogues, type Locale, type MessageKey, type Translate } from '../i18n/index.ts';
+import { reasonText } from '../chat/error-text.ts';
+import { catalogues, type Locale, type Translate } from '../i18n/index.ts';
 import { type ArgSpec, type ArgSpecs, normaliseWord, shownWord, spokenName } from './registry.ts';
 
 export interface Token {
@@ -171,7 +172,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined, spec: ArgSpec, value
   // the placeholder its message shows the typed value in, as the domain's error with that key does (`{sku}`).
   const { reason, valueAs } = issue.code === 'custom' ? (issue.params ?? {}) : {};
   if (typeof reason === 'string' && reason in catalogues.es)
-    return t(reason as MessageKey, typeof valueAs === 'string' ? { ...params, [valueAs]: params.value } : params);
+    return reasonText(reason, typeof valueAs === 'string' ? { ...params, [valueAs]: params.value } : params, t);
   // A bound goes to the message as a number (grouped as the region writes it) unless the argument is like a year.
   const bound = (value: unknown) => (spec.schema.meta()?.digits === 'plain' ? String(value) : Number(value));
   switch (issue.code) {
