@@ -1,5 +1,4 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { requestId } from 'hono/request-id';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { handleError, notFound, unavailable } from './errors.ts';
@@ -39,18 +38,7 @@ const DEADLINE_MS = 4_000;
 /** Builds the HTTP surface; no server is started here so tests can call `app.request()`. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  // A caller's id is kept only when short and plain, so it is safe to log and to echo.
-  app.use(requestId({ headerName: 'X-Request-Id', limitLength: 64 }));
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
-    const labels = { method: c.req.method, route };
-    deps.metrics.httpRequests.inc({ ...labels, status: String(c.res.status) });
-    deps.metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
-  });
-  app.use(securityHeaders(deps.publicUrl));
-  app.use(databaseGate(deps));
+  app.use(frame(deps));
   app.route('/health', healthRoutes(deps.readiness, deps.liveness));
   app.route('/metrics', metricsRoutes(deps.metrics, deps.metricsToken));
   for (const { path, app: routes } of deps.routes ?? []) app.route(path, routes);
@@ -59,33 +47,59 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   return app;
 }
 
-/** Answers are never sniffed or cached; browsers keep to https once they have seen it. */
-function securityHeaders(publicUrl: string | undefined): MiddlewareHandler {
-  const https = publicUrl?.startsWith('https://') ?? false;
-  const set = (c: Context) => {
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Cache-Control', 'no-store');
-    if (https) c.header('Strict-Transport-Security', 'max-age=31536000');
-  };
+/**
+ * What every request goes through, as one middleware (each Hono layer costs every request its own async frames, a
+ * tenth of a storefront request's time when these were four): its request id, the security headers, the database
+ * gate with its deadline, and the request metrics.
+ */
+function frame(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  const https = deps.publicUrl?.startsWith('https://') ?? false;
+  const gate = databaseGate(deps);
   return async (c, next) => {
+    const started = performance.now();
+    const id = requestIdOf(c);
+    c.set('requestId', id);
+    c.header('X-Request-Id', id);
     // Set before the handler, they ride in the answer it builds (setting them after makes Hono copy the answer).
-    set(c);
-    await next();
+    setSecurityHeaders(c, https);
+    const refused = await gate(c, next);
     // A handler that returned its own Response object did not take them: add them to it.
-    if (!c.res.headers.has('x-content-type-options')) set(c);
+    if (!refused && !c.res.headers.has('x-content-type-options')) setSecurityHeaders(c, https);
+    const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
+    const labels = { method: c.req.method, route };
+    deps.metrics.httpRequests.inc({ ...labels, status: String((refused ?? c.res).status) });
+    deps.metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
+    return refused;
   };
+}
+
+/** A caller's id is kept only when short and plain, so it is safe to log and to echo; else a new one. */
+function requestIdOf(c: Context): string {
+  const given = c.req.header('x-request-id');
+  return given && given.length <= 64 && !/[^\w\-=]/.test(given) ? given : crypto.randomUUID();
+}
+
+/** Answers are never sniffed or cached; browsers keep to https once they have seen it. */
+function setSecurityHeaders(c: Context, https: boolean) {
+  c.header('X-Content-Type-Options', 'nosniff');
+  c.header('Cache-Control', 'no-store');
+  if (https) c.header('Strict-Transport-Security', 'max-age=31536000');
 }
 
 /**
  * While the database is away every route but health and metrics answers 503 with Retry-After at once, and no
- * request hangs past the deadline: a caller with an Idempotency-Key can always safely try again.
+ * request hangs past the deadline: a caller with an Idempotency-Key can always safely try again. Answers the 503
+ * when it refused the request, undefined when the request went through in time.
  */
-function databaseGate(deps: AppDeps): MiddlewareHandler {
+function databaseGate(deps: AppDeps) {
   const deadlineMs = deps.deadlineMs ?? DEADLINE_MS;
   const exempt = (c: Context) =>
     c.req.path === '/health' || c.req.path.startsWith('/health/') || c.req.path === '/metrics';
-  return async (c, next) => {
-    if (exempt(c)) return next();
+  return async (c: Context, next: () => Promise<void>): Promise<Response | undefined> => {
+    if (exempt(c)) {
+      await next();
+      return undefined;
+    }
     if (deps.database && deps.database.state() !== 'up') return unavailable(c);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
@@ -97,5 +111,6 @@ function databaseGate(deps: AppDeps): MiddlewareHandler {
       deps.log.warn({ path: c.req.path, deadlineMs }, 'request passed its deadline; answered 503');
       return unavailable(c);
     }
+    return undefined;
   };
 }

@@ -123,6 +123,11 @@ export function createApiKeys({ db, clock = systemClock }: { db: Db; clock?: Clo
       return entry.key;
     },
 
+    /** Whether this process verified the key and has not found it refused since (no round trip). */
+    recognises(key: string): boolean {
+      return KEY_SHAPE.test(key) && known.has(hash(key));
+    },
+
     /** Drops what `identify` remembers of a key (it was found revoked). */
     forget(key: string) {
       known.delete(hash(key));

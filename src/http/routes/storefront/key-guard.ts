@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Clock } from '../../../clock.ts';
 
 export interface KeyGuardOptions {
   clock: Clock;
+  /** Whether the key verified recently (asked only of an address that is being slowed). */
+  trusted(key: string): boolean;
   /** Refused keys an address may send per window before it is slowed. */
   maxFailures?: number;
   windowMs?: number;
@@ -20,17 +21,15 @@ export function createKeyGuard(options: KeyGuardOptions) {
   const maxFailures = options.maxFailures ?? 10;
   const windowMs = options.windowMs ?? 60_000;
   const failures = new Map<string, number[]>();
-  const trusted = new Map<string, true>();
-  const digest = (key: string) => createHash('sha256').update(key).digest('hex');
 
   const recent = (address: string, at: number) => (failures.get(address) ?? []).filter((time) => time > at - windowMs);
 
   /** Insertion order is age: dropping the oldest keeps memory bounded whatever the traffic. */
-  function remember<T>(map: Map<string, T>, key: string, value: T) {
-    map.delete(key);
-    map.set(key, value);
-    const oldest = map.keys().next();
-    if (map.size > MAX_TRACKED && !oldest.done) map.delete(oldest.value);
+  function remember(address: string, times: number[]) {
+    failures.delete(address);
+    failures.set(address, times);
+    const oldest = failures.keys().next();
+    if (failures.size > MAX_TRACKED && !oldest.done) failures.delete(oldest.value);
   }
 
   return {
@@ -38,15 +37,12 @@ export function createKeyGuard(options: KeyGuardOptions) {
     retryAfter(address: string, key: string): number {
       const at = options.clock.now().getTime();
       const list = recent(address, at);
-      if (list.length < maxFailures || trusted.has(digest(key))) return 0;
+      if (list.length < maxFailures || options.trusted(key)) return 0;
       return Math.max(1, Math.ceil(((list[list.length - maxFailures] as number) + windowMs - at) / 1000));
     },
     refused(address: string) {
       const at = options.clock.now().getTime();
-      remember(failures, address, [...recent(address, at), at].slice(-maxFailures));
-    },
-    accepted(key: string) {
-      remember(trusted, digest(key), true);
+      remember(address, [...recent(address, at), at].slice(-maxFailures));
     },
   };
 }

@@ -80,10 +80,10 @@ export function storefrontRoutes(deps: {
   inventory: Inventory;
   apiKeys: ApiKeys;
   clock: Clock;
-  guard?: Omit<KeyGuardOptions, 'clock'>;
+  guard?: Omit<KeyGuardOptions, 'clock' | 'trusted'>;
 }) {
   const { inventory } = deps;
-  const guard = createKeyGuard({ clock: deps.clock, ...deps.guard });
+  const guard = createKeyGuard({ clock: deps.clock, trusted: deps.apiKeys.recognises, ...deps.guard });
   const app = new Hono<StorefrontEnv>();
   app.get('/openapi.json', (c) => c.json(storefrontOpenApi));
   app.use(
@@ -105,7 +105,6 @@ export function storefrontRoutes(deps: {
       guard.refused(address);
       return unauthorized(c);
     }
-    guard.accepted(key);
     c.set('apiKey', apiKey);
     await next();
   });
