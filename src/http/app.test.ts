@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { connect, type Database, ping } from '../../db/client.ts';
@@ -99,6 +101,31 @@ describe('http conventions', () => {
       publicUrl: 'https://shop.example.com',
     });
     expect((await secure.request('/health')).headers.get('strict-transport-security')).toBe('max-age=31536000');
+  });
+
+  it('sends the same headers over a real Node server, on its own Response objects too, where the handler has the last word', async () => {
+    const routes = new Hono();
+    routes.get('/json', (c) => c.json({ ok: true }));
+    routes.get('/raw', () => new Response('raw', { headers: { 'content-type': 'text/plain' } }));
+    routes.get('/own', () => new Response('own', { headers: { 'cache-control': 'private, max-age=60' } }));
+    const server = serve({ fetch: appWith(readinessOf(database().sql), [{ path: '/t', app: routes }]).fetch, port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (const path of ['/t/json', '/t/raw', '/no/such/route']) {
+        const answer = await fetch(`${base}${path}`, { headers: { 'X-Request-Id': 'trace-9' } });
+        expect([answer.headers.get('x-content-type-options'), answer.headers.get('cache-control')]).toEqual([
+          'nosniff',
+          'no-store',
+        ]);
+        expect(answer.headers.get('x-request-id')).toBe('trace-9');
+      }
+      const own = await fetch(`${base}/t/own`);
+      expect(own.headers.get('cache-control')).toBe('private, max-age=60');
+      expect(await own.text()).toBe('own');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('serves /metrics only with the bearer token when METRICS_TOKEN is set', async () => {
