@@ -143,6 +143,17 @@ describe('http conventions', () => {
     expect(await allowed.text()).toContain('bodega_http_requests_total');
   });
 
+  it('counts every answer by method, matched route and status, with its duration', async () => {
+    const app = appWith(readinessOf(database().sql));
+    await app.request('/no/such/route');
+    await app.request('/no/such/route');
+    await app.request('/health');
+    const text = await (await app.request('/metrics')).text();
+    expect(text).toContain('bodega_http_requests_total{method="GET",route="unmatched",status="404"} 2');
+    expect(text).toContain('bodega_http_requests_total{method="GET",route="/health",status="200"} 1');
+    expect(text).toContain('bodega_http_request_duration_seconds_count{method="GET",route="unmatched"} 2');
+  });
+
   it('maps an AppError code to its status and never leaks a stack trace', async () => {
     const failing = new Hono();
     failing.get('/missing', () => {

@@ -72,9 +72,8 @@ function frame(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (!outgoing && !refused && !c.res.headers.has('x-content-type-options'))
       for (const [name, value] of Object.entries(headers)) c.header(name, value);
     const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
-    const labels = { method: c.req.method, route };
-    deps.metrics.httpRequests.inc({ ...labels, status: String((refused ?? c.res).status) });
-    deps.metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    deps.metrics.httpAnswered(c.req.method, route, (refused ?? c.res).status, seconds);
     return refused;
   };
 }
