@@ -36,5 +36,18 @@ describe('the Etsy push queue', () => {
     await inventory.reservations.reserve({ sku: 'LINKED', qty: 1, actor: 'api:web' });
     await inventory.reservations.reserve({ sku: 'LINKED', qty: 2, actor: 'user:1' });
     expect(await queued()).toEqual([77]);
+
+    // Requests arriving together share one statement: one linked row among unlinked and Etsy ones still queues.
+    await sql`delete from etsy_pushes`;
+    await Promise.all([
+      inventory.reservations.reserve({ sku: 'PLAIN', qty: 1, actor: 'user:1' }),
+      inventory.reservations.reserve({ sku: 'LINKED', qty: 1, actor: 'etsy' }),
+    ]);
+    expect(await queued()).toEqual([]);
+    await Promise.all([
+      inventory.reservations.reserve({ sku: 'PLAIN', qty: 1, actor: 'user:1' }),
+      inventory.reservations.reserve({ sku: 'LINKED', qty: 1, actor: 'api:web' }),
+    ]);
+    expect(await queued()).toEqual([77]);
   });
 });

@@ -108,7 +108,11 @@ describe('http conventions', () => {
     routes.get('/json', (c) => c.json({ ok: true }));
     routes.get('/raw', () => new Response('raw', { headers: { 'content-type': 'text/plain' } }));
     routes.get('/own', () => new Response('own', { headers: { 'cache-control': 'private, max-age=60' } }));
-    const server = serve({ fetch: appWith(readinessOf(database().sql), [{ path: '/t', app: routes }]).fetch, port: 0 });
+    const app = appWith(readinessOf(database().sql), [{ path: '/t', app: routes }]);
+    // Without a Node server (app.request) the handler's own value wins too.
+    expect((await app.request('/t/own')).headers.get('cache-control')).toBe('private, max-age=60');
+    expect((await app.request('/t/raw')).headers.get('x-content-type-options')).toBe('nosniff');
+    const server = serve({ fetch: app.fetch, port: 0 });
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -68,9 +68,10 @@ function frame(deps: AppDeps): MiddlewareHandler<AppEnv> {
     if (outgoing) for (const [name, value] of Object.entries(headers)) outgoing.setHeader(name, value);
     else for (const [name, value] of Object.entries(headers)) c.header(name, value);
     const refused = await gate(c, next);
-    // Through Hono, a handler that returned its own Response object did not take them: add them to it.
+    // Through Hono, a handler that returned its own Response object did not take them: add those it lacks, so its
+    // own values win as they do on the Node server.
     if (!outgoing && !refused && !c.res.headers.has('x-content-type-options'))
-      for (const [name, value] of Object.entries(headers)) c.header(name, value);
+      for (const [name, value] of Object.entries(headers)) if (!c.res.headers.has(name)) c.header(name, value);
     const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.httpAnswered(c.req.method, route, (refused ?? c.res).status, seconds);

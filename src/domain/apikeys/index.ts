@@ -114,7 +114,10 @@ export function createApiKeys({ db, clock = systemClock }: { db: Db; clock?: Clo
     async identify(key: string): Promise<ApiKey | undefined> {
       const digest = KEY_SHAPE.test(key) ? hash(key) : undefined;
       const entry = digest ? known.get(digest) : undefined;
-      if (!entry) return verify(key);
+      if (!digest || !entry) return verify(key);
+      // Used again: the newest in the insertion order that decides which identity is dropped first.
+      known.delete(digest);
+      known.set(digest, entry);
       const now = clock.now().getTime();
       if (now - entry.touchedAt >= TOUCH_EVERY_MS) {
         entry.touchedAt = now;
