@@ -55,23 +55,24 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
  * gate with its deadline, and the request metrics.
  */
 function frame(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  const https = deps.publicUrl?.startsWith('https://') ?? false;
+  const security = Object.entries(securityHeaders(deps.publicUrl?.startsWith('https://') ?? false));
   const gate = databaseGate(deps);
   return async (c, next) => {
     const started = performance.now();
     const id = requestIdOf(c);
     c.set('requestId', id);
-    const headers = { 'X-Request-Id': id, ...securityHeaders(https) };
+    const headers: Array<[string, string]> = [['X-Request-Id', id], ...security];
     const outgoing = nodeResponseOf(c);
-    // On the Node server Node merges them into whatever the handler answers, its own Response objects included;
-    // through Hono (app.request) they are set before the handler, so they ride in the answer it builds.
-    if (outgoing) for (const [name, value] of Object.entries(headers)) outgoing.setHeader(name, value);
-    else for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    // On the Node server Node merges them into whatever the handler answers, its own Response objects included,
+    // the handler's own values winning; through Hono (app.request) they are set before the handler, so they ride
+    // in the answer it builds.
+    for (const [name, value] of headers) {
+      if (outgoing) outgoing.setHeader(name, value);
+      else c.header(name, value);
+    }
     const refused = await gate(c, next);
-    // Through Hono, a handler that returned its own Response object did not take them: add those it lacks, so its
-    // own values win as they do on the Node server.
-    if (!outgoing && !refused && !c.res.headers.has('x-content-type-options'))
-      for (const [name, value] of Object.entries(headers)) if (!c.res.headers.has(name)) c.header(name, value);
+    // Through Hono, a handler that returned its own Response object did not take them: add those it lacks.
+    if (!outgoing && !refused) for (const [name, value] of headers) if (!c.res.headers.has(name)) c.header(name, value);
     const route = c.req.routePath === '/*' ? 'unmatched' : c.req.routePath;
     const seconds = (performance.now() - started) / 1000;
     deps.metrics.httpAnswered(c.req.method, route, (refused ?? c.res).status, seconds);
