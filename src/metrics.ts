@@ -3,9 +3,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 /** Prometheus instruments for one running bodega; a fresh registry per instance so tests can run several. */
 export interface Metrics {
   registry: Registry;
-  httpRequests: Counter<'method' | 'route' | 'status'>;
-  httpDuration: Histogram<'method' | 'route'>;
-  /** Counts one HTTP answer and its duration (the way every request is recorded). */
+  /** Counts one HTTP answer and its duration (`bodega_http_requests_total`, `bodega_http_request_duration_seconds`). */
   httpAnswered(method: string, route: string, status: number, seconds: number): void;
   commands: Counter<'command' | 'platform' | 'outcome'>;
   commandDuration: Histogram<'command'>;
@@ -47,8 +45,6 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   >();
   return {
     registry,
-    httpRequests,
-    httpDuration,
     httpAnswered(method, route, status, seconds) {
       const key = `${method} ${status} ${route}`;
       let labels = httpLabels.get(key);

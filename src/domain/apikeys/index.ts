@@ -115,9 +115,7 @@ export function createApiKeys({ db, clock = systemClock }: { db: Db; clock?: Clo
       const digest = KEY_SHAPE.test(key) ? hash(key) : undefined;
       const entry = digest ? known.get(digest) : undefined;
       if (!digest || !entry) return verify(key);
-      // Used again: the newest in the insertion order that decides which identity is dropped first.
-      known.delete(digest);
-      known.set(digest, entry);
+      keep(digest, entry);
       const now = clock.now().getTime();
       if (now - entry.touchedAt >= TOUCH_EVERY_MS) {
         entry.touchedAt = now;
@@ -162,8 +160,13 @@ export function createApiKeys({ db, clock = systemClock }: { db: Db; clock?: Clo
   }
 
   function remember(digest: string, key: ApiKey) {
+    keep(digest, { key, touchedAt: clock.now().getTime() });
+  }
+
+  /** Insertion order is last use: the newest goes last, and past MAX_KNOWN the least recently used is dropped. */
+  function keep(digest: string, entry: { key: ApiKey; touchedAt: number }) {
     known.delete(digest);
-    known.set(digest, { key, touchedAt: clock.now().getTime() });
+    known.set(digest, entry);
     const oldest = known.keys().next();
     if (known.size > MAX_KNOWN && !oldest.done) known.delete(oldest.value);
   }
