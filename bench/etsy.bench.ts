@@ -31,7 +31,7 @@ export const etsyBench: Bench = {
       sql: database.sql,
       clock: systemClock,
       log,
-      inventory: createInventory({ db: database.db, clock: systemClock }),
+      inventory: createInventory({ db: database.db, batchDb: database.batchDb, clock: systemClock }),
       key: async () => key,
       etsy: {
         apiKey: fake.keystring,

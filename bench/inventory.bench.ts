@@ -61,7 +61,7 @@ export const inventoryBench: Bench = {
 };
 
 async function scenarios(database: Database): Promise<Figure[]> {
-  const inventory = createInventory({ db: database.db, clock: systemClock });
+  const inventory = createInventory({ db: database.db, batchDb: database.batchDb, clock: systemClock });
   const apiKeys = createApiKeys({ db: database.db });
   const { key } = await apiKeys.create('bench');
   const hotStock = (WARMUP + SLICES * OPS) * 2;

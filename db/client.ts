@@ -13,6 +13,13 @@ export type Db = PostgresJsDatabase<Schema>;
 export interface Database {
   db: Db;
   sql: Sql;
+  /**
+   * A pool of its own ({@link BATCH_CONNECTIONS} connections) for the reservation batcher's statements. The main
+   * pool hands out its least recently used connection, so a batch every millisecond would land on a cold backend
+   * each time (its caches and prepared plans spread over every idle connection); on two connections of their own
+   * the batches stay on warm backends and never queue behind other work.
+   */
+  batchDb: Db;
   /** How the server was found: an external URL, our own embedded server, or one a running `bodega start` holds. */
   source: 'external' | 'embedded' | 'shared';
   /** Whether the server answers; routes answer 503 while it does not. */
@@ -81,24 +88,28 @@ async function shareRunningServer(options: CreateDbOptions, holder: { pid: numbe
   return connect(url, 'shared', options.poolSize, options.log);
 }
 
-/** A postgres.js pool, its drizzle handle and its health; connecting gives up after a few seconds. */
+/** Connections of the batch pool: as many as reservation batch statements run at once (hold-batch.ts). */
+export const BATCH_CONNECTIONS = 2;
+
+/** A postgres.js pool (and the batch pool), their drizzle handles and health; connecting gives up after a few seconds. */
 export function connect(url: string, source: Database['source'], poolSize = 10, log: DbLog = silent): Database {
-  const sql = postgres(url, {
-    max: poolSize,
-    onnotice: () => {},
-    connect_timeout: 5,
-    connection: { application_name: 'bodega' },
-  });
+  const pool = (max: number, name: string) =>
+    postgres(url, { max, onnotice: () => {}, connect_timeout: 5, connection: { application_name: name } });
+  const sql = pool(poolSize, 'bodega');
+  // Opens its connections on first use: a verb that reserves nothing never connects it.
+  const batchSql = pool(BATCH_CONNECTIONS, 'bodega-batches');
   const health = createDatabaseHealth({ sql, log });
   return {
     db: drizzle(sql, { schema }),
     sql,
+    batchDb: drizzle(batchSql, { schema }),
     source,
     health,
     async close() {
       health.stop();
       // While the server is away there is nothing to wait for: drop the connections at once.
-      await sql.end({ timeout: health.state() === 'up' ? 5 : 0 });
+      const timeout = health.state() === 'up' ? 5 : 0;
+      await Promise.all([sql.end({ timeout }), batchSql.end({ timeout })]);
     },
   };
 }

@@ -12,7 +12,7 @@ const origin = (actor = 'user:1') => ({ actor, key: `test:${++keys}` });
 describe('the Etsy push queue', () => {
   it('queues the listing of a linked product changed here, once, and nothing for unlinked products or Etsy itself', async () => {
     const { sql } = database();
-    const inventory = createInventory({ db: database().db, clock });
+    const inventory = createInventory({ db: database().db, batchDb: database().batchDb, clock });
     for (const sku of ['LINKED', 'PLAIN'])
       await inventory.products.add({ sku, title: sku, priceMinor: 100, currency: 'MXN', stock: 10 }, origin());
     const queued = async () =>

@@ -106,7 +106,12 @@ export function createCore(options: {
   const source = createSupplierSource({ ...aliexpress, log: sourceLog });
   const search = createSupplierSearch({ db, source });
   const people = createPeople({ db, clock });
-  const inventory = createInventory({ db, clock, notify: lowStockNotifier(subscriptions, settings, clock) });
+  const inventory = createInventory({
+    db,
+    batchDb: options.database.batchDb,
+    clock,
+    notify: lowStockNotifier(subscriptions, settings, clock),
+  });
   const services: Services = {
     people,
     tasks: createTasks({ db }),

@@ -184,7 +184,7 @@ describe('bodega start with Discord by HTTP interactions', () => {
 
   it('completes SKUs with at most 25 choices', async () => {
     const database = await databaseOfRunning(bodega.dataDir);
-    const inventory = createInventory({ db: database.db, clock: systemClock });
+    const inventory = createInventory({ db: database.db, batchDb: database.batchDb, clock: systemClock });
     for (let i = 1; i <= 30; i++) {
       const sku = `PLATO-${String(i).padStart(2, '0')}`;
       await inventory.products.add(
@@ -217,7 +217,7 @@ describe('bodega start with Discord by HTTP interactions', () => {
 
   it('delivers a reply of over 5,000 characters complete, waiting out a 429 on the way', async () => {
     const database = await databaseOfRunning(bodega.dataDir);
-    const inventory = createInventory({ db: database.db, clock: systemClock });
+    const inventory = createInventory({ db: database.db, batchDb: database.batchDb, clock: systemClock });
     await inventory.products.add(
       { sku: 'LARGO-1', title: 'Largo', priceMinor: 100, currency: 'MXN' },
       { actor: 'seed', key: 'seed:largo' },

@@ -20,7 +20,7 @@ const keys = { a: '', b: '' };
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const inventory = createInventory({ db: database.db, clock });
+  const inventory = createInventory({ db: database.db, batchDb: database.batchDb, clock });
   const apiKeys = createApiKeys({ db: database.db });
   keys.a = (await apiKeys.create('shop a')).key;
   keys.b = (await apiKeys.create('shop b')).key;
@@ -191,7 +191,7 @@ describe('a revoked key and reservations', () => {
     clock.advance(61_000); // clear the address's refused keys from the tests above
     // A second instance on the same database, with its own memory of keys; the CLI revokes through a third.
     const other = await startStorefrontServer({
-      inventory: createInventory({ db: database.db, clock }),
+      inventory: createInventory({ db: database.db, batchDb: database.batchDb, clock }),
       apiKeys: createApiKeys({ db: database.db, clock }),
       clock,
     });

@@ -15,7 +15,7 @@ const agent = new Agent({ connections: 64, pipelining: 1 });
 
 beforeAll(async () => {
   database = await createTestDatabase({ poolSize: 40 });
-  const inventory = createInventory({ db: database.db, clock: systemClock });
+  const inventory = createInventory({ db: database.db, batchDb: database.batchDb, clock: systemClock });
   const apiKeys = createApiKeys({ db: database.db });
   apiKey = (await apiKeys.create('web shop')).key;
   await inventory.products.add(

@@ -128,7 +128,7 @@ describe('bodega start with Telegram by webhook', () => {
 
   it('pages stock results when a button is pressed', async () => {
     const database = await databaseOfRunning(bodega.dataDir);
-    const inventory = createInventory({ db: database.db, clock: systemClock });
+    const inventory = createInventory({ db: database.db, batchDb: database.batchDb, clock: systemClock });
     for (let i = 1; i <= 18; i++) {
       await inventory.products.add(
         { sku: `PLATO-${String(i).padStart(2, '0')}`, title: `Plato ${i}`, priceMinor: 100, currency: 'MXN' },

@@ -150,7 +150,7 @@ describe('bodega start with the WhatsApp Cloud API', () => {
   it('pages a long list with a list message, and a picked row shows that page', async () => {
     const database = await databaseOfRunning(bodega.dataDir);
     try {
-      const inventory = createInventory({ db: database.db, clock: systemClock });
+      const inventory = createInventory({ db: database.db, batchDb: database.batchDb, clock: systemClock });
       for (let i = 1; i <= 80; i++) {
         const product = { sku: `VASO-${i}`, title: `Vaso ${i}`, priceMinor: 1000, currency: 'MXN', stock: 5 };
         await inventory.products.add(product, { actor: 'e2e', key: `vaso-${i}` });

@@ -10,7 +10,7 @@ const clock = manualClock('2026-05-01T12:00:00Z');
 let shop: ReturnType<typeof createInventory> | undefined;
 /** One inventory for the file, so concurrent calls share its batcher as a running bodega's do. */
 const inventory = () => {
-  shop ??= createInventory({ db: database().db, clock });
+  shop ??= createInventory({ db: database().db, batchDb: database().batchDb, clock });
   return shop;
 };
 

@@ -31,6 +31,7 @@ let inventory: ReturnType<typeof createInventory> | undefined;
 const shop = () => {
   inventory ??= createInventory({
     db: database().db,
+    batchDb: database().batchDb,
     clock,
     notify: async (_tx, alert) => void alerts.push(alert),
     onHoldBatch: (report) => void reports.push(report),
@@ -59,12 +60,16 @@ async function reserveAll(requests: ReserveRequest[]) {
   });
 }
 
-/** Resolves once `count` batch statements of this test database wait on a lock (another transaction's row). */
+/**
+ * Resolves once `count` batch statements of this test database wait on a lock (another transaction's row), each on
+ * a connection of the batch pool.
+ */
 async function batchStatementsWaiting(count: number) {
   for (let waited = 0; ; waited++) {
     const [waiting] = await database().db.execute<{ n: number }>(
       sql`select count(*)::int as n from pg_stat_activity
-        where datname = current_database() and wait_event_type = 'Lock' and query like '%jsonb_to_recordset%'`,
+        where datname = current_database() and wait_event_type = 'Lock' and query like '%jsonb_to_recordset%'
+          and application_name = 'bodega-batches'`,
     );
     if ((waiting?.n ?? 0) >= count) return;
     if (waited > 200) throw new Error(`${count} batch statements never waited`);
@@ -330,6 +335,7 @@ describe('reservations of different products arriving together', () => {
     // opens; written in request order, they would lock each other at the unique index.
     const other = createInventory({
       db: database().db,
+      batchDb: database().batchDb,
       clock,
       onHoldBatch: (report) => void reports.push(report),
     });

@@ -1,4 +1,4 @@
-import type { Db } from '../../../db/client.ts';
+import { BATCH_CONNECTIONS, type Db } from '../../../db/client.ts';
 import { isConnectionFailure } from '../../../db/errors.ts';
 import { preparedRows } from '../../../db/raw.ts';
 import type { ReservationStatus } from '../../../db/schema/inventory.ts';
@@ -88,6 +88,7 @@ const MIN_SPLIT = 8;
 export const keyRevoked = () => new AppError('unauthorized', 'This API key was revoked', {}, 'apikey.revoked');
 
 export interface HoldBatcherDeps {
+  /** Where the batch statements run: the batch pool in bodega (`Database.batchDb`). */
   db: Db;
   now(): Date;
   /** The one-request path: used when the batch cannot answer a request by itself. */
@@ -115,7 +116,7 @@ export interface HoldBatcherDeps {
  */
 export function createHoldBatcher(deps: HoldBatcherDeps) {
   const maxBatch = deps.maxBatch ?? 100;
-  const maxInFlight = deps.maxInFlight ?? 2;
+  const maxInFlight = deps.maxInFlight ?? BATCH_CONNECTIONS;
   let queue: QueuedHold[] = [];
   /** Requests going round again; they go first, in the order they came. */
   let retries: QueuedHold[] = [];

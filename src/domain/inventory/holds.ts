@@ -50,6 +50,8 @@ export const fingerprint = (request: ReserveRequest, sku: string) =>
 
 export interface HoldsDeps {
   db: Db;
+  /** The pool the reservation batch statements run on (`Database.batchDb`). */
+  batchDb: Db;
   clock: Clock;
   notify?: LowStockNotifier | undefined;
   /** Called as each reservation batch settles: its size, which statement, whether it answered (tests). */
@@ -218,7 +220,7 @@ export function createHolds(deps: HoldsDeps) {
   }
 
   const batcher = createHoldBatcher({
-    db,
+    db: deps.batchDb,
     now: () => clock.now(),
     alone: (item) => alone(item.request, item.sku, item.ttl, item.hash),
     replay: (row, item) => replayOf(row, item.request, item.sku, item.hash),

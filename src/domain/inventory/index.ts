@@ -36,6 +36,8 @@ export type { Discrepancy } from './verify.ts';
 /** Stock, products, reservations and sales over one database; `notify` queues low-stock alerts in the same transaction. */
 export function createInventory(deps: {
   db: Db;
+  /** The pool the reservation batch statements run on (`Database.batchDb`). */
+  batchDb: Db;
   clock: Clock;
   notify?: LowStockNotifier;
   /** Called as each reservation batch statement settles: its size, which statement, whether it answered (tests). */

@@ -9,7 +9,12 @@ const database = useTestDatabase({ poolSize: 30 });
 const clock = manualClock('2026-05-01T12:00:00Z');
 const alerts: LowStockAlert[] = [];
 const inventory = () =>
-  createInventory({ db: database().db, clock, notify: async (_tx, alert) => void alerts.push(alert) });
+  createInventory({
+    db: database().db,
+    batchDb: database().batchDb,
+    clock,
+    notify: async (_tx, alert) => void alerts.push(alert),
+  });
 let keys = 0;
 const origin = (note?: string) => ({ actor: 'test', key: `test:${++keys}`, note });
 

@@ -8,7 +8,7 @@ import { createInventory } from './index.ts';
 
 const database = useTestDatabase();
 const clock = manualClock('2026-05-01T12:00:00Z');
-const inventory = () => createInventory({ db: database().db, clock });
+const inventory = () => createInventory({ db: database().db, batchDb: database().batchDb, clock });
 let keys = 0;
 const origin = () => ({ actor: 'user:1', key: `test:${++keys}` });
 
