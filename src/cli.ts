@@ -85,10 +85,22 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
 }
 
 async function start(_args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
-  // Signals are taken before anything starts, so a SIGTERM during start-up still stops Postgres cleanly.
+  // Signals are taken before anything starts, so a SIGTERM during start-up still stops Postgres cleanly. A second
+  // one while stopping (an impatient Ctrl-C) exits at once, through process.exit so the embedded server is still
+  // told to stop; left to Node's default, it would kill bodega and leave Postgres running.
   const signal = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    let stopping = false;
+    const take = (name: NodeJS.Signals) => {
+      if (!stopping) {
+        stopping = true;
+        resolve(name);
+        return;
+      }
+      log.warn({ signal: name }, 'second signal while shutting down; exiting now');
+      process.exit(1);
+    };
+    process.on('SIGINT', take);
+    process.on('SIGTERM', take);
   });
   const bodega = await startBodega(config, log);
   printOwnerCode(bodega.ownerCode, config, t);

@@ -9,6 +9,14 @@ import { useTestDatabase } from '../helpers/database.ts';
 
 const freshDataDir = useTempDataDirs();
 
+/** Waits (polling, up to 10 s) until `done` holds. */
+async function until(done: () => boolean) {
+  for (let waited = 0; !done(); waited += 10) {
+    if (waited > 10_000) throw new Error('waited 10 s in vain');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function readyOf(url: string) {
   const response = await fetch(`${url}/health/ready`);
   return { status: response.status, body: (await response.json()) as { checks: Record<string, string> } };
@@ -44,6 +52,18 @@ describe('bodega start with the embedded database', () => {
     expect(again.output()).not.toContain('creating embedded postgres cluster');
     expect((await readyOf(again.url)).status).toBe(200);
     expect(await again.stop('SIGINT')).toBe(0);
+  });
+
+  it('exits at once on a second signal while it stops, and still stops Postgres', async () => {
+    const dataDir = await freshDataDir();
+    const run = await startBodegaProcess({ dataDir });
+    const postgresPid = await postmasterPid(join(dataDir, 'pg'));
+    run.child.kill('SIGTERM');
+    await until(() => run.output().includes('shutting down'));
+    run.child.kill('SIGINT');
+    expect(await run.stop()).toBe(1);
+    expect(run.output()).toContain('second signal while shutting down; exiting now');
+    await until(() => !(postgresPid && isAlive(postgresPid)));
   });
 
   it('recovers when an earlier bodega was killed and left Postgres running', async () => {
