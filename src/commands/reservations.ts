@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bold, type Reply, reply, table, text } from '../chat/reply.ts';
 import type { Outcome, Reservation } from '../domain/inventory/index.ts';
+import { actorNames } from './actor-names.ts';
 import type { CommandContext } from './context.ts';
 import { chatOrigin, word } from './origin.ts';
 import { loadPage, pageArg, pagedTitle, pagingBlocks } from './paging.ts';
@@ -53,11 +54,11 @@ export const reserveCommand = defineCommand({
   },
   async run(ctx, args) {
     const origin = chatOrigin(ctx);
+    // No reference: that is the order number a storefront gives. `/reservas` shows who made it instead of the chat.
     const { reservation } = await ctx.services.inventory.reservations.reserve({
       sku: args.sku,
       qty: args.qty,
       ttlSeconds: args.ttl === undefined ? undefined : args.ttl * 60,
-      reference: origin.reference,
       idempotencyKey: origin.key,
       actor: origin.actor,
     });
@@ -148,20 +149,29 @@ export const reservationsCommand = defineCommand({
   async run(ctx, args) {
     const paged = await loadPage(args.page, PAGE_SIZE, (range) => ctx.services.inventory.reservations.active(range));
     if (paged.items.length === 0) return reply(text(ctx.t('reservations.none')));
+    const name = await actorNames(ctx.services, ctx.t);
     const columns = [
       'reservations.col_id',
       'stock.col_sku',
       'reservations.col_qty',
       'reservations.col_expires',
+      'reservations.col_who',
       'reservations.col_reference',
     ] as const;
-    const rows = paged.items.map((r) => [`#${r.id}`, r.sku, r.qty, ctx.t.dateTime(r.expiresAt), r.reference ?? '']);
+    const rows = paged.items.map((r) => [
+      `#${r.id}`,
+      r.sku,
+      r.qty,
+      ctx.t.dateTime(r.expiresAt),
+      name(r.actor),
+      r.reference ?? '',
+    ]);
     return reply(
       text(bold(pagedTitle(ctx.t, ctx.t('reservations.title'), paged))),
       table(
         columns.map((key) => ctx.t(key)),
         rows,
-        { align: ['right', 'left', 'right', 'left', 'left'], name: 'reservations' },
+        { align: ['right', 'left', 'right', 'left', 'left', 'left'], name: 'reservations' },
       ),
       ...pagingBlocks(ctx.t, `/${word(ctx, { es: 'reservas', en: 'reservations' })}`, paged),
     );

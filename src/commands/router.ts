@@ -48,7 +48,7 @@ export function createRouter(deps: RouterDeps): Router {
         botUsername: input.botUsername,
       });
       if (!invocation) return undefined;
-      const user = await services.people.findByIdentity(input.identity);
+      const user = await services.people.knownAs(input.identity, input.displayName);
       const shop = await services.settings.current();
       const locale = pickLocale(user?.locale, input.languageCode, shop.language);
       const t = translator(locale, shop);

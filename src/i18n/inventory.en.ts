@@ -104,6 +104,7 @@ export const inventoryEn: Record<keyof typeof inventoryEs, Message> = {
   'reservations.col_id': 'reservation',
   'reservations.col_qty': 'qty',
   'reservations.col_expires': 'expires',
+  'reservations.col_who': 'who',
   'reservations.col_reference': 'reference',
   'history.title': 'History of {sku}',
   'history.archived': 'This product is archived.',

@@ -111,6 +111,7 @@ export const inventoryEs = {
   'reservations.col_id': 'reserva',
   'reservations.col_qty': 'cantidad',
   'reservations.col_expires': 'vence',
+  'reservations.col_who': 'quién',
   'reservations.col_reference': 'referencia',
   'history.title': 'Historial de {sku}',
   'history.archived': 'Este producto está archivado.',

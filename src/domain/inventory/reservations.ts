@@ -6,7 +6,7 @@ import { AppError, type Reason } from '../../errors.ts';
 import { createHolds, type HoldsDeps, returnExpiredUnits } from './holds.ts';
 import { applyChange } from './levels.ts';
 import { saleFromReservation, shipInTx } from './sales.ts';
-import type { Outcome, Page, Reservation, ReservationRef } from './types.ts';
+import type { ActiveReservation, Outcome, Page, Reservation, ReservationRef } from './types.ts';
 
 export { DEFAULT_TTL_SECONDS, type ReserveRequest, type ReserveResult } from './holds.ts';
 
@@ -140,9 +140,9 @@ export function createReservations(deps: HoldsDeps) {
     get: (ref: ReservationRef) => find(db, ref),
 
     /** Holds still live, the soonest to expire first. */
-    async active(page: { limit: number; offset: number }): Promise<Page<Reservation>> {
+    async active(page: { limit: number; offset: number }): Promise<Page<ActiveReservation>> {
       const rows = await db
-        .select({ ...columns, matches: sql<number>`count(*) over ()`.mapWith(Number) })
+        .select({ ...columns, actor: reservations.actor, matches: sql<number>`count(*) over ()`.mapWith(Number) })
         .from(reservations)
         .innerJoin(products, eq(products.id, reservations.productId))
         .where(and(eq(reservations.status, 'pending'), gt(reservations.expiresAt, now())))

@@ -33,6 +33,11 @@ export interface Reservation {
   reference: string | null;
 }
 
+/** A live reservation as `/reservas` lists it: who made it too (`user:<id>`, `api:<key name>`). */
+export interface ActiveReservation extends Reservation {
+  actor: string;
+}
+
 /** Names a reservation: by its chat number, or by its public id as seen by the API key that made it. */
 export type ReservationRef = { id: number } | { publicId: string; apiKeyId: number };
 

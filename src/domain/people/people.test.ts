@@ -27,6 +27,18 @@ describe('people', () => {
     expect((await people().list()).filter((p) => p.identities.includes('telegram:1001'))).toHaveLength(1);
   });
 
+  it('names an owner from BODEGA_OWNERS as their platform does once they write, and keeps a name given', async () => {
+    await people().ensureOwners(['telegram:3101']);
+    const nameOf = async (identity: string) => (await people().findByIdentity(identity))?.displayName;
+    expect(await nameOf('telegram:3101')).toBe('telegram:3101');
+    // Telegram's fallback for a user without a name is their bare id: no better than what it has.
+    expect((await people().knownAs('telegram:3101', '3101'))?.displayName).toBe('telegram:3101');
+    expect((await people().knownAs('telegram:3101', '  Ana López '))?.displayName).toBe('Ana López');
+    expect((await people().knownAs('telegram:3101', 'Ana L.'))?.displayName).toBe('Ana López');
+    expect((await people().list()).find((p) => p.identities.includes('telegram:3101'))?.displayName).toBe('Ana López');
+    expect(await people().knownAs('telegram:3999', 'Nadie')).toBeUndefined();
+  });
+
   it('links an identity with a single-use invite code that expires after 24 hours', async () => {
     const owner = await people().findByIdentity('telegram:1001');
     const { code } = await people().createInvite(owner!, 'staff');

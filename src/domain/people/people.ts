@@ -26,6 +26,12 @@ export interface Person extends User {
 export interface People {
   /** The active user behind a chat identity, or undefined when it is not linked (or was revoked). */
   findByIdentity(identity: string): Promise<User | undefined>;
+  /**
+   * As findByIdentity, for someone writing now under `displayName` (the platform's name for them): a user still
+   * named by their identity (an owner from BODEGA_OWNERS) takes that name, so lists say "Ana", not "telegram:100".
+   * A name someone gave (an invite redeemed) is kept.
+   */
+  knownAs(identity: string, displayName: string): Promise<User | undefined>;
   /** Makes each BODEGA_OWNERS identity an owner, creating users as needed. */
   ensureOwners(identityList: string[]): Promise<void>;
   /** The terminal operator is always an owner. */
@@ -66,6 +72,19 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
       .innerJoin(users, eq(users.id, identities.userId))
       .where(and(eq(identities.identity, identity), isNull(users.revokedAt)));
     return row;
+  }
+
+  async function knownAs(identity: string, displayName: string) {
+    const user = await findByIdentity(identity);
+    const name = displayName.trim();
+    const placeholder = (candidate: string) => candidate === identity || identity.endsWith(`:${candidate}`);
+    if (!user || !placeholder(user.displayName) || !name || placeholder(name)) return user;
+    const [named] = await db
+      .update(users)
+      .set({ displayName: name })
+      .where(and(eq(users.id, user.id), eq(users.displayName, user.displayName)))
+      .returning(userColumns);
+    return named ?? user;
   }
 
   async function linkNewUser(tx: Db, identity: string, displayName: string, role: Role): Promise<User> {
@@ -128,6 +147,7 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
 
   return {
     findByIdentity,
+    knownAs,
 
     async ensureOwners(identityList) {
       for (const identity of identityList) {
