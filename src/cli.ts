@@ -15,6 +15,8 @@ import { discordRegister } from './wiring/discord-register.ts';
 import { whatsappLogin } from './wiring/whatsapp-login.ts';
 
 const SHUTDOWN_LIMIT_MS = 10_000;
+/** A second signal sooner than this after the first is an echo of it (see start), not a second request. */
+const SIGNAL_ECHO_MS = 500;
 
 type Verb = (args: string[], config: Config, log: Logger, t: Translate) => Promise<number>;
 
@@ -87,15 +89,18 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
 async function start(_args: string[], config: Config, log: Logger, t: Translate): Promise<number> {
   // Signals are taken before anything starts, so a SIGTERM during start-up still stops Postgres cleanly. A second
   // one while stopping (an impatient Ctrl-C) exits at once, through process.exit so the embedded server is still
-  // told to stop; left to Node's default, it would kill bodega and leave Postgres running.
+  // told to stop; left to Node's default, it would kill bodega and leave Postgres running. One Ctrl-C under
+  // `npm start` can arrive twice within milliseconds (the terminal's and npm's forwarded copy), so a repeat inside
+  // SIGNAL_ECHO_MS of the first is the same request.
   const signal = new Promise<NodeJS.Signals>((resolve) => {
-    let stopping = false;
+    let firstAt: number | undefined;
     const take = (name: NodeJS.Signals) => {
-      if (!stopping) {
-        stopping = true;
+      if (firstAt === undefined) {
+        firstAt = Date.now();
         resolve(name);
         return;
       }
+      if (Date.now() - firstAt < SIGNAL_ECHO_MS) return;
       log.warn({ signal: name }, 'second signal while shutting down; exiting now');
       process.exit(1);
     };

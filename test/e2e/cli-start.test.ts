@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAlive, postmasterPid } from '../../db/embedded.ts';
@@ -58,12 +59,31 @@ describe('bodega start with the embedded database', () => {
     const dataDir = await freshDataDir();
     const run = await startBodegaProcess({ dataDir });
     const postgresPid = await postmasterPid(join(dataDir, 'pg'));
+    expect(postgresPid).toBeTruthy();
+    // A request whose headers never finish keeps the server (and so the stop) waiting for seconds.
+    const hanging = connect(Number(new URL(run.url).port), '127.0.0.1');
+    hanging.on('error', () => {});
+    await new Promise((resolve) => hanging.once('connect', resolve));
+    hanging.write('GET /health HTTP/1.1\r\nHost: bodega\r\n');
     run.child.kill('SIGTERM');
     await until(() => run.output().includes('shutting down'));
+    await new Promise((resolve) => setTimeout(resolve, 700));
     run.child.kill('SIGINT');
     expect(await run.stop()).toBe(1);
+    hanging.destroy();
     expect(run.output()).toContain('second signal while shutting down; exiting now');
-    await until(() => !(postgresPid && isAlive(postgresPid)));
+    expect(run.output()).not.toContain('"msg":"stopped"');
+    await until(() => !isAlive(postgresPid as number));
+  });
+
+  it('takes a Ctrl-C that arrives twice at once (terminal and npm) as one, and stops cleanly', async () => {
+    const dataDir = await freshDataDir();
+    const run = await startBodegaProcess({ dataDir });
+    run.child.kill('SIGINT');
+    run.child.kill('SIGINT');
+    expect(await run.stop()).toBe(0);
+    expect(run.output()).not.toContain('second signal');
+    expect(run.output()).toContain('"msg":"stopped"');
   });
 
   it('recovers when an earlier bodega was killed and left Postgres running', async () => {
