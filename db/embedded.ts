@@ -128,9 +128,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     },
     async stop() {
       stopping.abort();
-      process.removeListener('exit', stopSync);
       await restarting;
       await stopChild(child);
+      // Only now: a process.exit while a restart is still launching must still stop the server it started.
+      process.removeListener('exit', stopSync);
       serverLog.close();
       options.log.info({ port }, 'embedded postgres stopped');
     },

@@ -56,7 +56,7 @@ describe('health', () => {
     const app = appWith(readinessOf(own.sql));
     try {
       expect((await app.request('/health/ready')).status).toBe(200);
-      await own.sql.end();
+      await own.close();
       const reconnecting = connect(server.url, 'embedded', 1);
       await server.stop();
       const response = await appWith(readinessOf(reconnecting.sql)).request('/health/ready');

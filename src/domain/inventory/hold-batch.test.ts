@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { connect } from '../../../db/client.ts';
 import { isInvalidText } from '../../../db/errors.ts';
 import { useTestDatabase } from '../../../test/helpers/database.ts';
 import { manualClock } from '../../clock.ts';
@@ -333,9 +334,12 @@ describe('reservations of different products arriving together', () => {
     // Two bodega instances, each with its own batches, reserve different products with the same keys in opposite
     // orders. Both statements wait on a gate (a lock on their first product's row) and start together when it
     // opens; written in request order, they would lock each other at the unique index.
+    // The other instance has its own connections, batch pool included, as a second process would.
+    const otherDatabase = connect(database().url, 'external', 2);
+    onTestFinished(() => otherDatabase.close());
     const other = createInventory({
-      db: database().db,
-      batchDb: database().batchDb,
+      db: otherDatabase.db,
+      batchDb: otherDatabase.batchDb,
       clock,
       onHoldBatch: (report) => void reports.push(report),
     });
