@@ -184,6 +184,22 @@ describe('catalogue and history', () => {
     expect((await say('/historial INI-1')).text).toContain('recibido · stock inicial');
   });
 
+  it('names the terminal owner in the reader’s language, in history, reservations and the team list', async () => {
+    await say('/producto agregar TERM-1 Taza precio:90 stock:4');
+    const terminal = await talk.core.services.people.ensureConsoleOwner();
+    await talk.core.services.inventory.reservations.reserve({
+      sku: 'TERM-1',
+      qty: 1,
+      actor: `user:${terminal.id}`,
+      idempotencyKey: 'term-1',
+    });
+    expect((await say('/historial TERM-1')).text).toMatch(/\| consola \| reserva · #\d+ \|/);
+    expect((await say('/reservas')).text).toMatch(/TERM-1 \| 1 \| .+ \| consola \| $/m);
+    expect((await say('/usuarios')).text).toMatch(new RegExp(`#${terminal.id} \\| consola \\|`));
+    expect((await say('/history TERM-1', { lang: 'en' })).text).toMatch(/\| console \| reservation · #\d+ \|/);
+    expect((await say('/historial TERM-1')).text).not.toContain('Console');
+  });
+
   it('pages the ledger newest first and attaches all of it as CSV when it is longer than a page', async () => {
     await say('/producto agregar HIS-1 Jarra precio:90');
     for (let i = 1; i <= 16; i++) await say(`/stock agregar HIS-1 1 lote ${i}`);

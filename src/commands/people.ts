@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { reply, sensitive, table, text } from '../chat/reply.ts';
 import type { User } from '../domain/people/index.ts';
 import { t } from '../i18n/index.ts';
+import { personName } from './actor-names.ts';
 import { type CommandContext, requireUser } from './context.ts';
 import { alertsState, DEFAULT_TOPICS } from './notify.ts';
 import { arg, choice, defineCommand } from './registry.ts';
@@ -90,7 +91,7 @@ export const usersCommand = defineCommand({
     const people = await ctx.services.people.list();
     const rows = people.map((person) => [
       `#${person.id}`,
-      person.displayName,
+      personName(person, ctx.t),
       person.revoked ? ctx.t('users.revoked') : ctx.t(`role.${person.role}`),
       person.identities.join(', '),
     ]);

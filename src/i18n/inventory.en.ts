@@ -117,6 +117,7 @@ export const inventoryEn: Record<keyof typeof inventoryEs, Message> = {
   'history.col_sold_after': 'sold after',
   'history.csv': 'The whole history ({rows} changes) is attached as CSV.',
   'history.api_actor': 'API ({name})',
+  'history.console_actor': 'console',
   'history.system_actor': 'system',
   'ledger.reason.receive': 'received',
   'ledger.reason.adjust': 'adjustment',

@@ -124,6 +124,7 @@ export const inventoryEs = {
   'history.col_sold_after': 'vendido después',
   'history.csv': 'El historial completo ({rows} movimientos) va adjunto como CSV.',
   'history.api_actor': 'API ({name})',
+  'history.console_actor': 'consola',
   'history.system_actor': 'sistema',
   'ledger.reason.receive': 'recibido',
   'ledger.reason.adjust': 'ajuste',

@@ -8,6 +8,8 @@ import { codeFromSecret, hashCode, newCode } from './codes.ts';
 import { atLeast, type Role } from './roles.ts';
 
 export const CONSOLE_IDENTITY = 'console:owner';
+/** The terminal owner's stored name; lists show it in the reader's language. */
+export const CONSOLE_NAME = 'Console';
 const INVITE_TTL_MS = 24 * 60 * 60 * 1000;
 const OWNER_CODE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -173,7 +175,7 @@ export function createPeople({ db, clock }: { db: Db; clock: Clock }): People {
           .from(identities)
           .innerJoin(users, eq(users.id, identities.userId))
           .where(eq(identities.identity, CONSOLE_IDENTITY));
-        return again ?? linkNewUser(tx, CONSOLE_IDENTITY, 'Console', 'owner');
+        return again ?? linkNewUser(tx, CONSOLE_IDENTITY, CONSOLE_NAME, 'owner');
       });
     },
 
