@@ -184,6 +184,13 @@ describe('catalogue and history', () => {
     expect((await say('/historial INI-1')).text).toContain('recibido · stock inicial');
   });
 
+  it('takes "recibir" (and "receive") as adding units received', async () => {
+    await say('/producto agregar REC-1 Jarra precio:90 stock:3');
+    expect((await say('/stock recibir REC-1 5 pedido 12')).text).toContain('REC-1: total 8');
+    expect((await say('/stock receive REC-1 2', { lang: 'en' })).text).toContain('REC-1: total 10');
+    expect((await say('/historial REC-1')).text).toContain('recibido · pedido 12');
+  });
+
   it('names the terminal owner in the reader’s language, in history, reservations and the team list', async () => {
     await say('/producto agregar TERM-1 Taza precio:90 stock:4');
     const terminal = await talk.core.services.people.ensureConsoleOwner();

@@ -113,7 +113,8 @@ async function runCount(ctx: CommandContext, args: { sku: string; qty: number; c
 export const stockChanges = [
   subcommand({
     name: 'add',
-    aliases: { es: 'agregar' },
+    // "recibir" is how a seller says it when a delivery comes in.
+    aliases: { es: ['agregar', 'recibir'], en: 'receive' },
     description: { es: 'Suma unidades recibidas', en: 'Add units received' },
     minRole: 'staff',
     args: { sku: skuArg, qty: qtyArg, note: noteArg },
